@@ -1,0 +1,22 @@
+package conclab.spi;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An object that knows how to show itself: charts, tables, progress bars. Hosts call
+ * {@link #mimeBundle(Set)} when the object is displayed or is the result of a notebook cell.
+ */
+public interface Displayable {
+
+    /** MIME types hosts commonly accept. */
+    String PNG = "image/png", SVG = "image/svg+xml", HTML = "text/html", MARKDOWN = "text/markdown",
+            PLAIN = "text/plain";
+
+    /**
+     * Renders this object in some of the {@code accepted} MIME types, preferably all of them.
+     * Text types map to a {@link String}, binary types (image/png) to a {@code byte[]}.
+     * The bundle always holds {@code text/plain} when it is accepted.
+     */
+    Map<String, Object> mimeBundle(Set<String> accepted);
+}
