@@ -1,7 +1,37 @@
 package conclab.kernel;
 
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** {@code java -jar conclab.jar kernel CONNECTION_FILE | install [...] | version}. */
 public final class Main {
-    public static void main(String[] args) {
-        System.out.println("conclab");
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        String cmd = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (cmd) {
+            case "kernel" -> {
+                if (rest.length != 1) fail("usage: java -jar conclab.jar kernel CONNECTION_FILE");
+                Kernel.run(Path.of(rest[0]));
+            }
+            case "install" -> System.exit(Installer.run(rest, System.out, System.err));
+            case "version" -> System.out.println("Concurrency Lab " + Kernel.version() + ", Java " + Runtime.version());
+            default -> {
+                System.out.println("""
+                        Concurrency Lab — a Java 25 Jupyter kernel for concurrency experiments
+                          java -jar conclab.jar kernel CONNECTION_FILE     run the kernel (Jupyter does this)
+                          java -jar conclab.jar install [--user|--sys-prefix|--prefix P] [--name N]
+                          java -jar conclab.jar version""");
+                if (!cmd.equals("help") && !cmd.equals("--help")) System.exit(2);
+            }
+        }
+    }
+
+    private static void fail(String msg) {
+        System.err.println(msg);
+        System.exit(2);
     }
 }

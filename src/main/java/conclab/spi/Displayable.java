@@ -19,4 +19,12 @@ public interface Displayable {
      * The bundle always holds {@code text/plain} when it is accepted.
      */
     Map<String, Object> mimeBundle(Set<String> accepted);
+
+    /**
+     * Metadata for one MIME type of the bundle, e.g. {@code width} and {@code height} in CSS pixels for an
+     * {@code image/png} rendered at twice its size for sharp screens. Empty by default.
+     */
+    default Map<String, Object> metadata(String mimeType) {
+        return Map.of();
+    }
 }

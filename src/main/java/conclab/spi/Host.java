@@ -30,6 +30,12 @@ public interface Host {
      */
     DisplayHandle display(Object value);
 
+    /**
+     * Clears the output of the calling thread's cell; with {@code wait}, only when new output arrives
+     * (no flicker). Does nothing where there is no such output area.
+     */
+    default void clearOutput(boolean wait) {}
+
     /** True when displays render as rich MIME bundles (notebooks), false for text only (JShell, Java). */
     boolean rich();
 }

@@ -1,0 +1,11 @@
+// Concurrency Lab: what every notebook cell and `./lab jshell` session starts with.
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.*;
+import java.util.concurrent.locks.*;
+import java.util.function.*;
+import java.util.stream.*;
+import java.time.*;
+import java.nio.file.*;
+import conclab.spi.*;
+import static conclab.spi.Cells.*;

@@ -1,0 +1,167 @@
+package conclab.kernel;
+
+import com.google.gson.JsonObject;
+import conclab.kernel.exec.Evaluator;
+import conclab.kernel.io.CellContext;
+import conclab.kernel.io.Contexts;
+import conclab.kernel.io.KernelHost;
+import conclab.kernel.io.OutputRouter;
+import conclab.kernel.io.Publisher;
+import conclab.kernel.io.Renderers;
+import conclab.kernel.shell.Dispatcher;
+import conclab.kernel.shell.ExecuteHandler;
+import conclab.kernel.shell.History;
+import conclab.kernel.shell.Magics;
+import conclab.kernel.shell.Request;
+import conclab.kernel.shell.Requests;
+import conclab.kernel.wire.Codec;
+import conclab.kernel.wire.ConnectionInfo;
+import conclab.kernel.wire.Transport;
+import conclab.spi.Hosts;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+
+/**
+ * The kernel process: the one place that builds and owns every part (transport, output routing,
+ * cell contexts, JShell) and wires them together. Nothing here is static: each part receives what
+ * it needs.
+ */
+public final class Kernel {
+
+    /** Largest message frame accepted; bigger ones are dropped by the codec. */
+    static final long MAX_FRAME_BYTES = 64L << 20;
+
+    private final Log log;
+    private final Transport transport;
+    private final Codec codec;
+    private final OutputRouter output;
+    private final CountDownLatch shutdown = new CountDownLatch(1);
+
+    private Kernel(Log log, Transport transport, Codec codec, OutputRouter output) {
+        this.log = log;
+        this.transport = transport;
+        this.codec = codec;
+        this.output = output;
+    }
+
+    /** Runs a kernel for {@code connectionFile} until a shutdown_request (or its parent dies). */
+    public static void run(Path connectionFile) throws IOException, InterruptedException {
+        PrintStream err = System.err;
+        Log log = new Log(err, "debug".equalsIgnoreCase(System.getenv("CONCLAB_LOG")));
+        ConnectionInfo info = ConnectionInfo.read(connectionFile);
+        Codec codec = new Codec(info.signatureScheme(), info.key(), MAX_FRAME_BYTES);
+        Transport transport = new Transport(info, codec, log);
+        transport.bind(2 * MAX_FRAME_BYTES);
+        Publisher publisher = (type, parent, content) ->
+                transport.publish(codec.message(type, parent, List.of(), content));
+
+        Contexts contexts = new Contexts();
+        OutputRouter output = new OutputRouter(contexts, publisher, OutputRouter.Settings.defaults(), err);
+        System.setOut(output.stdout());
+        System.setErr(output.stderr());
+        System.setIn(new ByteArrayInputStream(new byte[0]));
+        Renderers renderers = new Renderers(Kernel.class.getClassLoader());
+        Hosts.install(new KernelHost(contexts, output, publisher, renderers, log));
+
+        Kernel kernel = new Kernel(log, transport, codec, output);
+        CompletableFuture<Evaluator> ready = new CompletableFuture<>();
+        Thread.ofPlatform().name("conclab-init").daemon(true).start(() -> {
+            try {
+                long t0 = System.nanoTime();
+                ready.complete(startJShell(err));
+                log.info("JShell ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            } catch (Throwable t) {
+                log.error("JShell could not start", t);
+                ready.completeExceptionally(t);
+            }
+        });
+        Supplier<Evaluator> evaluator = ready::join;
+
+        History history = new History(1);
+        Dispatcher dispatcher = new Dispatcher(codec, transport, log);
+        new Requests(evaluator, history, version()).register(dispatcher);
+        Magics magics = new Magics(evaluator);
+        dispatcher.shell("execute_request", new ExecuteHandler(evaluator, contexts, output, publisher, renderers,
+                history, magics, dispatcher));
+        dispatcher.control("interrupt_request", r -> {
+            CellContext running = contexts.runningCell();
+            if (running != null && ready.isDone()) evaluator.get().control().stop(running);
+            r.reply("interrupt_reply", Request.ok());
+        });
+        dispatcher.control("shutdown_request", kernel::shutdown);
+        dispatcher.shell("shutdown_request", kernel::shutdown);
+
+        transport.start(dispatcher.shellLoop(), dispatcher.controlLoop());
+        kernel.watchParent();
+        log.info("kernel started (" + info.endpoint(info.shellPort()) + ", Java " + Runtime.version() + ")");
+        kernel.shutdown.await();
+        output.close();
+        transport.close();
+        Runtime.getRuntime().halt(0);
+    }
+
+    private static Evaluator startJShell(PrintStream err) throws IOException {
+        Evaluator ev = new Evaluator(List.of(ownClassPath()), err);
+        String startup;
+        try (InputStream in = Kernel.class.getResourceAsStream("/conclab/kernel/startup.jsh")) {
+            if (in == null) throw new IOException("startup.jsh is missing from the jar");
+            startup = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        CellContext init = new CellContext(0, new JsonObject(), List.of(), false);
+        var outcome = ev.eval(startup, init);
+        if (!(outcome instanceof conclab.kernel.exec.Outcome.Ok)) {
+            throw new IOException("startup.jsh failed: " + outcome);
+        }
+        return ev;
+    }
+
+    /** The jar or classes directory this kernel runs from (cells compile against it). */
+    static String ownClassPath() {
+        try {
+            return Path.of(Kernel.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (Exception e) {
+            return System.getProperty("java.class.path");
+        }
+    }
+
+    static String version() {
+        return Optional.ofNullable(Kernel.class.getPackage().getImplementationVersion()).orElse("dev");
+    }
+
+    private void shutdown(Request r) {
+        boolean restart = r.message().bool("restart", false);
+        JsonObject c = Request.ok();
+        c.addProperty("restart", restart);
+        r.reply("shutdown_reply", c);
+        transport.publish(codec.message("shutdown_reply", r.message().header(), List.of(), c));
+        log.info("shutdown requested" + (restart ? " (restart)" : ""));
+        shutdown.countDown();
+    }
+
+    /** Exits when the process that started the kernel goes away (JPY_PARENT_PID, else the parent). */
+    private void watchParent() {
+        Optional<ProcessHandle> parent = Optional.ofNullable(System.getenv("JPY_PARENT_PID"))
+                .flatMap(p -> {
+                    try {
+                        return ProcessHandle.of(Long.parseLong(p.strip()));
+                    } catch (NumberFormatException e) {
+                        return Optional.empty();
+                    }
+                })
+                .or(() -> ProcessHandle.current().parent());
+        parent.ifPresent(p -> p.onExit().thenRun(() -> {
+            log.info("parent process " + p.pid() + " ended; the kernel exits");
+            shutdown.countDown();
+        }));
+    }
+}

@@ -1,0 +1,143 @@
+package conclab.kernel.exec;
+
+import conclab.kernel.io.CellContext;
+import jdk.jshell.execution.DirectExecutionControl;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * Runs cell code in the kernel's JVM, the kernel's way:
+ * <ul>
+ *   <li>each snippet runs on a fresh platform thread of its cell's thread group, under its
+ *       {@link CellContext}; the request completes when that thread returns, whatever threads the cell
+ *       started (the JDK's {@code LocalExecutionControl} waits for the whole thread group instead);</li>
+ *   <li>snippet classes are rewritten by {@link Instrumenter} (per-cell stop checks, no {@code System.exit});</li>
+ *   <li>the raw result and the raw exception of the last invocation are kept, for rich display and
+ *       error reports ({@link #lastValue()}, {@link #lastFailure()}).</li>
+ * </ul>
+ * Used by the shell thread only, one snippet at a time; {@link #stop(CellContext)} may be called
+ * from the control thread.
+ */
+public final class CellExecutionControl extends DirectExecutionControl {
+
+    /** Stack size of cell threads: deep recursion demos fit, runaway recursion still overflows fast. */
+    private static final long CELL_STACK_BYTES = 16L << 20;
+
+    /* The cell whose snippets run now; set by the shell thread before eval, read in invoke. */
+    private volatile CellContext cell;
+    /* Results of the last invoke; written by the cell thread before it ends, read by the shell thread
+       after join (Thread.join happens-before). */
+    private Object lastValue;
+    private Throwable lastFailure;
+    private volatile Thread snippetThread;
+
+    /** The provider JShell asks for its engine; it hands out this instance. */
+    public ExecutionControlProvider provider() {
+        CellExecutionControl self = this;
+        return new ExecutionControlProvider() {
+            @Override public String name() { return "conclab"; }
+            @Override public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+                return self;
+            }
+        };
+    }
+
+    /** Sets the cell whose snippets are about to run. */
+    public void enter(CellContext ctx) {
+        this.cell = ctx;
+        this.lastValue = null;
+        this.lastFailure = null;
+    }
+
+    /** The raw value returned by the last snippet invocation, or null. */
+    public Object lastValue() {
+        return lastValue;
+    }
+
+    /** The raw exception of the last snippet invocation, or null. */
+    public Throwable lastFailure() {
+        return lastFailure;
+    }
+
+    /** Forgets the last value (so a large result can be collected). */
+    public void clearLast() {
+        lastValue = null;
+        lastFailure = null;
+    }
+
+    @Override
+    public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException,
+            EngineTerminationException {
+        super.load(Stream.of(cbcs)
+                .map(c -> new ClassBytecodes(c.name(), Instrumenter.instrument(c.bytecodes())))
+                .toArray(ClassBytecodes[]::new));
+    }
+
+    @Override
+    protected String invoke(Method doit) throws Exception {
+        CellContext ctx = cell;
+        lastValue = null;
+        lastFailure = null;
+        AtomicReference<Object> value = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = Thread.ofPlatform()
+                .group(ctx != null ? ctx.group() : Thread.currentThread().getThreadGroup())
+                .name(ctx != null ? "cell-" + ctx.executionCount() : "cell")
+                .stackSize(CELL_STACK_BYTES)
+                .inheritInheritableThreadLocals(false)
+                .unstarted(() -> {
+                    if (ctx != null) CellContext.CURRENT.set(ctx);
+                    try {
+                        value.set(doit.invoke(null));
+                    } catch (InvocationTargetException e) {
+                        failure.set(e.getCause());
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                });
+        snippetThread = t;
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        snippetThread = null;
+        if (interrupted) Thread.currentThread().interrupt();
+        lastFailure = failure.get();
+        if (lastFailure != null) throw new InvocationTargetException(lastFailure);
+        lastValue = value.get();
+        return valueString(lastValue);
+    }
+
+    /**
+     * Stops {@code ctx}: its stop checks throw, and the snippet thread and every thread of its group are
+     * interrupted. Threads of other cells are not touched.
+     */
+    public void stop(CellContext ctx) {
+        ctx.requestStop();
+        CellRuntime.stopRequested();
+        Thread t = snippetThread;
+        if (t != null) t.interrupt();
+        Thread[] threads = new Thread[ctx.group().activeCount() + 16];
+        int n = ctx.group().enumerate(threads, true);
+        for (int i = 0; i < n; i++) threads[i].interrupt();
+    }
+
+    @Override
+    public void stop() {
+        CellContext ctx = cell;
+        if (ctx != null) stop(ctx);
+    }
+}

@@ -1,0 +1,308 @@
+package conclab.kernel.exec;
+
+import conclab.kernel.io.CellContext;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.JShellException;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
+import jdk.jshell.ExpressionSnippet;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Evaluates cells with JShell in the kernel's JVM, through {@link CellExecutionControl}.
+ *
+ * <p>A cell is split into snippets with JShell's own source analysis, each evaluated in turn; the
+ * first compile error or exception ends the cell. The cell's value is the last snippet's value when
+ * that snippet is an expression. Errors name the cell's line and column.
+ *
+ * <p>Not thread-safe: the shell thread evaluates, completes and inspects, one request at a time.
+ */
+public final class Evaluator implements AutoCloseable {
+
+    private static final String RED = "\u001b[0;31m", BOLD_RED = "\u001b[1;31m", GREEN = "\u001b[0;32m",
+            DIM = "\u001b[2m", RESET = "\u001b[0m";
+
+    /** Where a snippet's source sits in its cell, for error positions. */
+    private record Origin(int executionCount, int lineOffset) {}
+
+    private final CellExecutionControl control = new CellExecutionControl();
+    private final JShell shell;
+    private final SourceCodeAnalysis analysis;
+    private final Map<String, Origin> origins = new HashMap<>();
+
+    /**
+     * @param classPath entries added to the compiler's and the cells' class path
+     * @param err       where JShell itself may write (never cell output)
+     */
+    public Evaluator(List<String> classPath, PrintStream err) {
+        shell = JShell.builder()
+                .executionEngine(control.provider(), Map.of())
+                .in(new ByteArrayInputStream(new byte[0]))
+                .out(err)
+                .err(err)
+                .build();
+        for (String cp : classPath) shell.addToClasspath(cp);
+        analysis = shell.sourceCodeAnalysis();
+    }
+
+    public JShell jshell() {
+        return shell;
+    }
+
+    public SourceCodeAnalysis analysis() {
+        return analysis;
+    }
+
+    public CellExecutionControl control() {
+        return control;
+    }
+
+    /** A piece of a cell that JShell evaluates as one snippet. */
+    record Piece(String source, int offset) {}
+
+    /** Splits a cell into snippets, with their offsets in the cell. */
+    List<Piece> split(String code) {
+        List<Piece> pieces = new ArrayList<>();
+        String rest = code;
+        while (true) {
+            int consumed = code.length() - rest.length();
+            SourceCodeAnalysis.CompletionInfo ci = analysis.analyzeCompletion(rest);
+            switch (ci.completeness()) {
+                case EMPTY -> { return pieces; }
+                case COMPLETE, COMPLETE_WITH_SEMI -> {
+                    pieces.add(new Piece(ci.source(), locate(code, consumed, ci.source())));
+                    if (ci.remaining().isBlank()) return pieces;
+                    rest = ci.remaining();
+                }
+                default -> {   // incomplete or unknown: let JShell report it
+                    pieces.add(new Piece(rest, locate(code, consumed, rest)));
+                    return pieces;
+                }
+            }
+        }
+    }
+
+    private static int locate(String code, int from, String source) {
+        String head = source.strip();
+        head = head.substring(0, Math.min(24, head.length()));
+        int at = head.isEmpty() ? -1 : code.indexOf(head, from);
+        if (at >= 0) return at;
+        int i = from;
+        while (i < code.length() && Character.isWhitespace(code.charAt(i))) i++;
+        return i;
+    }
+
+    /** Evaluates a cell under {@code ctx}. */
+    public Outcome eval(String code, CellContext ctx) {
+        control.enter(ctx);
+        Outcome result = new Outcome.Ok(false, null);
+        for (Piece p : split(code)) {
+            int lineOffset = lineOf(code, p.offset()) - 1;
+            List<SnippetEvent> events = shell.eval(p.source());
+            result = new Outcome.Ok(false, null);
+            for (SnippetEvent ev : events) {
+                if (ev.causeSnippet() != null) continue;
+                Snippet s = ev.snippet();
+                origins.put(s.id(), new Origin(ctx.executionCount(), lineOffset));
+                if (ev.status() == Snippet.Status.REJECTED) {
+                    return compileError(code, p, s, ctx);
+                }
+                if (ev.exception() != null) {
+                    return runtimeError(ev.exception(), control.lastFailure(), code, ctx);
+                }
+                if (isExpression(s)) {
+                    String type = s instanceof VarSnippet v ? v.typeName() : ((ExpressionSnippet) s).typeName();
+                    if (!"void".equals(type)) result = new Outcome.Ok(true, control.lastValue());
+                }
+            }
+        }
+        control.clearLast();
+        return result;
+    }
+
+    private static boolean isExpression(Snippet s) {
+        return s.kind() == Snippet.Kind.EXPRESSION
+                || (s.kind() == Snippet.Kind.VAR && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND);
+    }
+
+    private static int lineOf(String code, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset && i < code.length(); i++) if (code.charAt(i) == '\n') line++;
+        return line;
+    }
+
+    private static int columnOf(String code, int offset) {
+        int nl = code.lastIndexOf('\n', offset - 1);
+        return offset - nl;
+    }
+
+    private Outcome compileError(String code, Piece p, Snippet s, CellContext ctx) {
+        List<Diag> diags = shell.diagnostics(s).filter(Diag::isError).toList();
+        if (diags.isEmpty()) diags = shell.diagnostics(s).toList();
+        List<String> tb = new ArrayList<>();
+        String first = diags.isEmpty() ? "the code cannot be compiled" : message(diags.getFirst());
+        for (Diag d : diags) {
+            long pos = d.getPosition() >= 0 ? d.getPosition() : Math.max(0, d.getStartPosition());
+            int at = (int) Math.min(p.offset() + pos, code.length());
+            int line = lineOf(code, at), col = columnOf(code, at);
+            String[] msg = message(d).split("\n");
+            tb.add(BOLD_RED + "Compile error" + RESET + " in " + ctx.label() + ", line " + line + ", column " + col
+                    + ": " + msg[0]);
+            for (int i = 1; i < msg.length; i++) tb.add("    " + msg[i].strip());
+            String src = code.split("\n", -1)[line - 1];
+            String gutter = String.format(Locale.ROOT, "%4d | ", line);
+            tb.add(DIM + gutter + RESET + src);
+            int width = 1;
+            if (d.getEndPosition() > pos && d.getStartPosition() >= 0) {
+                width = (int) Math.max(1, Math.min(d.getEndPosition() - pos, src.length() - col + 1));
+            }
+            tb.add(" ".repeat(gutter.length() + col - 1) + RED + "^" + "~".repeat(width - 1) + RESET);
+        }
+        return new Outcome.Failed("CompileError", first, tb);
+    }
+
+    private static String message(Diag d) {
+        return d.getMessage(Locale.ROOT).strip();
+    }
+
+    private Outcome runtimeError(JShellException ex, Throwable raw, String code, CellContext ctx) {
+        if (raw instanceof CellStoppedError || (ex instanceof EvalException ee
+                && CellStoppedError.class.getName().equals(ee.getExceptionClassName()))) {
+            return new Outcome.Failed("KeyboardInterrupt", "interrupted",
+                    List.of(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was stopped."));
+        }
+        if (ex instanceof UnresolvedReferenceException ure) {
+            String what = ure.getSnippet().toString();
+            List<String> unresolved = shell.unresolvedDependencies(ure.getSnippet()).toList();
+            String msg = "cannot run until " + String.join(", ", unresolved) + " is defined";
+            return new Outcome.Failed("UnresolvedReference", msg,
+                    List.of(BOLD_RED + "UnresolvedReference" + RESET + ": " + msg, DIM + what.strip() + RESET));
+        }
+        String cls = ex instanceof EvalException ee ? ee.getExceptionClassName() : ex.getClass().getName();
+        String msg = ex.getMessage() == null ? "" : ex.getMessage();
+        List<String> tb = new ArrayList<>();
+        tb.add(BOLD_RED + cls + RESET + (msg.isEmpty() ? "" : ": " + msg));
+        if (raw instanceof OutOfMemoryError) {
+            tb.add(GREEN + "The heap is full. Free large variables (x = null), or restart the kernel." + RESET);
+        } else if (raw instanceof StackOverflowError) {
+            tb.add(GREEN + "Runaway recursion: check the base case of the recursive method." + RESET);
+        }
+        appendFrames(tb, ex, code, ctx);
+        Throwable cause = ex.getCause();
+        int depth = 0;
+        while (cause instanceof JShellException c && depth++ < 8) {
+            String ccls = c instanceof EvalException ce ? ce.getExceptionClassName() : c.getClass().getName();
+            tb.add(RED + "Caused by: " + ccls + (c.getMessage() == null ? "" : ": " + c.getMessage()) + RESET);
+            appendFrames(tb, c, code, ctx);
+            cause = c.getCause();
+        }
+        return new Outcome.Failed(cls, msg, tb);
+    }
+
+    /** The user's frames first, then the library's; kernel and reflection frames hidden. */
+    private void appendFrames(List<String> tb, Throwable ex, String code, CellContext ctx) {
+        List<String> user = new ArrayList<>(), library = new ArrayList<>();
+        for (StackTraceElement f : ex.getStackTrace()) {
+            String file = f.getFileName();
+            if (file != null && file.startsWith("#")) {
+                Origin o = origins.get(file.substring(1));
+                String where = o == null ? "snippet " + file : "cell [" + o.executionCount() + "]";
+                int line = o == null ? f.getLineNumber() : o.lineOffset() + f.getLineNumber();
+                String method = f.getMethodName().isEmpty() || f.getMethodName().equals("do_it$")
+                        ? "" : " in " + f.getMethodName() + "()";
+                String text = "  at " + where + ", line " + line + method;
+                if (o != null && o.executionCount() == ctx.executionCount()) {
+                    String[] lines = code.split("\n", -1);
+                    if (line >= 1 && line <= lines.length) text += ":  " + DIM + lines[line - 1].strip() + RESET;
+                }
+                user.add(GREEN + text + RESET);
+            } else if (!hidden(f.getClassName())) {
+                library.add(DIM + "  at " + f + RESET);
+            }
+        }
+        tb.addAll(user);
+        if (library.size() > 12) {
+            int more = library.size() - 12;
+            library = new ArrayList<>(library.subList(0, 12));
+            library.add(DIM + "  ... " + more + " more" + RESET);
+        }
+        tb.addAll(library);
+    }
+
+    private static boolean hidden(String cls) {
+        return cls.startsWith("conclab.kernel.") || cls.startsWith("jdk.internal.reflect.")
+                || cls.startsWith("java.lang.reflect.") || cls.startsWith("jdk.jshell.")
+                || cls.equals("java.lang.Thread") || cls.startsWith("REPL.");
+    }
+
+    /** Code after the last complete snippet, for is_complete: complete, incomplete or invalid. */
+    public String completeness(String code) {
+        String rest = code;
+        while (true) {
+            SourceCodeAnalysis.CompletionInfo ci = analysis.analyzeCompletion(rest);
+            switch (ci.completeness()) {
+                case EMPTY -> { return "complete"; }
+                case COMPLETE, COMPLETE_WITH_SEMI -> {
+                    if (ci.remaining().isBlank()) return "complete";
+                    rest = ci.remaining();
+                }
+                case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> { return "incomplete"; }
+                default -> { return "invalid"; }
+            }
+        }
+    }
+
+    /**
+     * Signature and Javadoc of what is at {@code cursor} (a method call, a type, a variable), as plain
+     * text, or null when nothing is known there.
+     */
+    public String documentation(String code, int cursor) {
+        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(code, cursor, true);
+        if (docs.isEmpty()) {
+            // a bare name (String, Math.abs): ask as if it were being called or constructed
+            int start = cursor;
+            while (start > 0 && (Character.isJavaIdentifierPart(code.charAt(start - 1)) || code.charAt(start - 1) == '.')) start--;
+            int end = cursor;
+            while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) end++;
+            String name = code.substring(start, end);
+            if (name.isEmpty()) return null;
+            docs = analysis.documentation(name + "(", name.length() + 1, true);
+            if (docs.isEmpty()) docs = analysis.documentation("new " + name + "(", name.length() + 5, true);
+            if (docs.isEmpty()) {
+                String type = analysis.analyzeType(name, name.length());
+                if (type != null && !type.isEmpty()) return name + " : " + type;
+                return null;
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (SourceCodeAnalysis.Documentation d : docs) {
+            if (!sb.isEmpty()) sb.append("\n\n");
+            sb.append(d.signature());
+            if (d.javadoc() != null && !d.javadoc().isBlank()) sb.append("\n\n").append(d.javadoc().strip());
+        }
+        return sb.toString();
+    }
+
+    /** Text of every snippet evaluated so far, for debugging. */
+    public String snippets() {
+        return shell.snippets().map(Snippet::source).collect(Collectors.joining("\n"));
+    }
+
+    @Override
+    public void close() {
+        shell.close();
+    }
+}

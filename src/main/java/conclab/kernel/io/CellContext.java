@@ -1,0 +1,89 @@
+package conclab.kernel.io;
+
+import com.google.gson.JsonObject;
+
+import java.util.List;
+
+/**
+ * One execution of a cell: the request it answers (its parent header), the thread group of the
+ * threads it started, and whether it was asked to stop.
+ *
+ * <p>Which cell a thread's work belongs to follows one ordered rule:
+ * <ol>
+ *   <li>the context captured when the task was submitted ({@link #CURRENT} set by a capturing wrapper);</li>
+ *   <li>else the context inherited from the thread that created the thread ({@link #CURRENT} is inheritable);</li>
+ *   <li>else the running cell, or the last one, and the thread's name is shown before its lines.</li>
+ * </ol>
+ *
+ * <p>Immutable but for {@link #stopRequested}, which is volatile: written by the control thread on
+ * interrupt, read by stop checks on any thread of the cell.
+ */
+public final class CellContext {
+
+    /**
+     * The context of the current thread, rules 1 and 2. Inheritable: platform and virtual threads
+     * created by a thread of a cell belong to that cell.
+     */
+    public static final InheritableThreadLocal<CellContext> CURRENT = new InheritableThreadLocal<>();
+
+    private final int executionCount;
+    private final JsonObject parentHeader;
+    private final List<byte[]> identities;
+    private final boolean allowStdin;
+    private final ThreadGroup group;
+    private volatile boolean stopRequested;
+
+    public CellContext(int executionCount, JsonObject parentHeader, List<byte[]> identities, boolean allowStdin) {
+        this.executionCount = executionCount;
+        this.parentHeader = parentHeader;
+        this.identities = List.copyOf(identities);
+        this.allowStdin = allowStdin;
+        this.group = new ThreadGroup("cell-" + executionCount);
+    }
+
+    /** The context of the calling thread by rules 1 and 2, or null. */
+    public static CellContext current() {
+        return CURRENT.get();
+    }
+
+    public int executionCount() {
+        return executionCount;
+    }
+
+    /** The header of the execute_request; every message about this cell carries it as parent. */
+    public JsonObject parentHeader() {
+        return parentHeader;
+    }
+
+    /** ZeroMQ identities of the front end that sent the request (for input_request on stdin). */
+    public List<byte[]> identities() {
+        return identities;
+    }
+
+    public boolean allowStdin() {
+        return allowStdin;
+    }
+
+    /** The group of the platform threads started by this cell's code. */
+    public ThreadGroup group() {
+        return group;
+    }
+
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** How the cell is named in messages, e.g. {@code cell [3]}. */
+    public String label() {
+        return "cell [" + executionCount + "]";
+    }
+
+    @Override
+    public String toString() {
+        return label();
+    }
+}

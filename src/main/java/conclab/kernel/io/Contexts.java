@@ -1,0 +1,57 @@
+package conclab.kernel.io;
+
+/**
+ * Knows the running cell and answers which cell a thread belongs to (the rule in {@link CellContext}).
+ * One instance per kernel.
+ */
+public final class Contexts {
+
+    /* The cell being executed, or the last one executed; null before the first. Written by the shell
+       thread at each cell start, read by any thread. */
+    private volatile CellContext running;
+    private volatile boolean cellRunning;
+
+    /** Marks {@code ctx} as the running cell. */
+    public void started(CellContext ctx) {
+        running = ctx;
+        cellRunning = true;
+    }
+
+    /** Marks the running cell as finished; it stays the "last" cell for rule 3. */
+    public void finished(CellContext ctx) {
+        if (running == ctx) cellRunning = false;
+    }
+
+    /** The running cell, or null when none is running. */
+    public CellContext runningCell() {
+        return cellRunning ? running : null;
+    }
+
+    /** The running cell or the last one, or null before the first. */
+    public CellContext lastCell() {
+        return running;
+    }
+
+    /** Whether the calling thread belongs to a cell by rules 1 or 2. */
+    public static boolean owned() {
+        return CellContext.CURRENT.get() != null;
+    }
+
+    /** The cell the calling thread belongs to: rules 1 and 2, else rule 3; null before the first cell. */
+    public CellContext forCurrentThread() {
+        CellContext c = CellContext.CURRENT.get();
+        return c != null ? c : running;
+    }
+
+    /** Runs {@code task} on the calling thread under {@code ctx}, restoring the previous context after. */
+    public static void runIn(CellContext ctx, Runnable task) {
+        CellContext prev = CellContext.CURRENT.get();
+        CellContext.CURRENT.set(ctx);
+        try {
+            task.run();
+        } finally {
+            if (prev == null) CellContext.CURRENT.remove();
+            else CellContext.CURRENT.set(prev);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package conclab.kernel.shell;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import conclab.kernel.Log;
+import conclab.kernel.wire.Codec;
+import conclab.kernel.wire.Message;
+import conclab.kernel.wire.Transport;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * One handler table per channel. For every request the dispatcher, not the handler, publishes
+ * {@code busy} before and {@code idle} after; a handler that throws anything gets an error reply
+ * sent for it, and the channel's loop goes on.
+ */
+public final class Dispatcher {
+
+    /** Handles one request type. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Request r) throws Exception;
+    }
+
+    private final Map<String, Handler> shell = new HashMap<>(), control = new HashMap<>();
+    private final Codec codec;
+    private final Transport transport;
+    private final Log log;
+
+    public Dispatcher(Codec codec, Transport transport, Log log) {
+        this.codec = codec;
+        this.transport = transport;
+        this.log = log;
+    }
+
+    public Dispatcher shell(String type, Handler h) {
+        shell.put(type, h);
+        return this;
+    }
+
+    public Dispatcher control(String type, Handler h) {
+        control.put(type, h);
+        return this;
+    }
+
+    public BiConsumer<Transport.Channel, Message> shellLoop() {
+        return (ch, m) -> dispatch(ch, m, shell);
+    }
+
+    public BiConsumer<Transport.Channel, Message> controlLoop() {
+        return (ch, m) -> dispatch(ch, m, control);
+    }
+
+    /** Handles a shell message (used while aborting queued requests). */
+    public void dispatchShell(Transport.Channel ch, Message m) {
+        dispatch(ch, m, shell);
+    }
+
+    /** Handles {@code m} with the handler of its type from {@code table}. */
+    public void dispatch(Transport.Channel ch, Message m, Map<String, Handler> table) {
+        Handler h = table.get(m.type());
+        if (h == null) {
+            log.warn(ch.name() + ": ignored a message of unknown type '" + m.type() + "'");
+            return;
+        }
+        status(m, "busy");
+        Request r = new Request(ch, m, codec);
+        try {
+            h.handle(r);
+        } catch (Throwable t) {
+            log.error(ch.name() + ": " + m.type() + " failed", t);
+            try {
+                r.reply(r.replyType(), error(t));
+            } catch (Throwable again) {
+                log.error(ch.name() + ": could not send the error reply", again);
+            }
+        } finally {
+            status(m, "idle");
+        }
+    }
+
+    /** Publishes {@code execution_state} for the request {@code m}. */
+    public void status(Message m, String state) {
+        JsonObject c = new JsonObject();
+        c.addProperty("execution_state", state);
+        transport.publish(codec.message("status", m.header(), java.util.List.of(), c));
+    }
+
+    /** The content of an error reply for {@code t}. */
+    public static JsonObject error(Throwable t) {
+        JsonObject c = new JsonObject();
+        c.addProperty("status", "error");
+        c.addProperty("ename", t.getClass().getSimpleName());
+        c.addProperty("evalue", String.valueOf(t.getMessage()));
+        JsonArray tb = new JsonArray();
+        tb.add("The kernel could not handle this request: " + t);
+        c.add("traceback", tb);
+        return c;
+    }
+}

@@ -1,0 +1,133 @@
+package conclab.kernel.shell;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import conclab.kernel.exec.Evaluator;
+import conclab.kernel.exec.Outcome;
+import conclab.kernel.io.CellContext;
+
+import java.io.File;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Magics: a cell starting with {@code %name args} (line magic, the rest of the line) or {@code %%name}
+ * (cell magic, the rest of the cell), and {@code name?} to page the documentation of {@code name}.
+ */
+public final class Magics {
+
+    /** A magic's outcome. */
+    public record Result(Outcome outcome) {}
+
+    private interface Magic {
+        Outcome run(String args, String body, CellContext ctx, JsonArray payload);
+    }
+
+    private static final Pattern PAGE = Pattern.compile("^\\s*([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.]*)\\s*\\?\\s*$");
+    private final Supplier<Evaluator> evaluator;
+    private final Map<String, Magic> line = new TreeMap<>(), cell = new TreeMap<>();
+
+    public Magics(Supplier<Evaluator> evaluator) {
+        this.evaluator = evaluator;
+        line.put("lsmagic", (a, b, c, p) -> print("Line magics: " + names(line, "%") + "\nCell magics: " + names(cell, "%%")
+                + "\nAlso: name? shows the documentation of name."));
+        line.put("classpath", this::classpath);
+        line.put("doc", (a, b, c, p) -> page(a.strip(), p));
+        line.put("time", (a, b, c, p) -> time(a, c));
+        cell.put("time", (a, b, c, p) -> time(b, c));
+    }
+
+    private static String names(Map<String, Magic> m, String prefix) {
+        return String.join("  ", m.keySet().stream().map(k -> prefix + k).toList());
+    }
+
+    /** Runs the magic {@code code} starts with, or returns null when it is plain Java. */
+    public Result run(String code, CellContext ctx, JsonArray payload) {
+        String stripped = code.stripLeading();
+        Matcher pm = PAGE.matcher(code);
+        if (pm.matches()) return new Result(page(pm.group(1), payload));
+        if (stripped.startsWith("%%")) {
+            int nl = stripped.indexOf('\n');
+            String head = nl < 0 ? stripped.substring(2) : stripped.substring(2, nl);
+            String body = nl < 0 ? "" : stripped.substring(nl + 1);
+            String[] parts = head.strip().split("\\s+", 2);
+            Magic m = cell.get(parts[0]);
+            if (m == null) return new Result(unknown("%%" + parts[0]));
+            return new Result(m.run(parts.length > 1 ? parts[1] : "", body, ctx, payload));
+        }
+        if (stripped.startsWith("%")) {
+            int nl = stripped.indexOf('\n');
+            String head = nl < 0 ? stripped.substring(1) : stripped.substring(1, nl);
+            String rest = nl < 0 ? "" : stripped.substring(nl + 1);
+            String[] parts = head.strip().split("\\s+", 2);
+            Magic m = line.get(parts[0]);
+            if (m == null) return new Result(unknown("%" + parts[0]));
+            Outcome o = m.run(parts.length > 1 ? parts[1] : "", "", ctx, payload);
+            if (o instanceof Outcome.Ok && !rest.isBlank()) o = evaluator.get().eval(rest, ctx);
+            return new Result(o);
+        }
+        return null;
+    }
+
+    private Outcome unknown(String name) {
+        return new Outcome.Failed("UnknownMagic", name + " is not a magic",
+                List.of("\u001b[1;31mUnknownMagic\u001b[0m: " + name + " is not a magic; %lsmagic lists them."));
+    }
+
+    private static Outcome print(String text) {
+        System.out.println(text);
+        return new Outcome.Ok(false, null);
+    }
+
+    private Outcome classpath(String args, String body, CellContext ctx, JsonArray payload) {
+        if (args.isBlank()) {
+            return print(String.join("\n", System.getProperty("java.class.path").split(File.pathSeparator)));
+        }
+        for (String entry : args.strip().split("\\s+|" + Pattern.quote(File.pathSeparator))) {
+            File f = new File(entry);
+            if (!f.exists()) {
+                return new Outcome.Failed("ClasspathError", entry + " does not exist",
+                        List.of("\u001b[1;31mClasspathError\u001b[0m: " + entry + " does not exist"));
+            }
+            evaluator.get().jshell().addToClasspath(f.getAbsolutePath());
+            System.out.println("added " + f.getAbsolutePath());
+        }
+        return new Outcome.Ok(false, null);
+    }
+
+    private Outcome time(String code, CellContext ctx) {
+        long t0 = System.nanoTime();
+        Outcome o = evaluator.get().eval(code, ctx);
+        long ns = System.nanoTime() - t0;
+        System.out.println(String.format(Locale.ROOT, "Wall time: %s", human(ns)));
+        return o;
+    }
+
+    static String human(long ns) {
+        if (ns < 10_000) return ns + " ns";
+        if (ns < 10_000_000) return String.format(Locale.ROOT, "%.1f µs", ns / 1e3);
+        if (ns < 10_000_000_000L) return String.format(Locale.ROOT, "%.1f ms", ns / 1e6);
+        return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
+    }
+
+    private Outcome page(String name, JsonArray payload) {
+        String doc = evaluator.get().documentation(name, name.length());
+        if (doc == null) {
+            return new Outcome.Failed("NotFound", "no documentation for " + name,
+                    List.of("\u001b[1;31mNotFound\u001b[0m: no documentation for " + name));
+        }
+        JsonObject p = new JsonObject();
+        p.addProperty("source", "page");
+        JsonObject data = new JsonObject();
+        data.addProperty("text/plain", doc);
+        p.add("data", data);
+        p.addProperty("start", 0);
+        payload.add(p);
+        return new Outcome.Ok(false, null);
+    }
+}

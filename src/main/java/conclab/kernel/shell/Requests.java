@@ -1,0 +1,155 @@
+package conclab.kernel.shell;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import conclab.kernel.exec.Evaluator;
+import jdk.jshell.SourceCodeAnalysis;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The shell requests other than execute: kernel_info, complete, inspect, is_complete, history and
+ * comm_info. Cursor positions are in Unicode code points, as protocol 5.2+ says; Java strings index
+ * UTF-16 units, so positions are converted both ways.
+ */
+public final class Requests {
+
+    private final Supplier<Evaluator> evaluator;
+    private final History history;
+    private final String version;
+
+    public Requests(Supplier<Evaluator> evaluator, History history, String version) {
+        this.evaluator = evaluator;
+        this.history = history;
+        this.version = version;
+    }
+
+    /** Registers every handler of this class. */
+    public Dispatcher register(Dispatcher d) {
+        return d.shell("kernel_info_request", this::kernelInfo)
+                .control("kernel_info_request", this::kernelInfo)
+                .shell("complete_request", this::complete)
+                .shell("inspect_request", this::inspect)
+                .shell("is_complete_request", this::isComplete)
+                .shell("history_request", this::history)
+                .shell("comm_info_request", this::commInfo)
+                .shell("comm_open", r -> {})
+                .shell("comm_msg", r -> {})
+                .shell("comm_close", r -> {});
+    }
+
+    void kernelInfo(Request r) {
+        JsonObject c = Request.ok();
+        c.addProperty("protocol_version", "5.4");
+        c.addProperty("implementation", "conclab");
+        c.addProperty("implementation_version", version);
+        JsonObject li = new JsonObject();
+        li.addProperty("name", "java");
+        li.addProperty("version", Runtime.version().toString());
+        li.addProperty("mimetype", "text/x-java");
+        li.addProperty("file_extension", ".jshell");
+        li.addProperty("codemirror_mode", "java");
+        li.addProperty("pygments_lexer", "java");
+        c.add("language_info", li);
+        c.addProperty("banner", "Concurrency Lab " + version + " — Java " + Runtime.version().feature()
+                + " (" + Runtime.version() + "), " + Runtime.getRuntime().availableProcessors() + " cores");
+        c.addProperty("debugger", false);
+        JsonArray links = new JsonArray();
+        links.add(link("Java " + Runtime.version().feature() + " API",
+                "https://docs.oracle.com/en/java/javase/" + Runtime.version().feature() + "/docs/api/"));
+        links.add(link("JShell guide", "https://docs.oracle.com/en/java/javase/" + Runtime.version().feature()
+                + "/jshell/introduction-jshell.html"));
+        c.add("help_links", links);
+        r.reply("kernel_info_reply", c);
+    }
+
+    private static JsonObject link(String text, String url) {
+        JsonObject o = new JsonObject();
+        o.addProperty("text", text);
+        o.addProperty("url", url);
+        return o;
+    }
+
+    void complete(Request r) {
+        String code = r.message().str("code", "");
+        int cursorCp = r.message().integer("cursor_pos", code.codePointCount(0, code.length()));
+        int cursor = charIndex(code, cursorCp);
+        int[] anchor = new int[1];
+        List<SourceCodeAnalysis.Suggestion> suggestions =
+                evaluator.get().analysis().completionSuggestions(code, cursor, anchor);
+        Set<String> matches = new LinkedHashSet<>();
+        for (SourceCodeAnalysis.Suggestion s : suggestions) if (s.matchesType()) matches.add(s.continuation());
+        for (SourceCodeAnalysis.Suggestion s : suggestions) matches.add(s.continuation());
+        JsonObject c = Request.ok();
+        JsonArray m = new JsonArray();
+        JsonArray types = new JsonArray();
+        int start = code.codePointCount(0, Math.min(anchor[0], cursor));
+        for (String s : matches) {
+            m.add(s);
+            JsonObject t = new JsonObject();
+            t.addProperty("text", s);
+            t.addProperty("type", s.endsWith("(") || s.endsWith("()") ? "function" : "");
+            t.addProperty("start", start);
+            t.addProperty("end", cursorCp);
+            types.add(t);
+        }
+        c.add("matches", m);
+        c.addProperty("cursor_start", start);
+        c.addProperty("cursor_end", cursorCp);
+        JsonObject md = new JsonObject();
+        md.add("_jupyter_types_experimental", types);
+        c.add("metadata", md);
+        r.reply("complete_reply", c);
+    }
+
+    void inspect(Request r) {
+        String code = r.message().str("code", "");
+        int cursor = charIndex(code, r.message().integer("cursor_pos", code.codePointCount(0, code.length())));
+        String doc = evaluator.get().documentation(code, cursor);
+        JsonObject c = Request.ok();
+        c.addProperty("found", doc != null);
+        JsonObject data = new JsonObject();
+        if (doc != null) data.addProperty("text/plain", doc);
+        c.add("data", data);
+        c.add("metadata", new JsonObject());
+        r.reply("inspect_reply", c);
+    }
+
+    void isComplete(Request r) {
+        String status = evaluator.get().completeness(r.message().str("code", ""));
+        JsonObject c = new JsonObject();
+        c.addProperty("status", status);
+        if (status.equals("incomplete")) c.addProperty("indent", "    ");
+        r.reply("is_complete_reply", c);
+    }
+
+    void history(Request r) {
+        var m = r.message();
+        boolean output = m.bool("output", false);
+        List<History.Entry> entries = switch (m.str("hist_access_type", "tail")) {
+            case "range" -> history.range(m.integer("session", 0), m.integer("start", 0), m.integer("stop", 0));
+            case "search" -> history.search(m.str("pattern", "*"), m.integer("n", 0), m.bool("unique", false));
+            default -> history.tail(m.integer("n", 10));
+        };
+        JsonObject c = Request.ok();
+        c.add("history", History.toJson(entries, output));
+        r.reply("history_reply", c);
+    }
+
+    void commInfo(Request r) {
+        JsonObject c = Request.ok();
+        c.add("comms", new JsonObject());
+        r.reply("comm_info_reply", c);
+    }
+
+    /** The UTF-16 index of code point offset {@code cp} in {@code s}. */
+    static int charIndex(String s, int cp) {
+        int total = s.codePointCount(0, s.length());
+        if (cp >= total) return s.length();
+        if (cp <= 0) return 0;
+        return s.offsetByCodePoints(0, cp);
+    }
+}

@@ -1,0 +1,244 @@
+package conclab.kernel.wire;
+
+import conclab.kernel.Log;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+import org.zeromq.ZMsg;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * The kernel's ZeroMQ sockets and the threads that own them.
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ *   <li>{@code hb}: echoes heartbeats (a ROUTER proxied to itself), nothing else.</li>
+ *   <li>{@code shell} and {@code control}: each owns its ROUTER socket, blocks in a receive, decodes and
+ *       verifies a message, and runs its handler; replies are sent on that same thread.</li>
+ *   <li>{@code iopub}: the only thread that touches the PUB socket; others {@link #publish} into a queue.</li>
+ *   <li>{@code stdin}: its ROUTER is used by whichever thread holds {@link #stdinLock()} (the running cell).</li>
+ * </ul>
+ * A bad message is logged and dropped; no {@code Throwable} ends a loop. Receives block: no polling
+ * with sleeps anywhere.
+ */
+public final class Transport implements AutoCloseable {
+
+    /** One ROUTER channel; its socket may only be used by the thread that owns it. */
+    public final class Channel {
+        private final String name;
+        private final ZMQ.Socket socket;
+
+        Channel(String name, ZMQ.Socket socket) {
+            this.name = name;
+            this.socket = socket;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        /** Sends {@code m}; call only on this channel's thread. */
+        public void send(Message m) {
+            sendFrames(socket, codec.encode(m));
+        }
+
+        /** The next valid message without blocking, or null when none is waiting. */
+        public Message poll() {
+            while (true) {
+                ZMsg msg = ZMsg.recvMsg(socket, ZMQ.DONTWAIT);
+                if (msg == null) return null;
+                Message m = decode(name, msg);
+                if (m != null) return m;
+            }
+        }
+
+        /** The next valid message, waiting at most {@code millis}; null on time-out. */
+        public Message receive(long millis) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            try (ZMQ.Poller poller = context.createPoller(1)) {
+                poller.register(socket, ZMQ.Poller.POLLIN);
+                while (true) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) return null;
+                    if (poller.poll(left) > 0) {
+                        Message m = poll();
+                        if (m != null) return m;
+                    }
+                }
+            }
+        }
+    }
+
+    private final ZContext context = new ZContext(1);
+    private final ConnectionInfo info;
+    private final Codec codec;
+    private final Log log;
+    private final BlockingQueue<List<byte[]>> iopubQueue = new LinkedBlockingQueue<>();
+    private final Object stdinLock = new Object();
+    private final List<Thread> threads = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closing;
+    private Channel shell, control, stdin;
+    private ZMQ.Socket iopub, hb;
+
+    public Transport(ConnectionInfo info, Codec codec, Log log) {
+        this.info = info;
+        this.codec = codec;
+        this.log = log;
+    }
+
+    /** Binds every socket; throws when a port cannot be bound. */
+    public void bind(long maxMessageBytes) {
+        context.setLinger(200);
+        shell = new Channel("shell", router(info.shellPort(), maxMessageBytes));
+        control = new Channel("control", router(info.controlPort(), maxMessageBytes));
+        stdin = new Channel("stdin", router(info.stdinPort(), maxMessageBytes));
+        iopub = context.createSocket(SocketType.PUB);
+        iopub.setSndHWM(0);
+        iopub.bind(info.endpoint(info.iopubPort()));
+        hb = context.createSocket(SocketType.ROUTER);
+        hb.bind(info.endpoint(info.hbPort()));
+    }
+
+    private ZMQ.Socket router(int port, long max) {
+        ZMQ.Socket s = context.createSocket(SocketType.ROUTER);
+        s.setMaxMsgSize(max);
+        s.setRouterHandover(true);
+        s.bind(info.endpoint(port));
+        return s;
+    }
+
+    /** Starts the heartbeat, iopub, shell and control threads. */
+    public void start(BiConsumer<Channel, Message> shellHandler, BiConsumer<Channel, Message> controlHandler) {
+        thread("conclab-hb", () -> {
+            try {
+                ZMQ.proxy(hb, hb, null);
+            } catch (RuntimeException e) {
+                if (!closing) log.error("heartbeat stopped", e);
+            }
+        });
+        thread("conclab-iopub", this::iopubLoop);
+        thread("conclab-control", () -> serve(control, controlHandler));
+        thread("conclab-shell", () -> serve(shell, shellHandler));
+    }
+
+    private void thread(String name, Runnable body) {
+        Thread t = Thread.ofPlatform().name(name).daemon(true).unstarted(body);
+        threads.add(t);
+        t.start();
+    }
+
+    private void serve(Channel ch, BiConsumer<Channel, Message> handler) {
+        while (!closing) {
+            ZMsg msg;
+            try {
+                msg = ZMsg.recvMsg(ch.socket, true);
+            } catch (ZMQException | IllegalStateException e) {
+                if (closing) break;
+                log.error(ch.name + ": receive failed", e);
+                continue;
+            } catch (Throwable t) {
+                if (closing) break;
+                log.error(ch.name + ": receive failed", t);
+                continue;
+            }
+            if (msg == null) {
+                if (closing || Thread.currentThread().isInterrupted()) break;
+                continue;
+            }
+            Message m = decode(ch.name, msg);
+            if (m == null) continue;
+            try {
+                handler.accept(ch, m);
+            } catch (Throwable t) {
+                log.error(ch.name + ": handler for " + m.type() + " failed", t);
+            }
+        }
+    }
+
+    private Message decode(String channel, ZMsg msg) {
+        List<byte[]> frames = new ArrayList<>(msg.size());
+        msg.forEach(f -> frames.add(f.getData()));
+        msg.destroy();
+        try {
+            return codec.decode(frames);
+        } catch (BadMessageException e) {
+            log.warn(channel + ": dropped a message: " + e.getMessage());
+            return null;
+        } catch (Throwable t) {
+            log.error(channel + ": dropped a message that could not be decoded", t);
+            return null;
+        }
+    }
+
+    private void iopubLoop() {
+        while (true) {
+            List<byte[]> frames;
+            try {
+                frames = iopubQueue.take();
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (frames == STOP) break;
+            try {
+                sendFrames(iopub, frames);
+            } catch (Throwable t) {
+                if (closing) break;
+                log.error("iopub: send failed", t);
+            }
+        }
+        stopped.countDown();
+    }
+
+    private static final List<byte[]> STOP = new ArrayList<>();
+
+    private static void sendFrames(ZMQ.Socket s, List<byte[]> frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            s.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
+        }
+    }
+
+    /** Queues {@code m} for the iopub socket; messages go out in the order they were published. */
+    public void publish(Message m) {
+        String topic = "kernel." + codec.session() + "." + m.type();
+        List<byte[]> frames = codec.encode(new Message(List.of(topic.getBytes(StandardCharsets.UTF_8)),
+                m.header(), m.parentHeader(), m.metadata(), m.content(), m.buffers()));
+        iopubQueue.add(frames);
+    }
+
+    /** Messages published but not yet sent. */
+    public int iopubBacklog() {
+        return iopubQueue.size();
+    }
+
+    public Channel stdin() {
+        return stdin;
+    }
+
+    /** Held by the thread that uses the stdin channel. */
+    public Object stdinLock() {
+        return stdinLock;
+    }
+
+    /** Sends what is queued on iopub (waiting at most {@code millis}), then closes every socket. */
+    @Override
+    public void close() {
+        closing = true;
+        iopubQueue.add(STOP);
+        try {
+            stopped.await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        context.close();
+    }
+}
