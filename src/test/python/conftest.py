@@ -50,8 +50,15 @@ def shell_reply(kc, msg_id, timeout=TIMEOUT):
             return msg
 
 
+def backlog(kc):
+    """iopub messages read while waiting for another request, kept for drain_iopub."""
+    if not hasattr(kc, "_conclab_backlog"):
+        kc._conclab_backlog = []
+    return kc._conclab_backlog
+
+
 def iopub_until_idle(kc, msg_id, timeout=TIMEOUT):
-    """iopub messages of request msg_id, from busy up to (without) idle."""
+    """iopub messages of request msg_id, from busy up to (without) idle; others go to the backlog."""
     out = []
     deadline = time.monotonic() + timeout
     while True:
@@ -60,6 +67,7 @@ def iopub_until_idle(kc, msg_id, timeout=TIMEOUT):
             raise TimeoutError(f"no idle for {msg_id}; got {[m['msg_type'] for m in out]}")
         msg = kc.get_iopub_msg(timeout=left)
         if msg["parent_header"].get("msg_id") != msg_id:
+            backlog(kc).append(msg)
             continue
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             return out
@@ -79,7 +87,8 @@ def stdout(msgs, name="stdout"):
 
 def drain_iopub(kc, until, timeout=TIMEOUT):
     """Collects iopub messages (any parent) until until(collected) is true or the deadline passes."""
-    got = []
+    got = list(backlog(kc))
+    backlog(kc).clear()
     deadline = time.monotonic() + timeout
     while not until(got):
         left = deadline - time.monotonic()

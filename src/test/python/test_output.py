@@ -54,7 +54,7 @@ def test_sixty_cells_each_with_a_thread_printing_three_lines(kc):
 
 
 def test_a_pool_worker_thread_prints_under_the_cell_that_created_it(kc):
-    first, _ = run(kc, "var pool = Executors.newFixedThreadPool(2);\n"
+    first, _ = run(kc, "var pool = Executors.newSingleThreadExecutor();\n"
                        'pool.submit(() -> System.out.println("warm")).get();')
     reply, msgs = run(kc, 'pool.submit(() -> System.out.println("reused")).get();')
     # the worker inherited the first cell's context (rule 2), so its line is not under this cell

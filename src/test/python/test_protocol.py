@@ -145,7 +145,7 @@ def test_stop_on_error_aborts_the_requests_already_queued(kc):
     assert shell_reply(kc, second)["content"]["status"] == "aborted"
     assert shell_reply(kc, third)["content"]["status"] == "aborted"
     reply, msgs = run(kc, 'System.out.println("runs again")')
-    assert stdout(msgs) == "runs again\n"
+    assert stdout(msgs) == "runs again\n", (reply, msgs)
 
 
 def test_without_stop_on_error_the_queue_runs(kc):

@@ -95,11 +95,13 @@ public final class Evaluator implements AutoCloseable {
         }
     }
 
+    /** Where {@code source}'s first character sits in {@code code}, searching from {@code from}. */
     private static int locate(String code, int from, String source) {
-        String head = source.strip();
-        head = head.substring(0, Math.min(24, head.length()));
+        int lead = 0;
+        while (lead < source.length() && Character.isWhitespace(source.charAt(lead))) lead++;
+        String head = source.substring(lead, Math.min(source.length(), lead + 24));
         int at = head.isEmpty() ? -1 : code.indexOf(head, from);
-        if (at >= 0) return at;
+        if (at >= 0) return Math.max(0, at - lead);
         int i = from;
         while (i < code.length() && Character.isWhitespace(code.charAt(i))) i++;
         return i;

@@ -31,9 +31,17 @@ public final class CellContext {
     private final List<byte[]> identities;
     private final boolean allowStdin;
     private final ThreadGroup group;
+    private final boolean silent;
     private volatile boolean stopRequested;
 
     public CellContext(int executionCount, JsonObject parentHeader, List<byte[]> identities, boolean allowStdin) {
+        this(executionCount, parentHeader, identities, allowStdin, false);
+    }
+
+    /** With {@code silent}, nothing the cell's threads print is sent (execute_request's {@code silent}). */
+    public CellContext(int executionCount, JsonObject parentHeader, List<byte[]> identities, boolean allowStdin,
+                       boolean silent) {
+        this.silent = silent;
         this.executionCount = executionCount;
         this.parentHeader = parentHeader;
         this.identities = List.copyOf(identities);
@@ -67,6 +75,11 @@ public final class CellContext {
     /** The group of the platform threads started by this cell's code. */
     public ThreadGroup group() {
         return group;
+    }
+
+    /** Whether output of this cell is dropped. */
+    public boolean silent() {
+        return silent;
     }
 
     public boolean stopRequested() {

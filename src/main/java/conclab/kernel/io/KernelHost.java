@@ -101,9 +101,10 @@ public final class KernelHost implements Host {
         JsonElement tree = Codec.gson().toJsonTree(data);
         JsonObject o = tree.getAsJsonObject();
         JsonObject c = new JsonObject();
-        c.add("data", o.has("data") ? o.get("data") : new JsonObject());
-        c.add("metadata", o.has("metadata") ? o.get("metadata") : new JsonObject());
-        c.add("transient", o.has("transient") ? o.get("transient") : new JsonObject());
+        for (String key : new String[] {"data", "metadata", "transient"}) {
+            JsonElement e = o.get(key);
+            c.add(key, e != null && e.isJsonObject() ? e : new JsonObject());
+        }
         return c;
     }
 }

@@ -141,6 +141,7 @@ public final class OutputRouter implements AutoCloseable {
                 fallback.write(b, off, len);   // nothing has run yet: only start-up code prints here
                 return;
             }
+            if (ctx.silent()) return;
             CellOutput out = buffers.computeIfAbsent(ctx, c -> new CellOutput(settings.capBytes()));
             int size;
             if (owner != null) {

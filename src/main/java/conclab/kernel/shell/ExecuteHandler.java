@@ -66,7 +66,7 @@ public final class ExecuteHandler implements Dispatcher.Handler {
         }
         if (store) history.add(n, code);
 
-        CellContext ctx = new CellContext(n, m.header(), m.identities(), m.bool("allow_stdin", false));
+        CellContext ctx = new CellContext(n, m.header(), m.identities(), m.bool("allow_stdin", false), silent);
         contexts.started(ctx);
         Outcome outcome;
         JsonArray payload = new JsonArray();
@@ -103,8 +103,13 @@ public final class ExecuteHandler implements Dispatcher.Handler {
         reply.add("payload", payload);
         reply.add("user_expressions", userExpressions(m, ctx));
         contexts.finished(ctx);
+        // what is queued now, before the front end hears of the error, is aborted; later requests run
+        List<Message> queued = new java.util.ArrayList<>();
+        if (outcome instanceof Outcome.Failed && stopOnError) {
+            for (Message q; (q = r.channel().poll()) != null; ) queued.add(q);
+        }
         r.reply("execute_reply", reply);
-        if (outcome instanceof Outcome.Failed && stopOnError) abortQueued(r);
+        abort(r, queued);
     }
 
     private JsonObject userExpressions(Message m, CellContext ctx) {
@@ -142,10 +147,9 @@ public final class ExecuteHandler implements Dispatcher.Handler {
         return err;
     }
 
-    /** Answers every execute_request already waiting with {@code aborted}; other requests are served. */
-    private void abortQueued(Request r) {
-        Message q;
-        while ((q = r.channel().poll()) != null) {
+    /** Answers every queued execute_request with {@code aborted}; other requests are served. */
+    private void abort(Request r, List<Message> queued) {
+        for (Message q : queued) {
             if (!q.type().equals("execute_request")) {
                 dispatcher.dispatchShell(r.channel(), q);
                 continue;
