@@ -87,6 +87,7 @@ def test_runtime_error_shows_the_users_frames_first(kc):
     tb = [line for line in err[0]["content"]["traceback"]]
     assert "IllegalStateException" in tb[0] and "bottom" in tb[0]
     assert "line 2 in depth()" in tb[1]
+    assert "line 5" in tb[-1] and "depth(2)" in tb[-1]  # the call, on the cell's fifth line
     assert not any("conclab.kernel" in line or "jdk.internal.reflect" in line for line in tb)
 
 

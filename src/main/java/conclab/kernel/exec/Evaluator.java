@@ -112,7 +112,10 @@ public final class Evaluator implements AutoCloseable {
         control.enter(ctx);
         Outcome result = new Outcome.Ok(false, null);
         for (Piece p : split(code)) {
-            int lineOffset = lineOf(code, p.offset()) - 1;
+            // JShell numbers a snippet's lines from its first non-blank character
+            int first = p.offset();
+            while (first < code.length() && Character.isWhitespace(code.charAt(first))) first++;
+            int lineOffset = lineOf(code, first) - 1;
             List<SnippetEvent> events = shell.eval(p.source());
             result = new Outcome.Ok(false, null);
             for (SnippetEvent ev : events) {

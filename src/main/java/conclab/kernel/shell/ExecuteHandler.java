@@ -71,7 +71,9 @@ public final class ExecuteHandler implements Dispatcher.Handler {
         Outcome outcome;
         JsonArray payload = new JsonArray();
         try {
-            Magics.Result mr = magics.run(code, ctx, payload);
+            Magics.Result[] ran = new Magics.Result[1];
+            Contexts.runIn(ctx, () -> ran[0] = magics.run(code, ctx, payload));   // magics print under the cell
+            Magics.Result mr = ran[0];
             outcome = mr != null ? mr.outcome() : evaluator.get().eval(code, ctx);
         } catch (Throwable t) {
             outcome = new Outcome.Failed(t.getClass().getSimpleName(), String.valueOf(t.getMessage()),
