@@ -19,7 +19,6 @@ import conclab.kernel.wire.ConnectionInfo;
 import conclab.kernel.wire.Transport;
 import conclab.spi.Hosts;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -69,9 +68,11 @@ public final class Kernel {
         OutputRouter output = new OutputRouter(contexts, publisher, OutputRouter.Settings.defaults(), err);
         System.setOut(output.stdout());
         System.setErr(output.stderr());
-        System.setIn(new ByteArrayInputStream(new byte[0]));
+        System.setIn(new conclab.kernel.io.StdinBridge(contexts, transport, codec, output));
         Renderers renderers = new Renderers(Kernel.class.getClassLoader());
         Hosts.install(new KernelHost(contexts, output, publisher, renderers, log));
+        // an exception that ends a thread is shown under the thread's cell, on its stderr
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> conclab.kernel.exec.Failures.printUncaught(t, e, System.err));
 
         Kernel kernel = new Kernel(log, transport, codec, output);
         CompletableFuture<Evaluator> ready = new CompletableFuture<>();
@@ -90,7 +91,7 @@ public final class Kernel {
         History history = new History(1);
         Dispatcher dispatcher = new Dispatcher(codec, transport, log);
         new Requests(evaluator, history, version()).register(dispatcher);
-        Magics magics = new Magics(evaluator);
+        Magics magics = new Magics(evaluator, contexts);
         dispatcher.shell("execute_request", new ExecuteHandler(evaluator, contexts, output, publisher, renderers,
                 history, magics, dispatcher));
         dispatcher.control("interrupt_request", r -> {

@@ -30,6 +30,9 @@ public final class CellExecutionControl extends DirectExecutionControl {
     /** Stack size of cell threads: deep recursion demos fit, runaway recursion still overflows fast. */
     private static final long CELL_STACK_BYTES = 16L << 20;
 
+    /** How long an interrupted snippet may go on before the kernel stops waiting for it. */
+    static final long ABANDON_AFTER_NANOS = 2_000_000_000L;
+
     /* The cell whose snippets run now; set by the shell thread before eval, read in invoke. */
     private volatile CellContext cell;
     /* Results of the last invoke; written by the cell thread before it ends, read by the shell thread
@@ -105,12 +108,21 @@ public final class CellExecutionControl extends DirectExecutionControl {
         snippetThread = t;
         t.start();
         boolean interrupted = false;
-        while (true) {
+        long stoppedAt = 0;
+        while (t.isAlive()) {
             try {
-                t.join();
-                break;
+                t.join(100);
             } catch (InterruptedException e) {
                 interrupted = true;
+            }
+            if (ctx != null && ctx.stopRequested() && t.isAlive()) {
+                if (stoppedAt == 0) stoppedAt = System.nanoTime();
+                else if (System.nanoTime() - stoppedAt > ABANDON_AFTER_NANOS) {
+                    // it ignores interrupts and runs no stop check (a loop inside a library): leave it
+                    snippetThread = null;
+                    lastFailure = new UnstoppableError(t);
+                    throw new InvocationTargetException(lastFailure);
+                }
             }
         }
         snippetThread = null;
@@ -129,10 +141,8 @@ public final class CellExecutionControl extends DirectExecutionControl {
         ctx.requestStop();
         CellRuntime.stopRequested();
         Thread t = snippetThread;
-        if (t != null) t.interrupt();
-        Thread[] threads = new Thread[ctx.group().activeCount() + 16];
-        int n = ctx.group().enumerate(threads, true);
-        for (int i = 0; i < n; i++) threads[i].interrupt();
+        if (t != null && ctx == cell) t.interrupt();
+        ctx.stopOwned();
     }
 
     @Override

@@ -33,6 +33,21 @@ public final class CellRuntime {
         stops++;
     }
 
+    /**
+     * Called on every thread, executor and timer cell code creates or receives from a factory: the
+     * cell owns it, and stopping the cell stops it.
+     */
+    public static void own(Object resource) {
+        CellContext ctx = CellContext.CURRENT.get();
+        if (ctx != null && resource != null) ctx.own(resource);
+    }
+
+    /** Replaces {@code thread.start()} in cell code: the cell owns the thread it starts. */
+    public static void start(Thread thread) {
+        own(thread);
+        thread.start();
+    }
+
     /** Replaces {@code System.exit(status)} in cell code. */
     public static void exit(int status) {
         throw new ExitRefusedException("System.exit", status);

@@ -189,6 +189,19 @@ public final class Evaluator implements AutoCloseable {
             return new Outcome.Failed("KeyboardInterrupt", "interrupted",
                     List.of(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was stopped."));
         }
+        if (raw instanceof UnstoppableError u) {
+            List<String> tb = new ArrayList<>();
+            tb.add(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was asked to stop, but thread \""
+                    + u.thread().getName() + "\" ignores interrupts and is still running:");
+            for (StackTraceElement f : u.thread().getStackTrace()) {
+                if (tb.size() > 12) break;
+                tb.add(DIM + "  at " + f + RESET);
+            }
+            tb.add(GREEN + "It runs code the kernel cannot stop. Restart the kernel to end it "
+                    + "(Kernel > Restart); other cells keep working until then." + RESET);
+            return new Outcome.Failed("KeyboardInterrupt", "interrupted; thread " + u.thread().getName()
+                    + " could not be stopped", tb);
+        }
         if (ex instanceof UnresolvedReferenceException ure) {
             String what = ure.getSnippet().toString();
             List<String> unresolved = shell.unresolvedDependencies(ure.getSnippet()).toList();

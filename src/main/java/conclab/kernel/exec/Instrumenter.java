@@ -38,12 +38,32 @@ final class Instrumenter {
     private static final MethodTypeDesc RUNTIME_INT_VOID =
             MethodTypeDesc.of(ConstantDescs.CD_void, CD_RUNTIME, ConstantDescs.CD_int);
 
+    /** Types whose instances, returned to or constructed by cell code, the cell owns. */
+    private static final Set<ClassDesc> OWNED = Set.of(
+            ClassDesc.of("java.lang.Thread"),
+            ClassDesc.of("java.util.Timer"),
+            ClassDesc.of("java.util.concurrent.ExecutorService"),
+            ClassDesc.of("java.util.concurrent.ScheduledExecutorService"),
+            ClassDesc.of("java.util.concurrent.ThreadPoolExecutor"),
+            ClassDesc.of("java.util.concurrent.ScheduledThreadPoolExecutor"),
+            ClassDesc.of("java.util.concurrent.ForkJoinPool"));
+    private static final ClassDesc CD_THREAD = ClassDesc.of("java.lang.Thread");
+    private static final MethodTypeDesc OBJECT_VOID = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object);
+    private static final MethodTypeDesc THREAD_VOID = MethodTypeDesc.of(ConstantDescs.CD_void, CD_THREAD);
+
     private Instrumenter() {}
 
     static byte[] instrument(byte[] classFile) {
         ClassFile cf = ClassFile.of();
-        return cf.transformClass(cf.parse(classFile),
-                ClassTransform.transformingMethodBodies(CodeTransform.ofStateful(Weaver::new)));
+        java.lang.classfile.ClassModel model = cf.parse(classFile);
+        return cf.transformClass(model, (cb, ce) -> {
+            if (ce instanceof java.lang.classfile.MethodModel mm && mm.code().isPresent()) {
+                boolean constructor = mm.methodName().equalsString(ConstantDescs.INIT_NAME);
+                cb.transformMethod(mm, java.lang.classfile.MethodTransform.transformingCode(new Weaver(constructor)));
+            } else {
+                cb.with(ce);
+            }
+        });
     }
 
     /** What replaces a call to {@code owner.name(type)}, or null to keep it. */
@@ -58,6 +78,11 @@ final class Instrumenter {
 
     private static final class Weaver implements CodeTransform {
         private final Set<Label> seen = new HashSet<>();
+        private final boolean constructor;
+
+        Weaver(boolean constructor) {
+            this.constructor = constructor;
+        }
 
         @Override
         public void atStart(CodeBuilder b) {
@@ -77,9 +102,30 @@ final class Instrumenter {
                 }
                 case InvokeInstruction inv -> {
                     boolean isStatic = inv.opcode() == java.lang.classfile.Opcode.INVOKESTATIC;
-                    String r = replacement(inv.owner().asSymbol(), inv.name().stringValue(), inv.typeSymbol(), isStatic);
-                    if (r == null) b.with(e);
-                    else b.invokestatic(RUNTIME_CLASS, r, isStatic ? INT_VOID : RUNTIME_INT_VOID);
+                    ClassDesc owner = inv.owner().asSymbol();
+                    String name = inv.name().stringValue();
+                    MethodTypeDesc type = inv.typeSymbol();
+                    String r = replacement(owner, name, type, isStatic);
+                    if (r != null) {
+                        b.invokestatic(RUNTIME_CLASS, r, isStatic ? INT_VOID : RUNTIME_INT_VOID);
+                    } else if (inv.opcode() == java.lang.classfile.Opcode.INVOKEVIRTUAL && owner.equals(CD_THREAD)
+                            && name.equals("start") && type.equals(ConstantDescs.MTD_void)) {
+                        b.invokestatic(RUNTIME_CLASS, "start", THREAD_VOID);
+                    } else if (inv.opcode() == java.lang.classfile.Opcode.INVOKESPECIAL && name.equals("<init>")) {
+                        b.with(e);
+                        // new T(...) leaves the object on the stack (javac dups it); a constructor's own
+                        // super(...) call does not, so constructors are left alone
+                        if (!constructor && OWNED.contains(owner)) {
+                            b.dup();
+                            b.invokestatic(RUNTIME_CLASS, "own", OBJECT_VOID);
+                        }
+                    } else {
+                        b.with(e);
+                        if (OWNED.contains(type.returnType())) {
+                            b.dup();
+                            b.invokestatic(RUNTIME_CLASS, "own", OBJECT_VOID);
+                        }
+                    }
                 }
                 case InvokeDynamicInstruction indy -> {
                     List<ConstantDesc> args = indy.bootstrapArgs();

@@ -2,7 +2,13 @@ package conclab.kernel.io;
 
 import com.google.gson.JsonObject;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ExecutorService;
 
 /**
  * One execution of a cell: the request it answers (its parent header), the thread group of the
@@ -33,6 +39,14 @@ public final class CellContext {
     private final ThreadGroup group;
     private final boolean silent;
     private volatile boolean stopRequested;
+    /* Threads, executors and timers cell code created; weak, so finished ones can be collected.
+       Guarded by itself. */
+    private final Set<Object> owned = Collections.newSetFromMap(new WeakHashMap<>());
+    /* Output sent after the cell finished, the last LATE_LIMIT characters; guarded by itself. */
+    private final StringBuilder late = new StringBuilder();
+    private volatile boolean finished;
+    /** Characters of late output kept per cell for {@code %output}. */
+    public static final int LATE_LIMIT = 256 * 1024;
 
     public CellContext(int executionCount, JsonObject parentHeader, List<byte[]> identities, boolean allowStdin) {
         this(executionCount, parentHeader, identities, allowStdin, false);
@@ -88,6 +102,74 @@ public final class CellContext {
 
     public void requestStop() {
         stopRequested = true;
+    }
+
+    /** Remembers a thread, executor or timer that this cell's code created, to stop it with the cell. */
+    public void own(Object resource) {
+        synchronized (owned) {
+            owned.add(resource);
+        }
+    }
+
+    /**
+     * Interrupts every thread of this cell, shuts its executors down now and cancels its timers.
+     * Threads of other cells are not touched.
+     */
+    public void stopOwned() {
+        List<Object> all;
+        synchronized (owned) {
+            all = new ArrayList<>(owned);
+        }
+        for (Object o : all) {
+            switch (o) {
+                case Thread t -> t.interrupt();
+                case ExecutorService e -> e.shutdownNow();
+                case java.util.Timer timer -> timer.cancel();
+                default -> { }
+            }
+        }
+        for (Thread t : groupThreads()) t.interrupt();
+    }
+
+    /** Live threads of this cell: platform threads of its group and the threads its code started. */
+    public List<Thread> liveThreads() {
+        List<Thread> live = new ArrayList<>(groupThreads());
+        synchronized (owned) {
+            for (Object o : owned) if (o instanceof Thread t && t.isAlive() && !live.contains(t)) live.add(t);
+        }
+        return live;
+    }
+
+    private List<Thread> groupThreads() {
+        Thread[] threads = new Thread[group.activeCount() + 16];
+        int n = group.enumerate(threads, true);
+        List<Thread> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(threads[i]);
+        return out;
+    }
+
+    /** Marks the cell's request as answered: output from now on is late output. */
+    public void finish() {
+        finished = true;
+    }
+
+    public boolean finished() {
+        return finished;
+    }
+
+    /** Keeps text sent after the cell finished (the last {@link #LATE_LIMIT} characters). */
+    public void keepLate(String text) {
+        synchronized (late) {
+            late.append(text);
+            if (late.length() > LATE_LIMIT) late.delete(0, late.length() - LATE_LIMIT);
+        }
+    }
+
+    /** The output this cell sent after it finished, as kept. */
+    public String lateOutput() {
+        synchronized (late) {
+            return late.toString();
+        }
     }
 
     /** How the cell is named in messages, e.g. {@code cell [3]}. */

@@ -11,14 +11,32 @@ public final class Contexts {
     private volatile CellContext running;
     private volatile boolean cellRunning;
 
+    /* Recent cells by execution count, for %output; guarded by itself. */
+    private final java.util.Map<Integer, CellContext> recent = new java.util.LinkedHashMap<>(64, 0.75f, false) {
+        @Override protected boolean removeEldestEntry(java.util.Map.Entry<Integer, CellContext> e) {
+            return size() > 1000;
+        }
+    };
+
     /** Marks {@code ctx} as the running cell. */
     public void started(CellContext ctx) {
         running = ctx;
         cellRunning = true;
+        synchronized (recent) {
+            recent.put(ctx.executionCount(), ctx);
+        }
+    }
+
+    /** The cell that ran with execution count {@code n} (among the last 1,000), or null. */
+    public CellContext cell(int n) {
+        synchronized (recent) {
+            return recent.get(n);
+        }
     }
 
     /** Marks the running cell as finished; it stays the "last" cell for rule 3. */
     public void finished(CellContext ctx) {
+        ctx.finish();
         if (running == ctx) cellRunning = false;
     }
 

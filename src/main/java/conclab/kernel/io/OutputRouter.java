@@ -225,6 +225,7 @@ public final class OutputRouter implements AutoCloseable {
                 content.addProperty("name", c.name());
                 content.addProperty("text", c.text());
                 publisher.publish("stream", ctx.parentHeader(), content);
+                if (ctx.finished()) ctx.keepLate(c.text());
             }
         }
     }

@@ -94,7 +94,16 @@ public final class ExecuteHandler implements Dispatcher.Handler {
                 }
                 reply.addProperty("status", "ok");
             }
-            case Outcome.Failed f -> {
+            case Outcome.Failed f0 -> {
+                Outcome.Failed f = f0;
+                if (f.ename().equals("KeyboardInterrupt")) {
+                    // say what did not stop, and any deadlock, with the interrupt
+                    List<String> tb = new java.util.ArrayList<>(f.traceback());
+                    tb.addAll(conclab.kernel.exec.Liveness.deadlocks());
+                    tb.addAll(conclab.kernel.exec.Liveness.survivorReport(
+                            conclab.kernel.exec.Liveness.survivors(ctx, 1000)));
+                    f = new Outcome.Failed(f.ename(), f.evalue(), tb);
+                }
                 JsonObject err = errorContent(f);
                 if (!silent) publisher.publish("error", m.header(), err);
                 reply.addProperty("status", "error");

@@ -30,15 +30,19 @@ public final class Magics {
 
     private static final Pattern PAGE = Pattern.compile("^\\s*([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.]*)\\s*\\?\\s*$");
     private final Supplier<Evaluator> evaluator;
+    private final conclab.kernel.io.Contexts contexts;
     private final Map<String, Magic> line = new TreeMap<>(), cell = new TreeMap<>();
 
-    public Magics(Supplier<Evaluator> evaluator) {
+    public Magics(Supplier<Evaluator> evaluator, conclab.kernel.io.Contexts contexts) {
         this.evaluator = evaluator;
+        this.contexts = contexts;
         line.put("lsmagic", (a, b, c, p) -> print("Line magics: " + names(line, "%") + "\nCell magics: " + names(cell, "%%")
                 + "\nAlso: name? shows the documentation of name."));
         line.put("classpath", this::classpath);
         line.put("doc", (a, b, c, p) -> page(a.strip(), p));
         line.put("time", (a, b, c, p) -> time(a, c));
+        line.put("threads", (a, b, c, p) -> print(conclab.kernel.exec.Liveness.table()));
+        line.put("output", this::lateOutput);
         cell.put("time", (a, b, c, p) -> time(b, c));
     }
 
@@ -98,6 +102,20 @@ public final class Magics {
             System.out.println("added " + f.getAbsolutePath());
         }
         return new Outcome.Ok(false, null);
+    }
+
+    private Outcome lateOutput(String args, String body, CellContext ctx, JsonArray payload) {
+        int n;
+        try {
+            n = Integer.parseInt(args.strip());
+        } catch (NumberFormatException e) {
+            return new Outcome.Failed("UsageError", "usage: %output N",
+                    List.of("\u001b[1;31mUsageError\u001b[0m: %output N shows again what cell [N] printed after it finished"));
+        }
+        CellContext cell = contexts.cell(n);
+        if (cell == null) return print("cell [" + n + "] is not among the last 1,000 cells");
+        String late = cell.lateOutput();
+        return print(late.isEmpty() ? "cell [" + n + "] printed nothing after it finished" : late);
     }
 
     private Outcome time(String code, CellContext ctx) {

@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""./lab bench kernel: this kernel against Debian's ipykernel, started and measured in the same run.
+
+Prints medians over warm requests (default 60 each) of: kernel_info round trip, an arithmetic cell with a
+new expression each time (1+N), a print cell, a completion, launch to first result, interrupt of a busy
+loop, and the kernel's overhead over a raw JShell.eval of the same snippet; with ratios to ipykernel.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+from jupyter_client.manager import KernelManager
+
+ROOT = os.environ.get("CONCLAB_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")))
+
+CASES = {
+    "conclab": {"arith": "1+{n}", "print": 'System.out.println("x{n}")', "complete": ("Math.ab", 7),
+                "busy": "while (true) {{}}", "setup": "1"},
+    "python3": {"arith": "1+{n}", "print": 'print("x{n}")', "complete": ("import math; math.fa", 20),
+                "busy": "while True: pass", "setup": "1"},
+}
+
+
+def wait_reply(kc, msg_id, timeout=60):
+    while True:
+        m = kc.get_shell_msg(timeout=timeout)
+        if m["parent_header"].get("msg_id") == msg_id:
+            return m
+
+
+def wait_idle(kc, msg_id, timeout=60):
+    while True:
+        m = kc.get_iopub_msg(timeout=timeout)
+        if (m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status"
+                and m["content"]["execution_state"] == "idle"):
+            return
+
+
+def execute(kc, code):
+    msg_id = kc.execute(code)
+    reply = wait_reply(kc, msg_id)
+    wait_idle(kc, msg_id)
+    return reply
+
+
+def timed(fn, n, warm):
+    for i in range(warm):
+        fn(-1 - i)
+    samples = []
+    for i in range(n):
+        t0 = time.perf_counter()
+        fn(i)
+        samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples)
+
+
+def rss_mb(km):
+    try:
+        pid = km.provisioner.process.pid
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except Exception:
+        return float("nan")
+
+
+def measure(name, n, warm):
+    case = CASES[name]
+    km = KernelManager(kernel_name=name)
+    t0 = time.perf_counter()
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    first = kc.execute("1+1")
+    wait_reply(kc, first, timeout=120)
+    launch = (time.perf_counter() - t0) * 1000
+    wait_idle(kc, first)
+    execute(kc, case["setup"])
+    r = {"launch → first result": launch}
+    r["kernel_info round trip"] = timed(lambda i: wait_reply(kc, kc.kernel_info()), n, warm)
+    r["1+N cell"] = timed(lambda i: execute(kc, case["arith"].format(n=i + 1000)), n, warm)
+    r["print cell"] = timed(lambda i: execute(kc, case["print"].format(n=i)), n, warm)
+    code, pos = case["complete"]
+    r["completion"] = timed(lambda i: wait_reply(kc, kc.complete(code, pos)), n, warm)
+
+    def interrupt(_):
+        msg_id = kc.execute(case["busy"].format())
+        while True:  # wait until it runs
+            m = kc.get_iopub_msg(timeout=60)
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+                break
+        time.sleep(0.05)  # let it spin; the measure starts at the interrupt
+        t = time.perf_counter()
+        km.interrupt_kernel()
+        wait_reply(kc, msg_id)
+        wait_idle(kc, msg_id)
+        return (time.perf_counter() - t) * 1000
+
+    r["interrupt of a busy loop"] = statistics.median(interrupt(i) for i in range(max(3, n // 10)))
+    for i in range(20):
+        execute(kc, case["arith"].format(n=i + 5000))
+    r["RSS after the run (MB)"] = rss_mb(km)
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+    return r
+
+
+def raw_jshell(n, warm):
+    jar = os.path.join(ROOT, "target", "conclab.jar")
+    from jupyter_client.kernelspec import KernelSpecManager
+    java = KernelSpecManager().get_kernel_spec("conclab").argv[0]  # the kernel's own JDK
+    out = subprocess.run([java, "-XX:+UseSerialGC", "-cp", jar, "conclab.kernel.RawJShellBench", str(n), str(warm)],
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("-n", type=int, default=60, help="measured requests per figure")
+    ap.add_argument("--warm", type=int, default=20, help="warm-up requests per figure")
+    args = ap.parse_args()
+    results = {k: measure(k, args.n, args.warm) for k in ("conclab", "python3")}
+    raw = raw_jshell(args.n, args.warm)
+    cpus = os.cpu_count()
+    print(f"\nConcurrency Lab kernel vs ipykernel — medians of {args.n} warm requests, {cpus} cores\n")
+    print(f"{'figure':<28}{'conclab':>12}{'ipykernel':>12}{'ratio':>9}")
+    for key in results["conclab"]:
+        a, b = results["conclab"][key], results["python3"][key]
+        unit = "" if "MB" in key else " ms"
+        print(f"{key:<28}{a:>9.1f}{unit:<3}{b:>9.1f}{unit:<3}{a / b if b else float('nan'):>8.2f}×")
+    cell = results["conclab"]["1+N cell"]
+    print(f"{'raw JShell.eval of 1+N':<28}{raw:>9.1f} ms")
+    print(f"{'kernel overhead over it':<28}{cell - raw:>9.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
