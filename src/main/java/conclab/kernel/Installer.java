@@ -99,6 +99,10 @@ final class Installer {
         argv.add(java);
         JVM_OPTIONS.forEach(argv::add);
         if (jar.endsWith(".jar")) {
+            // JDK 25's ahead-of-time cache, trained by ./lab build on this very jar: javac and JShell
+            // start with their classes loaded and linked
+            Path aot = Path.of(jar).resolveSibling("conclab.aot");
+            if (Files.isRegularFile(aot)) argv.add("-XX:AOTCache=" + aot);
             argv.add("-jar");
             argv.add(jar);
         } else {

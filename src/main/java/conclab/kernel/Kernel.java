@@ -111,6 +111,29 @@ public final class Kernel {
         Runtime.getRuntime().halt(0);
     }
 
+    /**
+     * A training run for JDK 25's ahead-of-time cache ({@code -XX:AOTCacheOutput}): starts JShell as the
+     * kernel does and evaluates, completes and documents typical cells, so that the classes and methods of
+     * javac and JShell are loaded, linked and profiled before the first real cell.
+     */
+    static void train() throws IOException {
+        PrintStream err = System.err;
+        try (Evaluator ev = startJShell(err)) {
+            CellContext ctx = new CellContext(1, new JsonObject(), List.of(), false, true);
+            String[] cells = {"1 + 1", "int x = 3;\nx * 2", "System.out.println(\"hello\")",
+                    "record P(int a, String b) {}\nnew P(1, \"b\")", "String greet(String w) { return \"hi \" + w; }\ngreet(\"a\")",
+                    "var list = new ArrayList<Integer>(); for (int i = 0; i < 10; i++) list.add(i); list",
+                    "Thread.ofVirtual().start(() -> {}).join()", "List.of(1, 2, 3).stream().map(i -> i * 2).toList()",
+                    "undefinedName + 1", "int[] a = new int[1]; a[2]"};
+            for (int round = 0; round < 3; round++) {
+                for (String c : cells) ev.eval(c, ctx);
+                ev.analysis().completionSuggestions("Math.ab", 7, new int[1]);
+                ev.documentation("Math.abs(", 9);
+                ev.completeness("void f() {");
+            }
+        }
+    }
+
     private static Evaluator startJShell(PrintStream err) throws IOException {
         Evaluator ev = new Evaluator(List.of(ownClassPath()), err);
         String startup;

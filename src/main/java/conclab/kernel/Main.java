@@ -18,6 +18,7 @@ public final class Main {
                 Kernel.run(Path.of(rest[0]));
             }
             case "install" -> System.exit(Installer.run(rest, System.out, System.err));
+            case "train" -> Kernel.train();
             case "version" -> System.out.println("Concurrency Lab " + Kernel.version() + ", Java " + Runtime.version());
             default -> {
                 System.out.println("""
