@@ -203,3 +203,24 @@ def test_interrupt_stops_a_busy_loop_and_the_next_cell_runs(kernel):
     assert "nterrupt" in reply["content"]["ename"] + reply["content"]["evalue"]
     reply, msgs = run(kc, '"after"')
     assert msgs[-1]["content"]["data"]["text/plain"] == '"after"'
+
+
+def test_percent_reset_gives_a_fresh_jshell(kc):
+    run(kc, "int beforeReset = 1;")
+    reply, msgs = run(kc, "%reset")
+    assert reply["content"]["status"] == "ok"
+    reply, msgs = run(kc, "beforeReset")
+    assert reply["content"]["ename"] == "CompileError"
+    assert run(kc, "List.of(1)")[1][-1]["content"]["data"]["text/plain"] == "[1]"  # start-up imports are back
+
+
+def test_only_the_last_20_results_stay_reachable(kc):
+    run(kc, "java.lang.ref.WeakReference<Object> ref = null;\n"
+            "Object track() { Object o = new byte[1 << 20]; ref = new java.lang.ref.WeakReference<>(o); return o; }")
+    run(kc, "track()")  # the result is held only by JShell's $N variable
+    kept = run(kc, "System.gc(); ref.get() != null")[1][-1]["content"]["data"]["text/plain"]
+    assert kept == "true"
+    for i in range(25):
+        run(kc, f"{i} + 0")
+    freed = run(kc, "for (int i = 0; i < 10 && ref.get() != null; i++) System.gc();\nref.get() == null")
+    assert freed[1][-1]["content"]["data"]["text/plain"] == "true"

@@ -75,28 +75,28 @@ public final class Kernel {
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> conclab.kernel.exec.Failures.printUncaught(t, e, System.err));
 
         Kernel kernel = new Kernel(log, transport, codec, output);
-        CompletableFuture<Evaluator> ready = new CompletableFuture<>();
-        Thread.ofPlatform().name("conclab-init").daemon(true).start(() -> {
-            try {
-                long t0 = System.nanoTime();
-                ready.complete(startJShell(err));
-                log.info("JShell ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-            } catch (Throwable t) {
-                log.error("JShell could not start", t);
-                ready.completeExceptionally(t);
-            }
-        });
-        Supplier<Evaluator> evaluator = ready::join;
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<Evaluator>> engine =
+                new java.util.concurrent.atomic.AtomicReference<>(startInBackground(err, log));
+        Supplier<Evaluator> evaluator = () -> engine.get().join();
+        Runnable reset = () -> {   // %reset: a fresh JShell in the same kernel (shell thread)
+            Evaluator old = evaluator.get();
+            engine.set(startInBackground(err, log));
+            old.close();
+            evaluator.get();
+        };
 
         History history = new History(1);
         Dispatcher dispatcher = new Dispatcher(codec, transport, log);
         new Requests(evaluator, history, version()).register(dispatcher);
-        Magics magics = new Magics(evaluator, contexts);
+        Magics magics = new Magics(evaluator, contexts, reset);
         dispatcher.shell("execute_request", new ExecuteHandler(evaluator, contexts, output, publisher, renderers,
                 history, magics, dispatcher));
         dispatcher.control("interrupt_request", r -> {
             CellContext running = contexts.runningCell();
-            if (running != null && ready.isDone()) evaluator.get().control().stop(running);
+            CompletableFuture<Evaluator> ready = engine.get();
+            if (running != null && ready.isDone() && !ready.isCompletedExceptionally()) {
+                ready.join().control().stop(running);
+            }
             r.reply("interrupt_reply", Request.ok());
         });
         dispatcher.control("shutdown_request", kernel::shutdown);
@@ -132,6 +132,22 @@ public final class Kernel {
                 ev.completeness("void f() {");
             }
         }
+    }
+
+    /** Starts JShell with the start-up script on a thread of its own; the first cell waits for it. */
+    private static CompletableFuture<Evaluator> startInBackground(PrintStream err, Log log) {
+        CompletableFuture<Evaluator> ready = new CompletableFuture<>();
+        Thread.ofPlatform().name("conclab-init").daemon(true).start(() -> {
+            try {
+                long t0 = System.nanoTime();
+                ready.complete(startJShell(err));
+                log.info("JShell ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            } catch (Throwable t) {
+                log.error("JShell could not start", t);
+                ready.completeExceptionally(t);
+            }
+        });
+        return ready;
     }
 
     private static Evaluator startJShell(PrintStream err) throws IOException {

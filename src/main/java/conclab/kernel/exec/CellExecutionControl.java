@@ -83,6 +83,36 @@ public final class CellExecutionControl extends DirectExecutionControl {
                 .toArray(ClassBytecodes[]::new));
     }
 
+    /* Class of the last snippet invoked; shell thread only. */
+    private String lastClass;
+
+    @Override
+    public String invoke(String className, String methodName) throws RunException, InternalException,
+            EngineTerminationException {
+        lastClass = className;
+        return super.invoke(className, methodName);
+    }
+
+    void forgetClass() {
+        lastClass = null;
+    }
+
+    /** The wrapper class of the last snippet invoked. */
+    String lastClass() {
+        return lastClass;
+    }
+
+    /** Sets static field {@code name} of snippet class {@code className} to null, so its value can be collected. */
+    void clear(String className, String name) {
+        try {
+            var f = findClass(className).getDeclaredField(name);
+            f.setAccessible(true);
+            f.set(null, null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // the class was redefined or never loaded: nothing is held
+        }
+    }
+
     @Override
     protected String invoke(Method doit) throws Exception {
         CellContext ctx = cell;

@@ -42,6 +42,12 @@ public final class Evaluator implements AutoCloseable {
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final Map<String, Origin> origins = new HashMap<>();
+    /** Results of expression cells kept reachable as {@code $N}; older ones are dropped. */
+    public static final int KEEP_RESULTS = 20;
+    /* Wrapper class of each variable's latest definition, to free a variable without compiling. */
+    private final Map<String, String> varClasses = new HashMap<>();
+    private record Temp(VarSnippet snippet, String className) {}
+    private final java.util.ArrayDeque<Temp> temps = new java.util.ArrayDeque<>();
 
     /**
      * @param classPath entries added to the compiler's and the cells' class path
@@ -110,6 +116,7 @@ public final class Evaluator implements AutoCloseable {
     /** Evaluates a cell under {@code ctx}. */
     public Outcome eval(String code, CellContext ctx) {
         control.enter(ctx);
+        control.forgetClass();
         Outcome result = new Outcome.Ok(false, null);
         for (Piece p : split(code)) {
             // JShell numbers a snippet's lines from its first non-blank character
@@ -128,6 +135,16 @@ public final class Evaluator implements AutoCloseable {
                 if (ev.exception() != null) {
                     return runtimeError(ev.exception(), control.lastFailure(), code, ctx);
                 }
+                if (s instanceof VarSnippet v && control.lastClass() != null) varClasses.put(v.name(), control.lastClass());
+                if (s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND && s instanceof VarSnippet v) {
+                    temps.addLast(new Temp(v, control.lastClass()));
+                    while (temps.size() > KEEP_RESULTS) {
+                        // drop the snippet, and clear the static field that still holds its value
+                        Temp old = temps.removeFirst();
+                        shell.drop(old.snippet());
+                        if (old.className() != null) control.clear(old.className(), old.snippet().name());
+                    }
+                }
                 if (isExpression(s)) {
                     String type = s instanceof VarSnippet v ? v.typeName() : ((ExpressionSnippet) s).typeName();
                     if (!"void".equals(type)) result = new Outcome.Ok(true, control.lastValue());
@@ -135,7 +152,26 @@ public final class Evaluator implements AutoCloseable {
             }
         }
         control.clearLast();
+        forget(ctx);
         return result;
+    }
+
+    /**
+     * Sets variables to null without compiling anything (the compiler may need the memory they hold),
+     * as {@code name = null;} would. Returns false when a name is not a variable known to the kernel.
+     */
+    public boolean free(List<String> names) {
+        for (String n : names) if (!varClasses.containsKey(n)) return false;
+        for (String n : names) control.clear(varClasses.get(n), n);
+        return true;
+    }
+
+    /** Old snippets' origins are only needed for stack traces of recent cells: keep a bounded map. */
+    private void forget(CellContext ctx) {
+        if (origins.size() > 4096) {
+            int oldest = ctx.executionCount() - 500;
+            origins.values().removeIf(o -> o.executionCount() < oldest);
+        }
     }
 
     private static boolean isExpression(Snippet s) {

@@ -72,8 +72,17 @@ public final class Renderers {
         }
     }
 
-    /** The text form of any value, as JShell would print it. */
+    /** Longest text/plain of a value; longer ones are cut with a note. */
+    static final int MAX_TEXT = 20_000;
+
+    /** The text form of any value, as JShell would print it, at most {@link #MAX_TEXT} characters. */
     public static String text(Object value) {
+        String t = fullText(value);
+        if (t.length() <= MAX_TEXT) return t;
+        return t.substring(0, MAX_TEXT) + "… (" + (t.length() - MAX_TEXT) + " more characters)";
+    }
+
+    private static String fullText(Object value) {
         if (value == null) return "null";
         if (value instanceof String s) return '"' + s + '"';
         if (value instanceof Character c) return "'" + c + "'";

@@ -74,7 +74,10 @@ public final class ExecuteHandler implements Dispatcher.Handler {
             Magics.Result[] ran = new Magics.Result[1];
             Contexts.runIn(ctx, () -> ran[0] = magics.run(code, ctx, payload));   // magics print under the cell
             Magics.Result mr = ran[0];
-            outcome = mr != null ? mr.outcome() : evaluator.get().eval(code, ctx);
+            var freeing = Memory.freeing(code);
+            if (mr != null) outcome = mr.outcome();
+            else if (freeing.isPresent() && evaluator.get().free(freeing.get())) outcome = new Outcome.Ok(false, null);
+            else outcome = Memory.refusal(code).orElseGet(() -> evaluator.get().eval(code, ctx));
         } catch (Throwable t) {
             outcome = new Outcome.Failed(t.getClass().getSimpleName(), String.valueOf(t.getMessage()),
                     List.of("The kernel failed while running this cell: " + t));

@@ -33,9 +33,13 @@ public final class Magics {
     private final conclab.kernel.io.Contexts contexts;
     private final Map<String, Magic> line = new TreeMap<>(), cell = new TreeMap<>();
 
-    public Magics(Supplier<Evaluator> evaluator, conclab.kernel.io.Contexts contexts) {
+    public Magics(Supplier<Evaluator> evaluator, conclab.kernel.io.Contexts contexts, Runnable reset) {
         this.evaluator = evaluator;
         this.contexts = contexts;
+        line.put("reset", (a, b, c, p) -> {
+            reset.run();
+            return print("A fresh JShell: every variable, method and class is gone (threads already running go on).");
+        });
         line.put("lsmagic", (a, b, c, p) -> print("Line magics: " + names(line, "%") + "\nCell magics: " + names(cell, "%%")
                 + "\nAlso: name? shows the documentation of name."));
         line.put("classpath", this::classpath);

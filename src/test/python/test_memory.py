@@ -1,0 +1,50 @@
+"""A full heap, deep recursion: errors with advice, and the kernel goes on. Kernel run with -Xmx256m."""
+import json
+import os
+import shutil
+
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import start_new_kernel
+
+from conftest import KERNEL, TIMEOUT, run
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    spec = KernelSpecManager().get_kernel_spec(KERNEL)
+    small = os.path.join(os.path.dirname(spec.resource_dir), KERNEL + "-small-heap")
+    shutil.copytree(spec.resource_dir, small, dirs_exist_ok=True)
+    argv = list(spec.argv)
+    argv.insert(1, "-Xmx256m")
+    with open(os.path.join(small, "kernel.json"), "w") as f:
+        json.dump({**spec.to_dict(), "argv": argv}, f)
+    km, kc = start_new_kernel(kernel_name=KERNEL + "-small-heap", startup_timeout=TIMEOUT)
+    run(kc, "1")
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+    shutil.rmtree(small, ignore_errors=True)
+
+
+def test_stack_overflow_is_an_error_and_the_next_cell_runs(kc):
+    reply, msgs = run(kc, "int down(int n) { return down(n + 1) + 1; }\ndown(0)")
+    assert reply["content"]["status"] == "error"
+    assert "StackOverflowError" in reply["content"]["ename"]
+    assert "recursion" in "\n".join(reply["content"]["traceback"])
+    assert run(kc, "1 + 1")[1][-1]["content"]["data"]["text/plain"] == "2"
+
+
+def test_out_of_memory_in_a_cell_is_an_error_with_advice(kc):
+    reply, msgs = run(kc, "var hog = new ArrayList<long[]>();\nwhile (true) hog.add(new long[1 << 16]);")
+    assert reply["content"]["status"] == "error"
+    assert "OutOfMemoryError" in reply["content"]["ename"]
+    assert "restart" in "\n".join(reply["content"]["traceback"]).lower()
+    # hog still holds the heap: new cells are refused with advice, not failed inside the compiler
+    reply, msgs = run(kc, '"anything"')
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] in ("OutOfMemory", "java.lang.OutOfMemoryError")
+    # freeing the variable is always accepted, and then cells run again
+    reply, _ = run(kc, "hog = null;")
+    assert reply["content"]["status"] == "ok"
+    assert run(kc, '"room again"')[1][-1]["content"]["data"]["text/plain"] == '"room again"'
