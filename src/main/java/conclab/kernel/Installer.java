@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,7 +31,8 @@ final class Installer {
 
     static final String DISPLAY_NAME = "Java 25 · Concurrency Lab";
     /** JVM options of the kernel: SerialGC measured fastest for JShell's compiler on 2 cores, and smallest. */
-    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC",
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxHeapFreeRatio=40",
+            "-XX:MinHeapFreeRatio=10",
             "-Xss4m", "-Djava.awt.headless=true", "-XX:-OmitStackTraceInFastThrow");
 
     private Installer() {}
@@ -90,6 +92,11 @@ final class Installer {
         return 2;
     }
 
+    /**
+     * Writes the kernelspec into {@code dir}: kernel.json, the logos, and a copy of this jar (with its
+     * ahead-of-time cache when one was trained from this very jar). The kernel runs its own copy, so
+     * rebuilding {@code target/conclab.jar} never mismatches a cache an installed kernel uses.
+     */
     static void writeSpec(Path dir) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -99,12 +106,16 @@ final class Installer {
         argv.add(java);
         JVM_OPTIONS.forEach(argv::add);
         if (jar.endsWith(".jar")) {
-            // JDK 25's ahead-of-time cache, trained by ./lab build on this very jar: javac and JShell
-            // start with their classes loaded and linked
-            Path aot = Path.of(jar).resolveSibling("conclab.aot");
-            if (Files.isRegularFile(aot)) argv.add("-XX:AOTCache=" + aot);
+            Path source = Path.of(jar);
+            Files.copy(source, dir.resolve("conclab.jar"), StandardCopyOption.COPY_ATTRIBUTES);
+            Path aot = source.resolveSibling("conclab.aot");
+            if (trainedFrom(aot, source)) {
+                // JDK 25's ahead-of-time cache: javac and JShell start with their classes loaded and linked
+                Files.copy(aot, dir.resolve("conclab.aot"), StandardCopyOption.COPY_ATTRIBUTES);
+                argv.add("-XX:AOTCache={resource_dir}/conclab.aot");
+            }
             argv.add("-jar");
-            argv.add(jar);
+            argv.add("{resource_dir}/conclab.jar");
         } else {
             argv.add("-cp");
             argv.add(System.getProperty("java.class.path"));
@@ -123,6 +134,27 @@ final class Installer {
                 new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec));
         for (int size : new int[] {32, 64}) {
             ImageIO.write(logo(size), "png", dir.resolve("logo-" + size + "x" + size + ".png").toFile());
+        }
+    }
+
+    /** Whether {@code aot} was trained from {@code jar} as it is now (./lab build writes conclab.aot.sha256). */
+    static boolean trainedFrom(Path aot, Path jar) throws IOException {
+        Path stamp = aot.resolveSibling(aot.getFileName() + ".sha256");
+        if (!Files.isRegularFile(aot) || !Files.isRegularFile(stamp)) return false;
+        String recorded = Files.readString(stamp).strip().split("\\s+")[0];
+        return recorded.equalsIgnoreCase(sha256(jar));
+    }
+
+    static String sha256(Path file) throws IOException {
+        try {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            try (var in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

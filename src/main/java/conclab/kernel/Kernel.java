@@ -38,7 +38,7 @@ import java.util.function.Supplier;
 public final class Kernel {
 
     /** Largest message frame accepted; bigger ones are dropped by the codec. */
-    static final long MAX_FRAME_BYTES = 64L << 20;
+    static final long MAX_FRAME_BYTES = 16L << 20;
 
     private final Log log;
     private final Transport transport;
@@ -190,15 +190,18 @@ public final class Kernel {
 
     /** Exits when the process that started the kernel goes away (JPY_PARENT_PID, else the parent). */
     private void watchParent() {
-        Optional<ProcessHandle> parent = Optional.ofNullable(System.getenv("JPY_PARENT_PID"))
-                .flatMap(p -> {
-                    try {
-                        return ProcessHandle.of(Long.parseLong(p.strip()));
-                    } catch (NumberFormatException e) {
-                        return Optional.empty();
-                    }
-                })
-                .or(() -> ProcessHandle.current().parent());
+        String jpy = System.getenv("JPY_PARENT_PID");
+        Optional<ProcessHandle> parent;
+        if (jpy != null && jpy.strip().matches("\\d+")) {
+            parent = ProcessHandle.of(Long.parseLong(jpy.strip()));
+            if (parent.isEmpty()) {   // gone before we looked: the server that started us is dead
+                log.info("parent process " + jpy.strip() + " is gone; the kernel exits");
+                shutdown.countDown();
+                return;
+            }
+        } else {
+            parent = ProcessHandle.current().parent();
+        }
         parent.ifPresent(p -> p.onExit().thenRun(() -> {
             log.info("parent process " + p.pid() + " ended; the kernel exits");
             shutdown.countDown();

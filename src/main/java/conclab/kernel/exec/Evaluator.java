@@ -194,7 +194,7 @@ public final class Evaluator implements AutoCloseable {
         List<Diag> diags = shell.diagnostics(s).filter(Diag::isError).toList();
         if (diags.isEmpty()) diags = shell.diagnostics(s).toList();
         List<String> tb = new ArrayList<>();
-        String first = diags.isEmpty() ? "the code cannot be compiled" : message(diags.getFirst());
+        String first = diags.isEmpty() ? "the code cannot be compiled" : message(diags.getFirst()).lines().findFirst().orElse("");
         for (Diag d : diags) {
             long pos = d.getPosition() >= 0 ? d.getPosition() : Math.max(0, d.getStartPosition());
             int at = (int) Math.min(p.offset() + pos, code.length());
@@ -215,8 +215,11 @@ public final class Evaluator implements AutoCloseable {
         return new Outcome.Failed("CompileError", first, tb);
     }
 
+    /** A diagnostic's message without JShell's wrapper ("location: class" names no class of the user's). */
     private static String message(Diag d) {
-        return d.getMessage(Locale.ROOT).strip();
+        return d.getMessage(Locale.ROOT).lines()
+                .filter(l -> !l.strip().equals("location: class"))
+                .collect(Collectors.joining("\n")).strip();
     }
 
     private Outcome runtimeError(JShellException ex, Throwable raw, String code, CellContext ctx) {

@@ -62,7 +62,12 @@ public final class Dispatcher {
     public void dispatch(Transport.Channel ch, Message m, Map<String, Handler> table) {
         Handler h = table.get(m.type());
         if (h == null) {
-            log.warn(ch.name() + ": ignored a message of unknown type '" + m.type() + "'");
+            log.warn(ch.name() + ": unknown message type '" + m.type() + "'");
+            if (m.type().endsWith("_request")) {   // the protocol has a reply for it: say so there
+                Request r = new Request(ch, m, codec);
+                r.reply(r.replyType(), error(new UnsupportedOperationException(
+                        "this kernel does not handle " + m.type())));
+            }
             return;
         }
         status(m, "busy");

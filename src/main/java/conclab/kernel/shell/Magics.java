@@ -45,6 +45,8 @@ public final class Magics {
         line.put("classpath", this::classpath);
         line.put("doc", (a, b, c, p) -> page(a.strip(), p));
         line.put("time", (a, b, c, p) -> time(a, c));
+        line.put("timeit", (a, b, c, p) -> timeit(a, c));
+        cell.put("timeit", (a, b, c, p) -> timeit(b, c));
         line.put("threads", (a, b, c, p) -> print(conclab.kernel.exec.Liveness.table()));
         line.put("output", this::lateOutput);
         cell.put("time", (a, b, c, p) -> time(b, c));
@@ -120,6 +122,21 @@ public final class Magics {
         if (cell == null) return print("cell [" + n + "] is not among the last 1,000 cells");
         String late = cell.lateOutput();
         return print(late.isEmpty() ? "cell [" + n + "] printed nothing after it finished" : late);
+    }
+
+    /** Times {@code code} in a loop inside one snippet (an expression, else statements). */
+    private Outcome timeit(String code, CellContext ctx) {
+        String body = code.strip();
+        if (body.endsWith(";")) body = body.substring(0, body.length() - 1);
+        Evaluator ev = evaluator.get();
+        Outcome defined = ev.eval("java.util.concurrent.Callable<Object> $timeit = () -> (Object) (" + body + ");", ctx);
+        if (!(defined instanceof Outcome.Ok)) {
+            defined = ev.eval("java.util.concurrent.Callable<Object> $timeit = () -> { " + body + "; return null; };", ctx);
+        }
+        if (!(defined instanceof Outcome.Ok)) return defined;
+        Outcome o = ev.eval("System.out.println(conclab.kernel.exec.Timeit.run($timeit));", ctx);
+        ev.eval("$timeit = null;", ctx);
+        return o;
     }
 
     private Outcome time(String code, CellContext ctx) {

@@ -99,9 +99,11 @@ public final class Transport implements AutoCloseable {
     /** Binds every socket; throws when a port cannot be bound. */
     public void bind(long maxMessageBytes) {
         context.setLinger(200);
-        shell = new Channel("shell", router(info.shellPort(), maxMessageBytes));
-        control = new Channel("control", router(info.controlPort(), maxMessageBytes));
-        stdin = new Channel("stdin", router(info.stdinPort(), maxMessageBytes));
+        // receive queues are bounded, so a flood of (large) messages cannot fill the heap; stdin is only
+        // read while a cell waits for input, so it keeps very little and small messages only
+        shell = new Channel("shell", router(info.shellPort(), maxMessageBytes, 200));
+        control = new Channel("control", router(info.controlPort(), maxMessageBytes, 200));
+        stdin = new Channel("stdin", router(info.stdinPort(), 1 << 20, 4));
         iopub = context.createSocket(SocketType.PUB);
         iopub.setSndHWM(0);
         iopub.bind(info.endpoint(info.iopubPort()));
@@ -109,9 +111,10 @@ public final class Transport implements AutoCloseable {
         hb.bind(info.endpoint(info.hbPort()));
     }
 
-    private ZMQ.Socket router(int port, long max) {
+    private ZMQ.Socket router(int port, long max, int queue) {
         ZMQ.Socket s = context.createSocket(SocketType.ROUTER);
         s.setMaxMsgSize(max);
+        s.setRcvHWM(queue);
         s.setRouterHandover(true);
         s.bind(info.endpoint(port));
         return s;
