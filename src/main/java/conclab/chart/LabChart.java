@@ -90,7 +90,7 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
 
     /** The chart as a bitmap at {@code scale} (1 = CSS pixels). */
     public BufferedImage image(double scale) {
-        return Render.image(this::paint, width, height, scale);
+        return Render.image(this::paint, width(), height(), scale);
     }
 
     /** PNG bytes at {@link #PNG_SCALE}. */
@@ -105,7 +105,7 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
 
     /** SVG document text at 1× size. */
     public String svg() {
-        return Render.svg(this::paint, width, height);
+        return Render.svg(this::paint, width(), height());
     }
 
     /**
@@ -139,7 +139,7 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
 
     /** Display metadata a notebook wants beside the bundle: the 1× size of the PNG. */
     public Map<String, Object> mimeMetadata() {
-        return Map.of(PNG, Map.of("width", width, "height", height));
+        return Map.of(PNG, Map.of("width", width(), "height", height()));
     }
 
     /** The Unicode text form. */
