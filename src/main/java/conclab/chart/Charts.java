@@ -122,8 +122,11 @@ public final class Charts {
             if (WARM[0]) return Duration.ZERO;
             long t0 = System.nanoTime();
             Trace t = WarmUp.trace();
-            timeline(t).png();
-            concurrency(t).png();
+            // a few rounds of the common charts, so the JIT has compiled the hot paths
+            for (int i = 0; i < 3; i++) {
+                timeline(t).png();
+                concurrency(t).png();
+            }
             speedup(SpeedupSeries.of("warm-up").with(1, 1.0, 1.1).with(2, 0.55, 0.6).with(4, 0.3, 0.32)).png();
             org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
             for (int i = 1; i <= 1000; i++) h.recordValue(i * 1000L);

@@ -35,4 +35,17 @@ class DisplayTest {
         assertEquals(c.text(), Files.readString(txt));
         assertThrows(IllegalArgumentException.class, () -> c.save(dir.resolve("t.pdf")));
     }
+
+    @Test
+    void pngEncoderIsLossless() throws Exception {
+        TimelineChart c = Charts.timeline(TestTraces.small()).size(300, 200);
+        java.awt.image.BufferedImage img = c.image(1.0);
+        java.awt.image.BufferedImage back = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                conclab.chart.internal.Png.encode(img)));
+        assertEquals(img.getWidth(), back.getWidth());
+        assertEquals(img.getHeight(), back.getHeight());
+        for (int y = 0; y < img.getHeight(); y++)
+            for (int x = 0; x < img.getWidth(); x++)
+                assertEquals(img.getRGB(x, y) & 0xFFFFFF, back.getRGB(x, y) & 0xFFFFFF, "pixel " + x + "," + y);
+    }
 }

@@ -50,20 +50,30 @@ public final class Lanes {
 
     /** Groups spans by lane key, keeping each lane's first start, ordered as asked. */
     public static LinkedHashMap<String, List<Span>> group(List<Span> spans, Function<Span, String> key, Order order) {
-        Map<String, List<Span>> by = new HashMap<>();
-        Map<String, Long> first = new HashMap<>();
+        final class Acc {
+            final List<Span> spans = new ArrayList<>();
+            long first = Long.MAX_VALUE;
+        }
+        Map<String, Acc> by = new HashMap<>();
+        String lastKey = null;
+        Acc last = null;
         for (Span s : spans) {
             String k = key.apply(s);
             if (k == null) k = "?";
-            by.computeIfAbsent(k, x -> new ArrayList<>()).add(s);
-            first.merge(k, s.startNanos(), Math::min);
+            // spans usually come in runs of one lane: skip the map lookup while the lane stays the same
+            if (k != lastKey && !k.equals(lastKey)) {
+                last = by.computeIfAbsent(k, x -> new Acc());
+                lastKey = k;
+            }
+            last.spans.add(s);
+            if (s.startNanos() < last.first) last.first = s.startNanos();
         }
         List<String> names = new ArrayList<>(by.keySet());
         Comparator<String> byName = NUMERIC_AWARE;
         names.sort(order == Order.NAME ? byName
-                : Comparator.<String, Long>comparing(first::get).thenComparing(byName));
+                : Comparator.<String>comparingLong(n -> by.get(n).first).thenComparing(byName));
         LinkedHashMap<String, List<Span>> out = new LinkedHashMap<>();
-        for (String n : names) out.put(n, by.get(n));
+        for (String n : names) out.put(n, by.get(n).spans);
         return out;
     }
 

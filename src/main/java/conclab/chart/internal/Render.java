@@ -5,11 +5,6 @@ import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
 import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
 
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -57,24 +52,9 @@ public final class Render {
         return img;
     }
 
-    /** PNG bytes, written with fast (light) compression: charts are flat colours and compress well anyway. */
+    /** PNG bytes of {@code img}, by the project's fast encoder ({@link Png}). */
     public static byte[] png(BufferedImage img) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-        try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
-            writer.setOutput(ios);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            if (param.canWriteCompressed()) {
-                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                param.setCompressionQuality(0.75f); // JDK maps quality to deflate level: 0.75 -> fast
-            }
-            writer.write(null, new IIOImage(img, null, null), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
-        return out.toByteArray();
+        return Png.encode(img);
     }
 
     /** SVG text of the painter at 1× size. */
