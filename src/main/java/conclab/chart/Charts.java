@@ -141,5 +141,25 @@ public final class Charts {
         }
     }
 
+    /**
+     * Runs {@link #warmUp()} on a new low-priority daemon thread and returns at once; the future
+     * completes with the time taken. For the kernel to call at start-up.
+     */
+    public static java.util.concurrent.CompletableFuture<Duration> warmUpInBackground() {
+        var done = new java.util.concurrent.CompletableFuture<Duration>();
+        Thread t = new Thread(() -> {
+            try {
+                done.complete(warmUp());
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "conclab-chart-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+        return done;
+    }
+
+    /* guarded by itself: true once warmUp() completed */
     private static final boolean[] WARM = {false};
 }

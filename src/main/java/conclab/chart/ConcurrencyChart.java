@@ -51,7 +51,7 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
     }
 
     /** The step series drawn: "running", "waiting", and "blocked" when any span was blocked. */
-    public Map<String, Steps.Series> series() {
+    Map<String, Steps.Series> series() {
         Map<String, Steps.Series> out = new LinkedHashMap<>();
         out.put("running", count(EnumSet.of(SpanState.RUNNING, SpanState.HOLDING_LOCK)));
         out.put("waiting", count(EnumSet.of(SpanState.WAITING)));

@@ -141,7 +141,7 @@ public final class TimelineChart extends LabChart<TimelineChart> {
     }
 
     /** Lanes binned to {@code columns} columns (what is drawn at that width); for tests and tools. */
-    public List<Lanes.Lane> binned(int columns) {
+    List<Lanes.Lane> binned(int columns) {
         Map<String, List<Span>> g = grouped();
         List<Lanes.Lane> out = new ArrayList<>();
         long t0 = t0(), t1 = t1();
