@@ -104,7 +104,6 @@ public final class PercentileChart extends LabChart<PercentileChart> {
         double[] xs = new double[pts];
         for (int k = 0; k < pts; k++) xs[k] = (double) k / STEPS;
         c.getStyler().setXAxisMin(0.0).setXAxisMax((double) max).setYAxisMin(0.0);
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
         c.getStyler().setXAxisTicksVisible(false).setPlotGridVerticalLinesVisible(false);
         c.getStyler().setAxisTitlePadding(22); // room for the percentile labels the annotation draws
