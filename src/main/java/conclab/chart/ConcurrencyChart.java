@@ -30,7 +30,7 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
 
     private final Trace trace;
     private boolean showCores = true;
-    private int maxPoints = 2000;
+    private int maxPoints = 1000;
 
     ConcurrencyChart(Trace trace) {
         super("Concurrency: " + trace.label(), 900, 360);

@@ -104,8 +104,10 @@ public final class TimelineChart extends LabChart<TimelineChart> {
         return order == LaneOrder.NAME ? Lanes.Order.NAME : Lanes.Order.FIRST_START;
     }
 
-    private transient Map<String, List<Span>> groupedCache;
-    private transient Object groupedKey;
+    /* the lanes drawn for the current configuration, and how many were cut; guarded by this */
+    private Map<String, List<Span>> groupedCache;
+    private Object groupedKey;
+    private int hidden;
 
     /* The lanes drawn, grouped and cut to maxLanes, cached per configuration. */
     private synchronized Map<String, List<Span>> grouped() {
@@ -123,8 +125,6 @@ public final class TimelineChart extends LabChart<TimelineChart> {
         }
         return groupedCache;
     }
-
-    private transient int hidden;
 
     private long t0() {
         return trace.originNanos();
