@@ -221,7 +221,7 @@ public final class TimelineChart extends LabChart<TimelineChart> {
         int labelW = 4;
         for (String n : lanes.keySet()) labelW = Math.max(labelW, n.length());
         labelW = Math.min(labelW, 16);
-        int cells = Math.max(10, columns - labelW - 2);
+        int cells = Math.max(10, columns - labelW - 8); // label │ cells │ busy%
         long t0 = t0(), t1 = t1();
         List<Lanes.Lane> binned = binned(cells);
         double colNanos = (double) (t1 - t0) / cells;
@@ -233,13 +233,15 @@ public final class TimelineChart extends LabChart<TimelineChart> {
                 char ch = TextArt.cell(s.state(), s.coverage());
                 for (int k = Math.max(0, a); k < Math.min(cells, Math.max(b, a + 1)); k++) row[k] = ch;
             }
-            sb.append(TextArt.right(TextArt.fit(lane.name(), labelW).strip(), labelW)).append(" │").append(row).append('\n');
+            sb.append(TextArt.right(TextArt.fit(lane.name(), labelW).strip(), labelW)).append(" │").append(row)
+                    .append(String.format(java.util.Locale.ROOT, "│%4.0f%%", 100.0 * lane.busyNanos() / Math.max(1, t1 - t0)))
+                    .append('\n');
         }
         int h;
         synchronized (this) { h = hidden; }
         if (h > 0) sb.append(TextArt.right("…", labelW)).append(" │ ").append(h).append(" more lanes not shown\n");
         sb.append(" ".repeat(labelW)).append(" └").append(TextArt.axis("0", TextArt.ms((t1 - t0) / 1e6), cells)).append('\n');
-        sb.append(" ".repeat(labelW + 2)).append(TextArt.laneLegend()).append('\n');
+        sb.append(" ".repeat(labelW + 2)).append(TextArt.laneLegend()).append("  %: time busy").append('\n');
         List<Marker> ms = markerList();
         if (!ms.isEmpty()) {
             sb.append(" ".repeat(labelW + 2)).append(ms.size()).append(ms.size() == 1 ? " marker: " : " markers: ");

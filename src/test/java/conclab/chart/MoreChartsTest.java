@@ -86,5 +86,14 @@ class MoreChartsTest {
         Pixels.decode(c.png(), c);
         CounterChart k = Charts.counters(empty);
         Pixels.decode(k.png(), k);
+        HistogramChart h = Charts.histogram(new Histogram(3));
+        Pixels.decode(h.png(), h);
+        PercentileChart p = Charts.percentiles(new Histogram(3));
+        Pixels.decode(p.png(), p);
+        SpeedupChart s = Charts.speedup();
+        Pixels.decode(s.png(), s);
+        SpeedupChart one = Charts.speedup(SpeedupSeries.of("one").with(1, 1.0));
+        Pixels.decode(one.png(), one);
+        assertFalse(h.toString().isBlank() || p.toString().isBlank() || s.toString().isBlank());
     }
 }

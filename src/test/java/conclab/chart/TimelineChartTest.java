@@ -79,14 +79,21 @@ class TimelineChartTest {
         assertTrue(rows.get(0).strip().startsWith("worker-1 │"));
         assertTrue(rows.get(1).strip().startsWith("worker-2 │"));
         assertTrue(rows.get(2).strip().startsWith("worker-10 │"));
-        String w2 = rows.get(1).substring(rows.get(1).indexOf('│') + 1);
+        String w2 = cells(rows.get(1));
+        assertTrue(rows.get(1).endsWith("│  50%"), "worker-2 busy half the run: " + rows.get(1));
         assertEquals('▒', w2.charAt(0), "blocked first");
         assertEquals('▓', w2.charAt(w2.length() * 3 / 10), "then holding the lock");
         assertEquals(' ', w2.charAt(w2.length() * 8 / 10), "then nothing");
-        String w10 = rows.get(2).substring(rows.get(2).indexOf('│') + 1);
+        String w10 = cells(rows.get(2));
         assertTrue(w10.substring(0, w10.length() * 45 / 100).isBlank(), "worker-10 idle first half");
         assertTrue(text.lines().allMatch(l -> l.length() <= 82), "about 80 columns");
         assertTrue(text.contains("running") && text.contains("100 ms"));
+    }
+
+    /** The lane's cells: between the first and the second bar. */
+    static String cells(String row) {
+        int a = row.indexOf('│');
+        return row.substring(a + 1, row.indexOf('│', a + 1));
     }
 
     @Test
