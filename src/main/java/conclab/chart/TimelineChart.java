@@ -240,8 +240,8 @@ public final class TimelineChart extends LabChart<TimelineChart> {
         int h;
         synchronized (this) { h = hidden; }
         if (h > 0) sb.append(TextArt.right("…", labelW)).append(" │ ").append(h).append(" more lanes not shown\n");
-        sb.append(" ".repeat(labelW)).append(" └").append(TextArt.axis("0", TextArt.ms((t1 - t0) / 1e6), cells)).append('\n');
-        sb.append(" ".repeat(labelW + 2)).append(TextArt.laneLegend()).append("  %: time busy").append('\n');
+        sb.append(" ".repeat(labelW)).append(" └").append(TextArt.axis("0", TextArt.ms((t1 - t0) / 1e6), cells)).append(" busy\n");
+        sb.append(" ".repeat(labelW + 2)).append(TextArt.laneLegend()).append('\n');
         List<Marker> ms = markerList();
         if (!ms.isEmpty()) {
             sb.append(" ".repeat(labelW + 2)).append(ms.size()).append(ms.size() == 1 ? " marker: " : " markers: ");
