@@ -1,0 +1,159 @@
+package conclab.chart;
+
+import conclab.chart.internal.Palette;
+import conclab.chart.internal.Styles;
+import conclab.chart.internal.TextArt;
+import conclab.chart.internal.Titles;
+import conclab.trace.CounterSample;
+import conclab.trace.Trace;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.BasicStroke;
+import java.awt.Graphics2D;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Counters over time from a trace: queue depth, heap used, permits taken, any {@link CounterSample}
+ * name. Each counter is a step line (a value holds until the next sample). When two counters differ in
+ * scale by more than 20×, the second gets its own axis on the right.
+ */
+public final class CounterChart extends LabChart<CounterChart> {
+
+    private final Trace trace;
+    private List<String> names = List.of();
+    private int maxPoints = 2000;
+
+    CounterChart(Trace trace) {
+        super("Counters: " + trace.label(), 900, 360);
+        this.trace = trace;
+    }
+
+    /** Shows only these counters (default: all, in order of first sample). */
+    public CounterChart names(String... names) {
+        this.names = List.of(names);
+        return this;
+    }
+
+    /** Above this many samples a counter is resampled, keeping each column's highest value. */
+    public CounterChart maxPoints(int maxPoints) {
+        if (maxPoints < 10) throw new IllegalArgumentException("maxPoints < 10");
+        this.maxPoints = maxPoints;
+        return this;
+    }
+
+    /** The counters shown, each as x (ms since origin) and y, time-ordered. */
+    public Map<String, double[][]> series() {
+        Map<String, List<CounterSample>> by = new LinkedHashMap<>();
+        List<CounterSample> sorted = new ArrayList<>(trace.counters());
+        sorted.sort(Comparator.comparingLong(CounterSample::atNanos));
+        for (CounterSample c : sorted) by.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(c);
+        List<String> shown = names.isEmpty() ? new ArrayList<>(by.keySet()) : names;
+        Map<String, double[][]> out = new LinkedHashMap<>();
+        long t0 = trace.originNanos();
+        for (String n : new LinkedHashSet<>(shown)) {
+            List<CounterSample> l = by.getOrDefault(n, List.of());
+            double[] x = new double[l.size()], y = new double[l.size()];
+            for (int i = 0; i < l.size(); i++) { x[i] = (l.get(i).atNanos() - t0) / 1e6; y[i] = l.get(i).value(); }
+            out.put(n, l.size() > maxPoints ? resample(x, y, maxPoints) : new double[][]{x, y});
+        }
+        return out;
+    }
+
+    private static double[][] resample(double[] x, double[] y, int columns) {
+        double lo = x[0], hi = x[x.length - 1], w = Math.max(1e-12, (hi - lo) / columns);
+        double[] cx = new double[columns], cy = new double[columns];
+        Arrays.fill(cy, Double.NaN);
+        for (int i = 0; i < x.length; i++) {
+            int c = (int) Math.min(columns - 1, (x[i] - lo) / w);
+            cy[c] = Double.isNaN(cy[c]) ? y[i] : Math.max(cy[c], y[i]);
+        }
+        int k = 0;
+        for (int c = 0; c < columns; c++) {
+            if (Double.isNaN(cy[c])) continue;
+            cx[k] = lo + c * w;
+            cy[k++] = cy[c];
+        }
+        return new double[][]{Arrays.copyOf(cx, k), Arrays.copyOf(cy, k)};
+    }
+
+    /** The XChart chart this draws, built anew on each call. */
+    public XYChart toXChart() {
+        XYChart c = new XYChart(width(), height());
+        Styles.apply(c.getStyler());
+        c.setTitle(Titles.full(title(), trace.meta(), 1));
+        c.setXAxisTitle("time since start (ms)");
+        double maxMs = Math.max(1e-6, (trace.endNanos() - trace.originNanos()) / 1e6);
+        Map<String, double[][]> s = series();
+        double firstMax = Double.NaN;
+        int i = 0;
+        for (var e : s.entrySet()) {
+            double[] x = e.getValue()[0], y = e.getValue()[1];
+            if (x.length == 0) continue;
+            double m = Arrays.stream(y).map(Math::abs).max().orElse(0);
+            maxMs = Math.max(maxMs, x[x.length - 1]);
+            XYSeries xs = c.addSeries(e.getKey(), x, y);
+            xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+            xs.setMarker(SeriesMarkers.NONE);
+            xs.setLineColor(Palette.series(i++));
+            xs.setLineStyle(new BasicStroke(1.6f));
+            if (Double.isNaN(firstMax)) {
+                firstMax = m;
+                c.setYAxisGroupTitle(0, e.getKey());
+            } else if (i == 2 && (m > 20 * firstMax || firstMax > 20 * m)) {
+                xs.setYAxisGroup(1);
+                c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+                c.setYAxisGroupTitle(1, e.getKey());
+            }
+        }
+        c.getStyler().setXAxisMin(0.0).setXAxisMax(maxMs);
+        long onLeft = c.getSeriesMap().values().stream().filter(x -> x.getYAxisGroup() == 0).count();
+        if (onLeft > 1) c.setYAxisGroupTitle(0, "value");
+        Styles.roundTicks(c, maxMs, s.values().stream().filter(v -> v[1].length > 0).mapToDouble(v -> v[1][0]).findFirst().orElse(0));
+        return c;
+    }
+
+    @Override
+    void paint(Graphics2D g, int width, int height) {
+        toXChart().paint(g, width, height);
+    }
+
+    @Override
+    String text(int columns) {
+        StringBuilder sb = new StringBuilder(Titles.full(title(), trace.meta(), 1)).append('\n');
+        Map<String, double[][]> s = series();
+        int labelW = Math.min(16, s.keySet().stream().mapToInt(String::length).max().orElse(4));
+        int cells = Math.max(10, columns - labelW - 20);
+        double span = Math.max(1e-6, (trace.endNanos() - trace.originNanos()) / 1e6);
+        for (var e : s.entrySet()) {
+            double[] x = e.getValue()[0], y = e.getValue()[1];
+            double[] col = new double[cells];
+            Arrays.fill(col, Double.NaN);
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < x.length; i++) {
+                double to = i + 1 < x.length ? x[i + 1] : span;
+                int a = (int) Math.max(0, Math.min(cells - 1, x[i] / span * cells));
+                int b = (int) Math.max(a, Math.min(cells - 1, Math.ceil(to / span * cells) - 1));
+                for (int c = a; c <= b; c++) col[c] = Double.isNaN(col[c]) ? y[i] : Math.max(col[c], y[i]);
+                lo = Math.min(lo, y[i]);
+                hi = Math.max(hi, y[i]);
+            }
+            final double base = Math.min(0, lo), top = hi;
+            // a value equal to the base still shows, as the lowest block
+            double[] shifted = Arrays.stream(col).map(v -> Double.isNaN(v) ? v : v - base + (top - base) * 1e-9).toArray();
+            sb.append(TextArt.right(TextArt.fit(e.getKey(), labelW).strip(), labelW)).append(" │")
+                    .append(TextArt.sparkline(shifted, 0, top - base)).append("│ ")
+                    .append(x.length == 0 ? "no samples" : TextArt.num(lo) + "–" + TextArt.num(hi)).append('\n');
+        }
+        sb.append(" ".repeat(labelW)).append(" └").append(TextArt.axis("0", TextArt.ms(span), cells)).append('\n');
+        return sb.toString();
+    }
+}

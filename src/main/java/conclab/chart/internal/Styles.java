@@ -1,0 +1,47 @@
+package conclab.chart.internal;
+
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.Styler;
+
+import java.awt.Color;
+import java.awt.Font;
+
+/** The house style applied to every XChart chart: light grid, compact fonts, legend outside. */
+public final class Styles {
+
+    private Styles() {}
+
+    public static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 13);
+    public static final Font TEXT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+
+    /**
+     * XChart puts x ticks exactly at the data's x values when those (with the axis ends) are equally
+     * spaced, e.g. resampled columns: 17.149598, 34.299196, … An invisible point breaks the spacing so
+     * the usual round-number ticks are chosen.
+     */
+    public static void roundTicks(org.knowm.xchart.XYChart c, double xMax, double y) {
+        var s = c.addSeries("\u200B", new double[]{0, xMax * 0.3719}, new double[]{y, y});
+        s.setShowInLegend(false);
+        s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        s.setLineColor(new Color(0, 0, 0, 0));
+        s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
+    }
+
+    public static void apply(AxesChartStyler s) {
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setPlotBorderColor(new Color(0xBBBBBB));
+        s.setPlotGridLinesColor(new Color(0xE4E4E4));
+        s.setChartTitleFont(TITLE);
+        s.setChartTitleBoxVisible(false);
+        s.setLegendFont(TEXT);
+        s.setAxisTitleFont(TEXT);
+        s.setAxisTickLabelsFont(TEXT);
+        s.setLegendBorderColor(Color.WHITE);
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setChartPadding(8);
+        s.setToolTipsEnabled(false);
+        s.setSeriesColors(Palette.SERIES);
+    }
+}
