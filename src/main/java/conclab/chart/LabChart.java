@@ -142,6 +142,12 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
         return Map.of(PNG, Map.of("width", width(), "height", height()));
     }
 
+    /** The PNG is rendered at 2×: hosts show it at its 1× size ({@code width}, {@code height}). */
+    @Override
+    public Map<String, Object> metadata(String mimeType) {
+        return PNG.equals(mimeType) ? Map.of("width", width(), "height", height()) : Map.of();
+    }
+
     /** The Unicode text form. */
     @Override
     public String toString() {

@@ -77,6 +77,8 @@ public final class Kernel {
         Kernel kernel = new Kernel(log, transport, codec, output);
         java.util.concurrent.atomic.AtomicReference<CompletableFuture<Evaluator>> engine =
                 new java.util.concurrent.atomic.AtomicReference<>(startInBackground(err, log));
+        // the first chart of a session is quick when XChart and Java2D warm up once JShell is ready
+        engine.get().thenRun(conclab.chart.Charts::warmUpInBackground);
         Supplier<Evaluator> evaluator = () -> engine.get().join();
         Runnable reset = () -> {   // %reset: a fresh JShell in the same kernel (shell thread)
             Evaluator old = evaluator.get();
