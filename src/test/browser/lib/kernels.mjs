@@ -108,8 +108,11 @@ export function tourNotebook(profile) {
 export function writeTestNotebook(dir, profile, { fileName = 'browser-test.ipynb', withKernelspec = false, marker }) {
   const order = ['hello', 'image', 'busy', 'after', 'late'];
   const source = { ...profile.cells, late: profile.cells.late(marker) };
-  const metadata = { language_info: { name: profile.language } };
-  if (withKernelspec) metadata.kernelspec = { name: profile.name, display_name: profile.name, language: profile.language };
+  // Without a kernelspec (and language) the front end asks which kernel to start.
+  const metadata = withKernelspec
+    ? { kernelspec: { name: profile.name, display_name: profile.name, language: profile.language },
+        language_info: { name: profile.language } }
+    : {};
   const nb = {
     nbformat: 4,
     nbformat_minor: 5,
