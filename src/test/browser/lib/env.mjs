@@ -145,3 +145,13 @@ export async function startJupyterServer(rootDir) {
     { url: `${baseUrl}/api/status?token=${token}`, env: { JUPYTER_NO_CONFIG: '1' } });
   return { ...server, baseUrl, token };
 }
+
+/** Fails fast, and says why, when the server does not offer the kernel under test. */
+export async function requireKernelspec(server, name) {
+  const res = await fetch(`${server.baseUrl}/api/kernelspecs`, { headers: { Authorization: `token ${server.token}` } });
+  const names = Object.keys((await res.json()).kernelspecs || {});
+  if (!names.includes(name)) {
+    throw new Error(`kernelspec ${name} is not installed (the server offers: ${names.join(', ') || 'none'}; ` +
+      `JUPYTER_PATH=${process.env.JUPYTER_PATH || ''}). ./lab test installs it; BROWSER_KERNEL=python3 tests ipykernel.`);
+  }
+}

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { openBrowser } from '../lib/browser.mjs';
-import { startJupyterLab, tempDir, waitFor } from '../lib/env.mjs';
+import { requireKernelspec, startJupyterLab, tempDir, waitFor } from '../lib/env.mjs';
 import { kernelProfile, tourNotebook, writeTestNotebook } from '../lib/kernels.mjs';
 import { steps } from '../lib/steps.mjs';
 
@@ -23,6 +23,7 @@ describe(`JupyterLab 4 with the ${profile.name} kernel`, () => {
     marker = path.join(dir, 'late-line.marker');
     nb = writeTestNotebook(dir, profile, { marker });
     server = await startJupyterLab(dir);
+    await requireKernelspec(server, profile.name);
     browser = await openBrowser('jupyterlab');
     page = browser.page;
   });

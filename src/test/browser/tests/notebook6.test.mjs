@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { openBrowser } from '../lib/browser.mjs';
-import { startNotebook6, tempDir, waitFor } from '../lib/env.mjs';
+import { requireKernelspec, startNotebook6, tempDir, waitFor } from '../lib/env.mjs';
 import { kernelProfile, writeTestNotebook } from '../lib/kernels.mjs';
 import { steps } from '../lib/steps.mjs';
 
@@ -21,6 +21,7 @@ describe(`Notebook 6 with the ${profile.name} kernel`, () => {
     marker = path.join(dir, 'late-line.marker');
     nb = writeTestNotebook(dir, profile, { marker, withKernelspec: true });
     server = await startNotebook6(dir);
+    await requireKernelspec(server, profile.name);
     browser = await openBrowser('notebook6');
     page = browser.page;
   });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test as nodeTest } from 'node:test';
 import services from '@jupyterlab/services';
 import WebSocket from 'ws';
 import { startJupyterServer, tempDir, waitFor } from '../lib/env.mjs';
@@ -30,6 +30,12 @@ const nodeFetch = (input, init = {}) => {
 
 describe(`@jupyterlab/services with the ${profile.name} kernel`, () => {
   let server, settings, kernels, kernel, dir;
+  // The tests share one kernel, in order: after a failure the rest are skipped.
+  let failed = null;
+  const test = (name, options, body) => nodeTest(name, options, async t => {
+    if (failed) return t.skip(`an earlier test failed: ${failed}`);
+    try { await body(t); } catch (err) { failed = name; throw err; }
+  });
   const iopub = []; // every iopub message this connection received
 
   before(async () => {
@@ -69,9 +75,13 @@ describe(`@jupyterlab/services with the ${profile.name} kernel`, () => {
 
   test('the kernelspec is listed and the kernel starts', { timeout: LONG }, async () => {
     const specs = new KernelSpecManager({ serverSettings: settings });
-    await within(specs.ready, LONG, 'kernelspecs');
-    assert.ok(specs.specs.kernelspecs[profile.name], `kernelspec ${profile.name} in ${Object.keys(specs.specs.kernelspecs)}`);
-    specs.dispose();
+    try {
+      await within(specs.ready, LONG, 'kernelspecs');
+      const names = Object.keys(specs.specs.kernelspecs);
+      assert.ok(names.includes(profile.name), `kernelspec ${profile.name} is installed (found: ${names.join(', ')}; JUPYTER_PATH=${process.env.JUPYTER_PATH || ''})`);
+    } finally {
+      specs.dispose();
+    }
     kernel = await within(kernels.startNew({ name: profile.name }), LONG, 'start kernel');
     kernel.iopubMessage.connect((_, msg) => iopub.push(msg));
     const info = await within(kernel.info, LONG, 'kernel_info');
