@@ -87,7 +87,8 @@ describe(`JupyterLab 4 with the ${profile.name} kernel`, () => {
   });
 
   step('opens the notebook and starts the chosen kernel', async () => {
-    await page.evaluate(p => window.jupyterapp.commands.execute('docmanager:open', { path: p }), nb.fileName);
+    // As a person does: double-click it in the file browser.
+    await page.locator('.jp-DirListing-item', { hasText: nb.fileName }).dblclick();
     const dialog = page.locator('.jp-Dialog');
     await dialog.waitFor({ timeout: LONG });
     await dialog.locator('select').selectOption(JSON.stringify({ name: profile.name }));
