@@ -17,8 +17,9 @@ class ConcurrencyLabKernelTests(jupyter_kernel_test.KernelTests):
     code_stderr = 'System.err.println("something went wrong");'
 
     completion_samples = [
-        {"text": "Math.ab", "matches": {"abs(", "absExact("}},
-        {"text": "String.valueO", "matches": {"valueOf("}},
+        {"text": "Math.ab", "matches": {"abs", "absExact"}},
+        {"text": "String.valueO", "matches": {"valueOf"}},
+        {"text": "List.of(1).siz", "matches": {"size()"}},
     ]
 
     complete_code_samples = ["1 + 1", "int x = 3;", "void f() {}", "record P(int x) {}"]

@@ -80,9 +80,15 @@ public final class Requests {
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> suggestions =
                 evaluator.get().analysis().completionSuggestions(code, cursor, anchor);
+        // a method with parameters is offered by name ("abs", not JShell's "abs("): the popup lists names,
+        // and overloads collapse into one entry; a method without parameters keeps its "()"
         Set<String> matches = new LinkedHashSet<>();
-        for (SourceCodeAnalysis.Suggestion s : suggestions) if (s.matchesType()) matches.add(s.continuation());
-        for (SourceCodeAnalysis.Suggestion s : suggestions) matches.add(s.continuation());
+        for (SourceCodeAnalysis.Suggestion s : suggestions) if (s.matchesType()) matches.add(name(s.continuation()));
+        for (SourceCodeAnalysis.Suggestion s : suggestions) matches.add(name(s.continuation()));
+        Set<String> methods = new java.util.HashSet<>();
+        for (SourceCodeAnalysis.Suggestion s : suggestions) {
+            if (s.continuation().endsWith("(") || s.continuation().endsWith("()")) methods.add(name(s.continuation()));
+        }
         JsonObject c = Request.ok();
         JsonArray m = new JsonArray();
         JsonArray types = new JsonArray();
@@ -91,7 +97,7 @@ public final class Requests {
             m.add(s);
             JsonObject t = new JsonObject();
             t.addProperty("text", s);
-            t.addProperty("type", s.endsWith("(") || s.endsWith("()") ? "function" : "");
+            t.addProperty("type", methods.contains(s) ? "function" : "");
             t.addProperty("start", start);
             t.addProperty("end", cursorCp);
             types.add(t);
@@ -103,6 +109,10 @@ public final class Requests {
         md.add("_jupyter_types_experimental", types);
         c.add("metadata", md);
         r.reply("complete_reply", c);
+    }
+
+    private static String name(String continuation) {
+        return continuation.endsWith("(") ? continuation.substring(0, continuation.length() - 1) : continuation;
     }
 
     void inspect(Request r) {
