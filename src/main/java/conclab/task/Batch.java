@@ -1,0 +1,75 @@
+package conclab.task;
+
+import conclab.spi.Hosts;
+import conclab.trace.Recorder;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The tasks of one run, shared by every strategy: task i runs {@code work.run(i)} inside a recorded
+ * task span; each runnable is wrapped by the host on the submitting thread. Failures are collected
+ * (thread-safe queue) and reported by {@link #finish}.
+ */
+final class Batch {
+
+    final String runName;
+    final Work work;
+    final int size;
+    final Recorder recorder;
+    private final Recorder.Task[] refs;
+    /** Failures of tasks; lock-free, any thread appends. */
+    private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+
+    Batch(String runName, Work work, int size, Recorder recorder) {
+        if (size < 0) throw new IllegalArgumentException("tasks < 0");
+        this.runName = runName;
+        this.work = work;
+        this.size = size;
+        this.recorder = recorder;
+        this.refs = new Recorder.Task[size];
+        for (int i = 0; i < size; i++) refs[i] = recorder.task("task " + i);
+    }
+
+    /** Runs task {@code i} on the calling thread, recorded; a failure is rethrown. */
+    void call(int i) throws Exception {
+        recorder.begin(refs[i]);
+        try {
+            work.run(i);
+        } finally {
+            recorder.end();
+        }
+    }
+
+    /** Runs task {@code i} on the calling thread, recorded; a failure is kept for {@link #finish}. */
+    void run(int i) {
+        try {
+            call(i);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // cancelled: the run reports the interruption
+        } catch (Throwable t) {
+            failures.add(t);
+        }
+    }
+
+    /** Task {@code i} as a runnable wrapped by the host; call on the submitting thread. */
+    Runnable captured(int i) {
+        return Hosts.current().capture((Runnable) () -> run(i));
+    }
+
+    /** Every task, wrapped by the host; call on the submitting thread. */
+    Runnable[] capturedAll() {
+        Runnable[] r = new Runnable[size];
+        for (int i = 0; i < size; i++) r[i] = captured(i);
+        return r;
+    }
+
+    void fail(Throwable t) {
+        failures.add(t);
+    }
+
+    /** Throws {@link TaskFailedException} if any task failed. */
+    void finish() {
+        if (!failures.isEmpty()) throw new TaskFailedException(runName, failures);
+    }
+}

@@ -1,0 +1,88 @@
+package conclab.task;
+
+import conclab.sync.Gil;
+
+import java.time.Duration;
+
+/**
+ * Busy computation of a given length, the body of {@link Work#cpu(Duration)}. The loop is a chain of
+ * xorshift steps whose result is published, so the JIT can neither remove nor shorten it; it is
+ * calibrated once per JVM (the fastest of several timed rounds, i.e. the speed of one core with nothing
+ * else running) and then runs a fixed number of steps, so on a busy machine it takes longer in wall
+ * time, which is what an experiment wants to see. It checks for interruption every slice of about
+ * 20&nbsp;µs, and, under a simulated {@link Gil}, offers the lock at the same points.
+ */
+public final class Cpu {
+
+    private Cpu() {}
+
+    /** Steps per slice between interruption checks is derived from this slice length. */
+    private static final long SLICE_NANOS = 20_000;
+
+    /* Results end up here so the loop has an observable effect; racy writes are fine, any value will do. */
+    private static volatile long sink;
+
+    /** Steps per nanosecond on one core; computed on first use (holder idiom: class init is the lock). */
+    private static final class Calibration {
+        static final double STEPS_PER_NANO = calibrate();
+    }
+
+    /** Steps per nanosecond of this JVM's calibration (calibrates on first call, about 0.2 s). */
+    public static double stepsPerNano() {
+        return Calibration.STEPS_PER_NANO;
+    }
+
+    /**
+     * Computes for about {@code d} of one core's time.
+     *
+     * @throws InterruptedException if the thread is interrupted (checked every slice); the flag is cleared
+     */
+    public static void compute(Duration d) throws InterruptedException {
+        compute(d.toNanos());
+    }
+
+    /** As {@link #compute(Duration)}, in nanoseconds. */
+    public static void compute(long nanos) throws InterruptedException {
+        double rate = stepsPerNano();
+        long steps = (long) (nanos * rate);
+        long slice = Math.max(1, (long) (SLICE_NANOS * rate));
+        long x = System.nanoTime() | 1;
+        while (steps > 0) {
+            long n = Math.min(slice, steps);
+            x = burn(x, n);
+            steps -= n;
+            if (Thread.interrupted()) {
+                sink = x;
+                throw new InterruptedException("cpu work interrupted");
+            }
+            Gil.checkpoint();
+        }
+        sink = x;
+    }
+
+    /** {@code n} dependent xorshift steps starting at {@code x}. */
+    static long burn(long x, long n) {
+        for (long i = 0; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+        }
+        return x;
+    }
+
+    private static double calibrate() {
+        long x = 0x9E3779B97F4A7C15L;
+        // warm-up: get burn compiled by C2
+        for (int i = 0; i < 200; i++) x = burn(x, 50_000);
+        final long n = 2_000_000;
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 15; round++) {
+            long t0 = System.nanoTime();
+            x = burn(x, n);
+            long t = System.nanoTime() - t0;
+            best = Math.min(best, t);
+        }
+        sink = x;
+        return (double) n / Math.max(1, best);
+    }
+}

@@ -1,0 +1,243 @@
+package conclab.task;
+
+import conclab.spi.DisplayHandle;
+import conclab.spi.Host;
+import conclab.spi.Hosts;
+import conclab.spi.PlainHost;
+import conclab.trace.Recorder;
+import conclab.trace.Span;
+import conclab.trace.Stats;
+import conclab.trace.Trace;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class StrategyTest {
+
+    /** Counts captures; installed when no other host is (else capture checks are skipped). */
+    static final class CountingHost implements Host {
+        final AtomicInteger captures = new AtomicInteger();
+        private final PlainHost plain = new PlainHost();
+        public Runnable capture(Runnable task) { captures.incrementAndGet(); return task; }
+        public <T> Callable<T> capture(Callable<T> task) { captures.incrementAndGet(); return task; }
+        public DisplayHandle display(Object value) { return plain.display(value); }
+        public boolean rich() { return false; }
+    }
+
+    static final CountingHost HOST = install();
+
+    private static CountingHost install() {
+        CountingHost h = new CountingHost();
+        try {
+            if (Hosts.current() instanceof PlainHost) Hosts.install(h);
+        } catch (IllegalStateException e) {
+            // another test installed its host
+        }
+        return h;
+    }
+
+    static List<Strategy> all() {
+        return List.of(Strategy.sequential(), Strategy.platform(3), Strategy.platformPerTask(), Strategy.chunks(3),
+                Strategy.fixedPool(3), Strategy.virtual(), Strategy.forkJoin(3), Strategy.completableFuture(3),
+                Strategy.parallelStream(), Strategy.structured(), Strategy.platform(3).withGil(),
+                Strategy.virtual().withGil(Duration.ofMillis(1), true));
+    }
+
+    static List<Strategy> cancellable() {
+        return all().stream().filter(s -> !s.name().equals("parallelStream") && !s.name().equals("sequential")).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("all")
+    void runs_every_task_exactly_once_and_records_a_span_for_each(Strategy s) throws Exception {
+        int n = 37;
+        AtomicIntegerArray runs = new AtomicIntegerArray(n);
+        Recorder rec = Recorder.start(s.name());
+        int before = HOST.captures.get();
+        s.run(Work.named("count", i -> {
+            runs.incrementAndGet(i);
+            Thread.sleep(1); // lets tasks overlap
+        }), n, rec);
+        Trace t = rec.stop();
+        for (int i = 0; i < n; i++) assertEquals(1, runs.get(i), "task " + i);
+        Set<Long> ids = t.spans().stream().map(Span::taskId).collect(Collectors.toSet());
+        assertEquals(n, ids.size());
+        Set<String> labels = t.spans().stream().map(Span::task).collect(Collectors.toSet());
+        for (int i = 0; i < n; i++) assertTrue(labels.contains("task " + i));
+        assertEquals(n, Stats.of(t, s.workers(n)).tasks());
+        if (Hosts.current() == HOST) assertTrue(HOST.captures.get() - before >= n, "every task wrapped by the host");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("all")
+    void a_failing_task_is_reported_with_its_cause(Strategy s) {
+        Recorder rec = Recorder.start(s.name());
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> s.run(Work.named("fail", i -> {
+            if (i == 2) throw new IllegalStateException("boom " + i);
+        }), 5, rec));
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertEquals("boom 2", e.getCause().getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cancellable")
+    void interrupting_the_caller_cancels_every_task_and_leaves_no_thread_running(Strategy s) throws Exception {
+        int n = 4;
+        Set<Thread> workers = ConcurrentHashMap.newKeySet();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                s.run(Work.named("long", i -> {
+                    workers.add(Thread.currentThread());
+                    started.countDown();
+                    Work.cpu(Duration.ofSeconds(60)).run(i);
+                }), n, Recorder.start("cancel"));
+                outcome.set(new AssertionError("run returned"));
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        });
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        caller.interrupt();
+        caller.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(caller.isAlive(), "run did not return after interrupt");
+        assertInstanceOf(InterruptedException.class, outcome.get());
+        for (Thread w : workers) {
+            w.join(TimeUnit.SECONDS.toMillis(10));
+            assertFalse(w.isAlive(), w + " still runs");
+        }
+    }
+
+    @Test
+    void structured_cancels_siblings_blocked_on_a_latch_when_one_fails() {
+        int n = 6;
+        CountDownLatch siblingsWaiting = new CountDownLatch(n - 1), never = new CountDownLatch(1);
+        AtomicInteger interrupted = new AtomicInteger();
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> Strategy.structured().run(
+                Work.named("fail fast", i -> {
+                    if (i == 0) {
+                        siblingsWaiting.await();
+                        throw new IllegalArgumentException("first failure");
+                    }
+                    siblingsWaiting.countDown();
+                    try {
+                        never.await();
+                    } catch (InterruptedException x) {
+                        interrupted.incrementAndGet();
+                        throw x;
+                    }
+                }), n, Recorder.start("structured")));
+        assertEquals("first failure", e.getCause().getMessage());
+        assertEquals(n - 1, interrupted.get(), "every sibling was interrupted before run returned");
+    }
+
+    @Test
+    void scope_join_returns_results_and_reports_the_first_failure() throws Exception {
+        try (Scope scope = Scope.open()) {
+            var a = scope.fork(() -> 1);
+            var b = scope.fork(() -> 2);
+            scope.join();
+            assertEquals(3, a.get() + b.get());
+            assertEquals(Scope.State.SUCCESS, a.state());
+        }
+        CountDownLatch forever = new CountDownLatch(1);
+        try (Scope scope = Scope.open()) {
+            var slow = scope.fork(() -> {
+                forever.await();
+                return "never";
+            });
+            var bad = scope.fork(() -> {
+                throw new java.io.IOException("down");
+            });
+            var ex = assertThrows(java.util.concurrent.ExecutionException.class, scope::join);
+            assertEquals("down", ex.getCause().getMessage());
+            assertEquals(Scope.State.FAILED, bad.state());
+            assertEquals(Scope.State.CANCELLED, slow.state());
+            assertThrows(IllegalStateException.class, slow::get);
+        }
+    }
+
+    @Test
+    void work_stealing_leaves_less_idle_time_than_static_chunks_on_skewed_sleeps() throws Exception {
+        int n = 24, workers = 2;
+        Sizes sizes = Sizes.zipf(Duration.ofMillis(4), 24, 1.0, 7);
+        long[] ns = sizes.nanos(n);
+        long min = java.util.Arrays.stream(ns).min().orElseThrow(), max = java.util.Arrays.stream(ns).max().orElseThrow();
+        assertTrue(max >= 3 * min, "sizes differ at least 3×");
+        long first = 0, second = 0;
+        for (int i = 0; i < n; i++) if (i < n / 2) first += ns[i]; else second += ns[i];
+        assertTrue(Math.max(first, second) > 1.3 * Math.min(first, second), "the seed gives unequal static chunks");
+
+        Stats chunks = stats(Strategy.chunks(workers), sizes, n);
+        Stats stealing = stats(Strategy.forkJoin(workers), sizes, n);
+        assertTrue(stealing.idleNanos() < chunks.idleNanos(),
+                "idle: stealing " + stealing.idleNanos() / 1e6 + " ms, chunks " + chunks.idleNanos() / 1e6 + " ms");
+        assertTrue(stealing.imbalance() < chunks.imbalance());
+    }
+
+    private static Stats stats(Strategy s, Sizes sizes, int n) throws InterruptedException {
+        Recorder rec = Recorder.start(s.name());
+        s.run(Work.sleep(sizes), n, rec);
+        return Stats.of(rec.stop(), s.workers(n));
+    }
+
+    @Test
+    void two_platform_threads_compute_faster_than_one_when_there_are_two_cores() throws Exception {
+        Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2);
+        Work w = Work.cpu(Duration.ofMillis(15));
+        Cpu.stepsPerNano();
+        double best = 0;
+        for (int attempt = 0; attempt < 3 && best < 1.15; attempt++) { // a shared noisy machine gets three tries
+            Stats seq = stats(Strategy.sequential(), w, 8), par = stats(Strategy.platform(2), w, 8);
+            best = Math.max(best, par.speedupOver(seq));
+        }
+        assertTrue(best >= 1.15, "speedup of platform(2): " + best);
+    }
+
+    @Test
+    void under_a_gil_two_threads_compute_no_faster_than_one() throws Exception {
+        Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2);
+        Work w = Work.cpu(Duration.ofMillis(15));
+        Cpu.stepsPerNano();
+        double least = Double.MAX_VALUE;
+        for (int attempt = 0; attempt < 3 && least >= 1.2; attempt++) { // a shared noisy machine gets three tries
+            Stats seq = stats(Strategy.sequential(), w, 8), gil = stats(Strategy.platform(2).withGil(), w, 8);
+            least = Math.min(least, gil.speedupOver(seq));
+            assertTrue(gil.blockedNanos() > 0, "waits for the GIL are recorded as BLOCKED");
+        }
+        assertTrue(least < 1.2, "speedup under the GIL: " + least);
+    }
+
+    private static Stats stats(Strategy s, Work w, int n) throws InterruptedException {
+        Recorder rec = Recorder.start(s.name());
+        s.run(w, n, rec);
+        return Stats.of(rec.stop(), s.workers(n));
+    }
+
+    @Test
+    void gil_strategy_names_say_so() {
+        assertEquals("platform(2)+GIL", Strategy.platform(2).withGil().name());
+        assertEquals("virtual+GIL(1.00 ms, fair)", Strategy.virtual().withGil(Duration.ofMillis(1), true).name());
+        assertThrows(IllegalArgumentException.class, () -> Strategy.virtual().withGil().withGil());
+        assertThrows(IllegalArgumentException.class, () -> Strategy.platform(0));
+        var names = new HashSet<String>();
+        for (Strategy s : all()) assertTrue(names.add(s.name()), s.name());
+    }
+}
