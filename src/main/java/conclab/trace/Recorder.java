@@ -49,13 +49,14 @@ public final class Recorder {
      *
      * Each (thread, recorder) pair has a Lane, found through one static ThreadLocal (a pool thread that
      * moves on to another recorder gets a new Lane, the old one stays with its recorder). A Lane is
-     * written only by its owner thread. Closed spans go into a struct-of-arrays Store (two longs, a Task
-     * reference and a state byte per span, about 21 bytes). The owner fills slot n, then publishes it by a
-     * release store of the size; when the Store is full the owner copies it into one twice as large and
-     * publishes the new Store (volatile) before the next size. A reader does an acquire read of the size
-     * and then reads the Store reference: that Store is the one the size was published with, or a later
-     * copy, and holds every slot below the size either way. No writer ever waits for a reader and readers
-     * never block writers; that is the WriterReaderPhaser idea specialised to append-only buffers.
+     * written only by its owner thread. Closed spans go into a chain of struct-of-arrays chunks (two
+     * longs, a Task reference and a state byte per span, about 21 bytes); chunks grow 4, 16, 64, 256,
+     * then 1024 slots, so a virtual thread with one span costs little and nothing is ever copied. The
+     * owner fills a slot (linking a new chunk first when needed), then publishes it by a release store
+     * of the lane's size. A reader does an acquire read of the size and walks the chain from the first
+     * chunk: every slot and link below the size was written before that release. No writer ever waits
+     * for a reader and readers never block writers; that is the WriterReaderPhaser idea specialised to
+     * append-only buffers.
      *
      * Lanes are registered in a ConcurrentLinkedQueue (lock-free), markers likewise; counters use a
      * per-lane store of the same shape as spans.
@@ -282,6 +283,11 @@ public final class Recorder {
 
     private static final SpanState[] STATES = SpanState.values();
 
+    /** Chunk sizes grow 4, 16, 64, 256, then stay at 1024: small for one-span virtual threads, no big copies. */
+    private static int nextCapacity(int capacity) {
+        return Math.min(1024, capacity * 4);
+    }
+
     /** One thread's buffer in one recorder. Fields without a note are written by the owner thread only. */
     private static final class Lane {
         private static final VarHandle SIZE, COUNTS;
@@ -305,12 +311,17 @@ public final class Recorder {
         SpanState state;
         long since;
 
-        /** Closed spans; replaced by a larger copy when full (volatile publication). */
-        volatile SpanStore spans = new SpanStore(4);
+        /** Closed spans: a chain of chunks; readers start at the first. Final: safely published. */
+        final SpanChunk firstSpans = new SpanChunk(4);
+        /** The chunk being filled and its fill. */
+        SpanChunk lastSpans = firstSpans;
+        int lastSpansFill;
         /** Published span count: release-stored by the owner after filling a slot, acquire-read by readers. */
         @SuppressWarnings("unused") private int size;
-        /** Counter samples, same scheme. */
-        volatile CounterStore samples;
+
+        /** Counter samples, same scheme; the first chunk is made on first use (published by the count). */
+        CounterChunk firstSamples, lastSamples;
+        int lastSamplesFill;
         @SuppressWarnings("unused") private int counts;
 
         Lane(Recorder recorder, Thread t) {
@@ -327,33 +338,40 @@ public final class Recorder {
 
         void append(Recorder.Task t, SpanState s, long start, long end) {
             if (recorder.stoppedAt != 0) return;
-            int n = (int) SIZE.getOpaque(this);
-            SpanStore st = spans;
-            if (n == st.starts.length) {
-                st = st.grow();
-                spans = st;
+            SpanChunk c = lastSpans;
+            int i = lastSpansFill;
+            if (i == c.starts.length) {
+                SpanChunk next = new SpanChunk(nextCapacity(i));
+                c.next = next; // plain write, published by the size release below
+                lastSpans = c = next;
+                i = 0;
             }
-            st.starts[n] = start;
-            st.ends[n] = end;
-            st.tasks[n] = t;
-            st.states[n] = (byte) s.ordinal();
-            if (recorder.carriers && virtual) st.carrier(n, carrierName());
-            SIZE.setRelease(this, n + 1);
+            c.starts[i] = start;
+            c.ends[i] = end;
+            c.tasks[i] = t;
+            c.states[i] = (byte) s.ordinal();
+            if (recorder.carriers && virtual) c.carrier(i, carrierName());
+            lastSpansFill = i + 1;
+            SIZE.setRelease(this, (int) SIZE.getOpaque(this) + 1);
         }
 
         void sample(String counter, long at, double value) {
             if (recorder.stoppedAt != 0) return;
-            int n = (int) COUNTS.getOpaque(this);
-            CounterStore st = samples;
-            if (st == null) samples = st = new CounterStore(8);
-            if (n == st.at.length) {
-                st = st.grow();
-                samples = st;
+            CounterChunk c = lastSamples;
+            int i = lastSamplesFill;
+            if (c == null) {
+                firstSamples = lastSamples = c = new CounterChunk(8);
+            } else if (i == c.at.length) {
+                CounterChunk next = new CounterChunk(nextCapacity(i));
+                c.next = next;
+                lastSamples = c = next;
+                i = 0;
             }
-            st.at[n] = at;
-            st.values[n] = value;
-            st.names[n] = counter;
-            COUNTS.setRelease(this, n + 1);
+            c.at[i] = at;
+            c.values[i] = value;
+            c.names[i] = counter;
+            lastSamplesFill = i + 1;
+            COUNTS.setRelease(this, (int) COUNTS.getOpaque(this) + 1);
         }
 
         int published() {
@@ -362,19 +380,25 @@ public final class Recorder {
 
         void readSpans(List<Span> out) {
             int n = (int) SIZE.getAcquire(this);
-            SpanStore st = spans;
-            for (int i = 0; i < n; i++) {
-                Recorder.Task t = st.tasks[i];
-                String carrier = st.carriers == null ? null : st.carriers[i];
-                out.add(new Span(t == null ? "" : t.label(), t == null ? -1 : t.id(), name, threadId, carrier,
-                        st.starts[i], st.ends[i], STATES[st.states[i]]));
+            for (SpanChunk c = firstSpans; n > 0; c = c.next) {
+                int k = Math.min(n, c.starts.length);
+                for (int i = 0; i < k; i++) {
+                    Recorder.Task t = c.tasks[i];
+                    String carrier = c.carriers == null ? null : c.carriers[i];
+                    out.add(new Span(t == null ? "" : t.label(), t == null ? -1 : t.id(), name, threadId, carrier,
+                            c.starts[i], c.ends[i], STATES[c.states[i]]));
+                }
+                n -= k;
             }
         }
 
         void readCounters(List<CounterSample> out) {
             int n = (int) COUNTS.getAcquire(this);
-            CounterStore st = samples;
-            for (int i = 0; i < n; i++) out.add(new CounterSample(st.names[i], st.at[i], st.values[i]));
+            for (CounterChunk c = firstSamples; n > 0; c = c.next) {
+                int k = Math.min(n, c.at.length);
+                for (int i = 0; i < k; i++) out.add(new CounterSample(c.names[i], c.at[i], c.values[i]));
+                n -= k;
+            }
         }
 
         private static String carrierName() {
@@ -385,31 +409,20 @@ public final class Recorder {
     }
 
     /** Struct-of-arrays span storage; slots are written once by the owner before publication. */
-    private static final class SpanStore {
+    private static final class SpanChunk {
         final long[] starts, ends;
         final Recorder.Task[] tasks;
         final byte[] states;
+        /** Allocated on the first carrier noted; owner-written, published with the size. */
         String[] carriers;
+        /** The next chunk; owner-written before the size that covers its first slot. */
+        SpanChunk next;
 
-        SpanStore(int capacity) {
+        SpanChunk(int capacity) {
             starts = new long[capacity];
             ends = new long[capacity];
             tasks = new Recorder.Task[capacity];
             states = new byte[capacity];
-        }
-
-        SpanStore grow() {
-            int n = starts.length;
-            SpanStore g = new SpanStore(n * 2);
-            System.arraycopy(starts, 0, g.starts, 0, n);
-            System.arraycopy(ends, 0, g.ends, 0, n);
-            System.arraycopy(tasks, 0, g.tasks, 0, n);
-            System.arraycopy(states, 0, g.states, 0, n);
-            if (carriers != null) {
-                g.carriers = new String[n * 2];
-                System.arraycopy(carriers, 0, g.carriers, 0, n);
-            }
-            return g;
         }
 
         void carrier(int i, String name) {
@@ -418,24 +431,16 @@ public final class Recorder {
         }
     }
 
-    private static final class CounterStore {
+    private static final class CounterChunk {
         final long[] at;
         final double[] values;
         final String[] names;
+        CounterChunk next;
 
-        CounterStore(int capacity) {
+        CounterChunk(int capacity) {
             at = new long[capacity];
             values = new double[capacity];
             names = new String[capacity];
-        }
-
-        CounterStore grow() {
-            int n = at.length;
-            CounterStore g = new CounterStore(n * 2);
-            System.arraycopy(at, 0, g.at, 0, n);
-            System.arraycopy(values, 0, g.values, 0, n);
-            System.arraycopy(names, 0, g.names, 0, n);
-            return g;
         }
     }
 }
