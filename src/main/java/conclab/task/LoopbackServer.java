@@ -80,7 +80,7 @@ public final class LoopbackServer implements AutoCloseable {
         return Duration.ofNanos(latencyNanos);
     }
 
-    /** Requests answered so far. */
+    /** Requests answered so far (counted as the answer is sent). */
     public long served() {
         return served.get();
     }
@@ -121,9 +121,9 @@ public final class LoopbackServer implements AutoCloseable {
             if (total > 0) Thread.sleep(Duration.ofNanos(total));
             byte[] buf = new byte[Math.min(Math.max(n, 0), MAX_RESPONSE)];
             for (int i = 0; i < buf.length; i++) buf[i] = (byte) i;
+            served.incrementAndGet(); // before the answer, so a client that got it sees the count
             out.write(buf);
             out.flush();
-            served.incrementAndGet();
         } catch (IOException | InterruptedException e) {
             // the client went away or the server closes: nothing to answer
         }
