@@ -5,6 +5,7 @@ import conclab.spi.Hosts;
 import conclab.sync.Gil;
 import conclab.task.Experiment;
 import conclab.task.LoopbackServer;
+import conclab.task.Pipeline;
 import conclab.task.Scope;
 import conclab.task.Sizes;
 import conclab.task.Strategy;
@@ -35,9 +36,11 @@ import java.util.function.Supplier;
  *   <li>Strategies ({@link Strategy}): {@link #sequential}, {@link #platform}, {@link #chunks},
  *       {@link #fixedPool}, {@link #virtual}, {@link #forkJoin}, {@link #completableFuture},
  *       {@link #parallelStream}, {@link #structured}; any of them {@code .withGil()}.
- *   <li>Experiments ({@link Experiment}, results in {@link conclab.task.Runs}): {@link #experiment}.
+ *   <li>Experiments ({@link Experiment}, results in {@link conclab.task.Runs}): {@link #experiment};
+ *       producer/consumer pipelines: {@link #pipeline}.
  *   <li>Recording ({@link Recorder}, {@link Trace}, {@link Stats}): {@link #recorder}, {@link #stats}.
- *   <li>Traced synchronisation ({@code conclab.sync}): {@link #lock}, {@link #semaphore}, {@link #queue},
+ *   <li>Traced synchronisation ({@code conclab.sync}): {@link #lock}, {@link #readWriteLock},
+ *       {@link #semaphore}, {@link #queue}, {@link #unboundedQueue},
  *       {@link #barrier}, {@link #latch}, {@link #rateLimiter}, {@link #gil}.
  *   <li>Notebook helpers: {@link #display}, {@link #check}, {@link #ms}.
  * </ul>
@@ -152,6 +155,11 @@ public final class Lab {
 
     // ------------------------------------------------------------------ experiments and traces
 
+    /** A producer/consumer pipeline of {@code items} items; see {@link Pipeline}. */
+    public static Pipeline pipeline(int items) {
+        return Pipeline.of(items);
+    }
+
     /** An experiment running {@code work}; see {@link Experiment}. */
     public static Experiment experiment(Work work) {
         return Experiment.of(work);
@@ -172,6 +180,11 @@ public final class Lab {
     /** A traced reentrant lock (not fair). */
     public static conclab.sync.TracedLock lock(String name) {
         return new conclab.sync.TracedLock(name, false);
+    }
+
+    /** A traced read-write lock (not fair). */
+    public static conclab.sync.TracedReadWriteLock readWriteLock(String name) {
+        return new conclab.sync.TracedReadWriteLock(name, false);
     }
 
     /** A traced semaphore with {@code permits} permits. */

@@ -7,7 +7,7 @@ import conclab.trace.SpanState;
  * What the traced primitives share: a name, an optional recorder for counters, and state changes of
  * the calling thread. Package-private helpers plus a small public surface.
  */
-public abstract sealed class Traced permits TracedLock, TracedSemaphore, TracedQueue, TracedBarrier, TracedLatch,
+public abstract sealed class Traced permits TracedLock, TracedReadWriteLock, TracedSemaphore, TracedQueue, TracedBarrier, TracedLatch,
         RateLimiter {
 
     private final String name;

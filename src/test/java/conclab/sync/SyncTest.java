@@ -215,4 +215,37 @@ class SyncTest {
         assertTrue(latch.await(0, TimeUnit.SECONDS));
         assertTrue(rec.stop().spans().stream().anyMatch(s -> s.state() == SpanState.WAITING));
     }
+
+    @Test
+    void a_read_write_lock_lets_readers_share_and_records_them() throws Exception {
+        Recorder rec = Recorder.start("rw");
+        TracedReadWriteLock rw = new TracedReadWriteLock("cfg", false);
+        rw.recordInto(rec);
+        int readers = 3;
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(readers);
+        List<Thread> ts = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int k = 0; k < readers; k++) {
+            ts.add(Thread.ofPlatform().start(() -> {
+                try {
+                    rw.readLock().lock();
+                    try {
+                        together.await(30, TimeUnit.SECONDS); // all readers inside at once
+                        assertFalse(rw.writeLock().tryLock(), "no writer while reading");
+                    } finally {
+                        rw.readLock().unlock();
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }));
+        }
+        for (Thread t : ts) t.join();
+        assertNull(failure.get());
+        assertEquals(readers, maxOf(rec.stop(), "cfg readers"));
+        assertTrue(rw.writeLock().tryLock());
+        assertTrue(rw.isWriteLocked());
+        rw.writeLock().unlock();
+        assertEquals(0, rw.readers());
+    }
 }
