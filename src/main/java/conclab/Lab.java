@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  *       sizes from {@link #zipf} or {@link #exponential}; a local server: {@link #server}.
  *   <li>Strategies ({@link Strategy}): {@link #sequential}, {@link #platform}, {@link #chunks},
  *       {@link #fixedPool}, {@link #virtual}, {@link #forkJoin}, {@link #completableFuture},
- *       {@link #parallelStream}, {@link #structured}; any of them {@code .withGil()}.
+ *       {@link #parallelStream}, {@link #structured}, {@link #processes}; any of them {@code .withGil()}.
  *   <li>Experiments ({@link Experiment}, results in {@link conclab.task.Runs}): {@link #experiment};
  *       producer/consumer pipelines: {@link #pipeline}.
  *   <li>Recording ({@link Recorder}, {@link Trace}, {@link Stats}): {@link #recorder}, {@link #stats}.
@@ -146,6 +146,9 @@ public final class Lab {
 
     /** A parallel stream on the common pool. */
     public static Strategy parallelStream() { return Strategy.parallelStream(); }
+
+    /** {@code n} worker JVMs (the multiprocessing analogue); library workloads only. */
+    public static Strategy processes(int n) { return Strategy.processes(n); }
 
     /** A structured scope on virtual threads that cancels siblings on the first failure. */
     public static Strategy structured() { return Strategy.structured(); }

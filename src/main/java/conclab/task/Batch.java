@@ -31,6 +31,11 @@ final class Batch {
         for (int i = 0; i < size; i++) refs[i] = recorder.task("task " + i);
     }
 
+    /** The recorder's task for index {@code i}. */
+    Recorder.Task ref(int i) {
+        return refs[i];
+    }
+
     /** Runs task {@code i} on the calling thread, recorded; a failure is rethrown. */
     void call(int i) throws Exception {
         recorder.begin(refs[i]);

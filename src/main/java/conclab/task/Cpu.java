@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * Busy computation of a given length, the body of {@link Work#cpu(Duration)}. The loop is a chain of
  * xorshift steps whose result is published, so the JIT can neither remove nor shorten it; it is
- * calibrated once per JVM (the fastest of several timed rounds, i.e. the speed of one core with nothing
+ * calibrated once per JVM (child JVMs of {@link Strategy#processes(int)} reuse the parent's; the fastest of several timed rounds, i.e. the speed of one core with nothing
  * else running) and then runs a fixed number of steps, so on a busy machine it takes longer in wall
  * time, which is what an experiment wants to see. It checks for interruption every slice of about
  * 20&nbsp;µs, and, under a simulated {@link Gil}, offers the lock at the same points.
@@ -70,7 +70,19 @@ public final class Cpu {
         return x;
     }
 
+    /** The system property through which a parent JVM hands its calibration to worker JVMs. */
+    static final String CALIBRATION_PROPERTY = "conclab.cpu.stepsPerNano";
+
     private static double calibrate() {
+        String given = System.getProperty(CALIBRATION_PROPERTY);
+        if (given != null) {
+            try {
+                double v = Double.parseDouble(given);
+                if (v > 0) return v;
+            } catch (NumberFormatException ignored) {
+                // calibrate here instead
+            }
+        }
         long x = 0x9E3779B97F4A7C15L;
         // warm-up: get burn compiled by C2
         for (int i = 0; i < 200; i++) x = burn(x, 50_000);

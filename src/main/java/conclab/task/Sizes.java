@@ -20,6 +20,32 @@ public interface Sizes {
         return "sizes";
     }
 
+    /**
+     * A text from which {@link #parse(String)} rebuilds these sizes in another JVM, or null when they
+     * cannot be sent (sizes of one's own). Library sizes have one.
+     */
+    default String spec() {
+        return null;
+    }
+
+    /** Sizes from a {@link #spec()}. */
+    static Sizes parse(String spec) {
+        String[] p = spec.split(":");
+        try {
+            return switch (p[0]) {
+                case "fixed" -> fixed(Duration.ofNanos(Long.parseLong(p[1])));
+                case "zipf" -> zipf(Duration.ofNanos(Long.parseLong(p[1])), Integer.parseInt(p[2]),
+                        Double.parseDouble(p[3]), Long.parseLong(p[4]));
+                case "exp" -> exponential(Duration.ofNanos(Long.parseLong(p[1])), Long.parseLong(p[2]));
+                case "uniform" -> uniform(Duration.ofNanos(Long.parseLong(p[1])), Duration.ofNanos(Long.parseLong(p[2])),
+                        Long.parseLong(p[3]));
+                default -> throw new IllegalArgumentException("unknown sizes: " + spec);
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("bad sizes spec '" + spec + "'", e);
+        }
+    }
+
     /** Sizes of tasks 0..n-1 in nanoseconds. */
     default long[] nanos(int n) {
         long[] a = new long[n];
@@ -32,6 +58,7 @@ public interface Sizes {
         return new Sizes() {
             public Duration of(int task) { return d; }
             public String describe() { return conclab.trace.Format.millis(d.toNanos()); }
+            public String spec() { return "fixed:" + d.toNanos(); }
         };
     }
 
@@ -56,6 +83,7 @@ public interface Sizes {
             public String describe() {
                 return "zipf(" + conclab.trace.Format.millis(u) + ", " + max + ", " + exponent + ")";
             }
+            public String spec() { return "zipf:" + u + ":" + max + ":" + exponent + ":" + seed; }
         };
     }
 
@@ -68,6 +96,7 @@ public interface Sizes {
                 return Duration.ofNanos((long) (-Math.log(1 - r) * m));
             }
             public String describe() { return "exp(" + conclab.trace.Format.millis(m) + ")"; }
+            public String spec() { return "exp:" + m + ":" + seed; }
         };
     }
 
@@ -80,6 +109,7 @@ public interface Sizes {
             public String describe() {
                 return "uniform(" + conclab.trace.Format.millis(lo) + ".." + conclab.trace.Format.millis(hi) + ")";
             }
+            public String spec() { return "uniform:" + lo + ":" + hi + ":" + seed; }
         };
     }
 

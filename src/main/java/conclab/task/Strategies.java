@@ -343,6 +343,10 @@ final class Strategies {
 
         WithGil(Strategy inner, Duration interval, boolean fair) {
             if (inner instanceof WithGil) throw new IllegalArgumentException("already under a GIL: " + inner.name());
+            if (inner instanceof Processes) {
+                throw new IllegalArgumentException("each worker process computes on its own, as each CPython process has its"
+                        + " own GIL: use " + inner.name() + " without withGil()");
+            }
             this.inner = inner;
             this.interval = interval;
             this.fair = fair;

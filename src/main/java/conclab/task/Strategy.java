@@ -93,6 +93,21 @@ public interface Strategy {
         return new Strategies.ParallelStream();
     }
 
+    /**
+     * {@code n} worker JVMs on this class path, the multiprocessing analogue: tasks are sent to them and
+     * results returned through pipes, and their start-up and transfer times are recorded. Only workloads
+     * with a {@link Work#spec()} can be sent: library workloads and {@link Work#ofClass}; a lambda or a
+     * class defined in a notebook cell is refused with an explanation.
+     */
+    static Strategy processes(int n) {
+        return new Processes(n, 0);
+    }
+
+    /** As {@link #processes(int)}, sending {@code payloadBytes} with each task and getting as many back. */
+    static Strategy processes(int n, int payloadBytes) {
+        return new Processes(n, payloadBytes);
+    }
+
     /** A {@link Scope} on virtual threads: one subtask per task, the first failure cancels the others. */
     static Strategy structured() {
         return new Strategies.Structured();

@@ -34,6 +34,31 @@ public interface Work {
         return "work";
     }
 
+    /**
+     * A text from which {@link #parse(String)} rebuilds this workload in another JVM (see
+     * {@link Strategy#processes(int)}), or null when it cannot be sent: lambdas and classes defined in a
+     * notebook cell or JShell do not exist in a child JVM. Library workloads and {@link #ofClass} have one.
+     */
+    default String spec() {
+        return null;
+    }
+
+    /** A workload from a {@link #spec()}. */
+    static Work parse(String spec) {
+        return LibraryWork.parse(spec);
+    }
+
+    /**
+     * A workload of a class on the class path (public, with a public no-argument constructor), which
+     * can also run in child JVMs. A class defined in a notebook cell or in JShell is refused with an
+     * explanation: child JVMs cannot load it.
+     *
+     * @throws IllegalArgumentException if the class cannot be loaded by name from the class path
+     */
+    static Work ofClass(Class<? extends Work> type) {
+        return LibraryWork.ofClass(type);
+    }
+
     /** Computes for {@code d} of one core's time per task (see {@link Cpu}). */
     static Work cpu(Duration d) {
         return cpu(Sizes.fixed(d));
@@ -42,7 +67,7 @@ public interface Work {
     /** Computes for {@code sizes.of(task)} of one core's time. */
     static Work cpu(Sizes sizes) {
         Objects.requireNonNull(sizes);
-        return named("cpu(" + sizes.describe() + ")", task -> Cpu.compute(sizes.of(task)));
+        return new LibraryWork("cpu(" + sizes.describe() + ")", spec("cpu", sizes), task -> Cpu.compute(sizes.of(task)));
     }
 
     /** Sleeps {@code d} per task (blocking, not computing), recorded as WAITING. */
@@ -53,7 +78,8 @@ public interface Work {
     /** Sleeps {@code sizes.of(task)}, recorded as WAITING. */
     static Work sleep(Sizes sizes) {
         Objects.requireNonNull(sizes);
-        return named("sleep(" + sizes.describe() + ")", task -> waiting(() -> Thread.sleep(sizes.of(task))));
+        return new LibraryWork("sleep(" + sizes.describe() + ")", spec("sleep", sizes),
+                task -> waiting(() -> Thread.sleep(sizes.of(task))));
     }
 
     /**
@@ -66,7 +92,8 @@ public interface Work {
 
     /** As {@link #io(Duration)}, with a response of {@code responseBytes}. */
     static Work io(Duration latency, int responseBytes) {
-        return named("io(" + conclab.trace.Format.millis(latency.toNanos()) + ")",
+        return new LibraryWork("io(" + conclab.trace.Format.millis(latency.toNanos()) + ")",
+                "io;" + latency.toNanos() + ";" + responseBytes,
                 task -> waiting(() -> LoopbackServer.shared().request(latency, responseBytes)));
     }
 
@@ -75,18 +102,19 @@ public interface Work {
      * device, reads it back and deletes it; recorded as WAITING.
      */
     static Work file(int bytes) {
-        return named("file(" + bytes + " B)", task -> waiting(() -> fileRoundTrip(task, bytes)));
+        return new LibraryWork("file(" + bytes + " B)", "file;" + bytes, task -> waiting(() -> fileRoundTrip(task, bytes)));
     }
 
-    /** {@code work} under a new name. */
+    /** {@code work} under a new name (it keeps its {@link #spec()}). */
     static Work named(String name, Work work) {
         Objects.requireNonNull(name);
         Objects.requireNonNull(work);
-        return new Work() {
-            public void run(int task) throws Exception { work.run(task); }
-            public String name() { return name; }
-            public String toString() { return name; }
-        };
+        return new LibraryWork(name, work.spec(), work);
+    }
+
+    private static String spec(String kind, Sizes sizes) {
+        String s = sizes.spec();
+        return s == null ? null : kind + ";" + s;
     }
 
     /** {@code first} then {@code second} in each task, e.g. compute then write. */
