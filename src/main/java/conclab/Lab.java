@@ -3,6 +3,7 @@ package conclab;
 import conclab.spi.DisplayHandle;
 import conclab.spi.Hosts;
 import conclab.sync.Gil;
+import conclab.sync.MemoryDemos;
 import conclab.task.Experiment;
 import conclab.task.LoopbackServer;
 import conclab.task.Pipeline;
@@ -42,6 +43,7 @@ import java.util.function.Supplier;
  *   <li>Traced synchronisation ({@code conclab.sync}): {@link #lock}, {@link #readWriteLock},
  *       {@link #semaphore}, {@link #queue}, {@link #unboundedQueue},
  *       {@link #barrier}, {@link #latch}, {@link #rateLimiter}, {@link #gil}.
+ *   <li>Memory-model experiments run in library code: {@link #visibility}, {@link #falseSharing}.
  *   <li>Notebook helpers: {@link #display}, {@link #check}, {@link #ms}.
  * </ul>
  */
@@ -218,6 +220,19 @@ public final class Lab {
     /** A token bucket granting {@code perSecond} permits a second, up to {@code burst} at once. */
     public static conclab.sync.RateLimiter rateLimiter(String name, double perSecond, int burst) {
         return new conclab.sync.RateLimiter(name, perSecond, burst);
+    }
+
+    /**
+     * Spins a reader in compiled library code on a {@code field} flag that this thread sets after
+     * 200 ms, and says whether the reader saw it (within 1 s); see {@link MemoryDemos}.
+     */
+    public static MemoryDemos.Visibility visibility(MemoryDemos.Field field) throws InterruptedException {
+        return MemoryDemos.visibility(field, Duration.ofMillis(200), Duration.ofSeconds(1));
+    }
+
+    /** Two threads writing their own counters, on one cache line or padded apart; see {@link MemoryDemos}. */
+    public static MemoryDemos.Sharing falseSharing(MemoryDemos.Layout layout, long increments) throws InterruptedException {
+        return MemoryDemos.falseSharing(layout, increments);
     }
 
     /** A simulated global interpreter lock, 5 ms switch interval, as CPython. */
