@@ -3,7 +3,10 @@ package conclab.task;
 import conclab.spi.Hosts;
 import conclab.trace.Recorder;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Queue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -13,11 +16,27 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class Batch {
 
+    /** Meta key of the CPU time of a run's tasks; {@link conclab.trace.Stats} reads it. */
+    static final String CPU_META = "cpu.nanos";
+
     final String runName;
     final Work work;
     final int size;
     final Recorder recorder;
     private final Recorder.Task[] refs;
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = cpuTimeAvailable();
+
+    private static boolean cpuTimeAvailable() {
+        try {
+            return MX.isCurrentThreadCpuTimeSupported() && MX.isThreadCpuTimeEnabled();
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** CPU time of tasks on platform threads, summed; any thread adds. */
+    private final LongAdder cpu = new LongAdder();
     /** Failures of tasks; lock-free, any thread appends. */
     private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
@@ -38,12 +57,23 @@ final class Batch {
 
     /** Runs task {@code i} on the calling thread, recorded; a failure is rethrown. */
     void call(int i) throws Exception {
+        long cpu0 = cpuTime();
         recorder.begin(refs[i]);
         try {
             work.run(i);
         } finally {
             recorder.end();
+            if (cpu0 >= 0) {
+                long cpu1 = cpuTime();
+                if (cpu1 >= cpu0) cpu.add(cpu1 - cpu0);
+            }
         }
+    }
+
+    /** CPU time of the current platform thread, or -1 (virtual threads, or not supported). */
+    private static long cpuTime() {
+        if (!CPU_TIME || Thread.currentThread().isVirtual()) return -1;
+        return MX.getCurrentThreadCpuTime();
     }
 
     /** Runs task {@code i} on the calling thread, recorded; a failure is kept for {@link #finish}. */
@@ -73,8 +103,12 @@ final class Batch {
         failures.add(t);
     }
 
-    /** Throws {@link TaskFailedException} if any task failed. */
+    /**
+     * Notes the tasks' CPU time in the trace's meta ({@code cpu.nanos}, platform threads only) and
+     * throws {@link TaskFailedException} if any task failed.
+     */
     void finish() {
+        if (CPU_TIME) recorder.meta(CPU_META, Long.toString(cpu.sum()));
         if (!failures.isEmpty()) throw new TaskFailedException(runName, failures);
     }
 }

@@ -26,6 +26,7 @@ import java.util.TreeMap;
  *   <li><b>imbalance</b>: busiest lane / mean lane &minus; 1 (0 when every lane did the same);
  *   <li><b>throughput</b>: tasks per second of makespan;
  *   <li><b>latency</b> of a task: from its first span's start to its last span's end;
+ *   <li><b>computing share</b>: CPU time / running time (below 1 when threads outnumber cores);
  *   <li><b>speedup</b> over a baseline: baseline makespan / this makespan; <b>efficiency</b>:
  *       speedup / workers.
  * </ul>
@@ -38,11 +39,13 @@ import java.util.TreeMap;
  * @param runningNanos     time running or holding a lock, summed over lanes
  * @param blockedNanos     time blocked (on a lock, or the GIL), summed over lanes
  * @param waitingNanos     time waiting (sleep, I/O, conditions), summed over lanes
+ * @param cpuNanos         CPU time the tasks used as the JVM measured it (trace meta {@code cpu.nanos};
+ *                         tasks on platform threads only), or -1 when unknown
  * @param busyPerLane      busy time per lane, lanes in name order
  * @param latency          percentiles of task latencies
  */
 public record Stats(String label, int workers, long makespanNanos, int tasks, long busyNanos, long runningNanos,
-                    long blockedNanos, long waitingNanos, Map<String, Long> busyPerLane, Latency latency)
+                    long blockedNanos, long waitingNanos, long cpuNanos, Map<String, Long> busyPerLane, Latency latency)
         implements Displayable {
 
     public Stats {
@@ -75,8 +78,14 @@ public record Stats(String label, int workers, long makespanNanos, int tasks, lo
         }
         Histogram h = new Histogram(3);
         for (long[] se : perTask.values()) h.recordValue(Math.max(0, se[1] - se[0]));
+        long cpu = -1;
+        try {
+            cpu = Long.parseLong(trace.meta().getOrDefault("cpu.nanos", "-1"));
+        } catch (NumberFormatException ignored) {
+            // unknown
+        }
         return new Stats(trace.label(), workers, trace.makespanNanos(), perTask.size(), busy, running, blocked,
-                waiting, perLane, Latency.of(h));
+                waiting, cpu, perLane, Latency.of(h));
     }
 
     /** busy / (workers &times; makespan); can exceed 1 when more threads than workers were busy. */
@@ -111,6 +120,14 @@ public record Stats(String label, int workers, long makespanNanos, int tasks, lo
     /** Tasks per second of makespan. */
     public double throughput() {
         return makespanNanos == 0 ? 0 : tasks * 1e9 / makespanNanos;
+    }
+
+    /**
+     * CPU time / running time: near 1 when every running thread had a core, lower when more threads
+     * were running than there were cores (running but not computing); NaN when CPU time is unknown.
+     */
+    public double computingShare() {
+        return cpuNanos < 0 || runningNanos == 0 ? Double.NaN : (double) cpuNanos / runningNanos;
     }
 
     /** Makespan in milliseconds. */
@@ -148,13 +165,14 @@ public record Stats(String label, int workers, long makespanNanos, int tasks, lo
     }
 
     static final String[] HEADER = {"run", "workers", "tasks", "makespan", "utilisation", "imbalance",
-            "throughput", "latency p50", "p99"};
+            "cpu/running", "throughput", "latency p50", "p99"};
 
     /** The row of this run in a table, in the order of {@link #HEADER}. */
     List<String> row() {
         return List.of(label, Integer.toString(workers), Integer.toString(tasks), Format.millis(makespanNanos),
                 Format.percent(utilisation()), Format.percent(imbalance()),
-                String.format("%.1f/s", throughput()), Format.millis(latency.p50()), Format.millis(latency.p99()));
+                Double.isNaN(computingShare()) ? "—" : Format.percent(computingShare()),
+                String.format(java.util.Locale.ROOT, "%.1f/s", throughput()), Format.millis(latency.p50()), Format.millis(latency.p99()));
     }
 
     @Override

@@ -212,6 +212,19 @@ class StrategyTest {
     }
 
     @Test
+    void more_threads_than_cores_run_without_computing_all_the_time() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Assumptions.assumeTrue(cores <= 8, "needs few cores to oversubscribe cheaply");
+        Work w = Work.cpu(Duration.ofMillis(10));
+        Stats one = stats(Strategy.sequential(), w, 4), many = stats(Strategy.platform(4 * cores), w, 8 * cores);
+        Assumptions.assumeFalse(Double.isNaN(one.computingShare()), "no thread CPU time on this JVM");
+        assertTrue(one.cpuNanos() > 0);
+        assertTrue(many.computingShare() < one.computingShare(),
+                "computing share alone " + one.computingShare() + ", oversubscribed " + many.computingShare());
+        assertTrue(many.computingShare() < 0.8, "oversubscribed: " + many.computingShare());
+    }
+
+    @Test
     void under_a_gil_two_threads_compute_no_faster_than_one() throws Exception {
         Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2);
         Work w = Work.cpu(Duration.ofMillis(15));
