@@ -5,6 +5,7 @@ import conclab.spi.Hosts;
 import conclab.sync.Gil;
 import conclab.sync.MemoryDemos;
 import conclab.task.Experiment;
+import conclab.task.Load;
 import conclab.task.LoopbackServer;
 import conclab.task.Pipeline;
 import conclab.task.Scope;
@@ -38,7 +39,7 @@ import java.util.function.Supplier;
  *       {@link #fixedPool}, {@link #virtual}, {@link #forkJoin}, {@link #completableFuture},
  *       {@link #parallelStream}, {@link #structured}, {@link #processes}; any of them {@code .withGil()}.
  *   <li>Experiments ({@link Experiment}, results in {@link conclab.task.Runs}): {@link #experiment};
- *       producer/consumer pipelines: {@link #pipeline}.
+ *       producer/consumer pipelines: {@link #pipeline}; open-loop load with Little's law: {@link #load}.
  *   <li>Recording ({@link Recorder}, {@link Trace}, {@link Stats}): {@link #recorder}, {@link #stats}.
  *   <li>Traced synchronisation ({@code conclab.sync}): {@link #lock}, {@link #readWriteLock},
  *       {@link #semaphore}, {@link #queue}, {@link #unboundedQueue},
@@ -159,6 +160,11 @@ public final class Lab {
     public static Scope scope() { return Scope.open(); }
 
     // ------------------------------------------------------------------ experiments and traces
+
+    /** Open-loop load: {@code perSecond} requests of {@code work} a second for {@code duration}; see {@link Load}. */
+    public static Load load(Work work, double perSecond, Duration duration) {
+        return Load.open(work, perSecond, duration);
+    }
 
     /** A producer/consumer pipeline of {@code items} items; see {@link Pipeline}. */
     public static Pipeline pipeline(int items) {
