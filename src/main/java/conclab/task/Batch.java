@@ -36,7 +36,7 @@ final class Batch {
     }
 
     /** CPU time of tasks on platform threads, summed; any thread adds. */
-    private final LongAdder cpu = new LongAdder();
+    private final LongAdder cpu = new LongAdder(), measured = new LongAdder();
     /** Failures of tasks; lock-free, any thread appends. */
     private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
@@ -65,7 +65,10 @@ final class Batch {
             recorder.end();
             if (cpu0 >= 0) {
                 long cpu1 = cpuTime();
-                if (cpu1 >= cpu0) cpu.add(cpu1 - cpu0);
+                if (cpu1 >= cpu0) {
+                    cpu.add(cpu1 - cpu0);
+                    measured.increment();
+                }
             }
         }
     }
@@ -104,11 +107,12 @@ final class Batch {
     }
 
     /**
-     * Notes the tasks' CPU time in the trace's meta ({@code cpu.nanos}, platform threads only) and
+     * Notes the tasks' CPU time in the trace's meta ({@code cpu.nanos}) when it was measured for every
+     * task (platform threads only), and
      * throws {@link TaskFailedException} if any task failed.
      */
     void finish() {
-        if (CPU_TIME) recorder.meta(CPU_META, Long.toString(cpu.sum()));
+        if (CPU_TIME && measured.sum() == size && size > 0) recorder.meta(CPU_META, Long.toString(cpu.sum()));
         if (!failures.isEmpty()) throw new TaskFailedException(runName, failures);
     }
 }

@@ -130,6 +130,14 @@ public record Stats(String label, int workers, long makespanNanos, int tasks, lo
         return cpuNanos < 0 || runningNanos == 0 ? Double.NaN : (double) cpuNanos / runningNanos;
     }
 
+    /**
+     * CPU time / makespan: how many cores computed on average (at most the core count; at most 1 under
+     * a GIL); NaN when CPU time is unknown.
+     */
+    public double parallelism() {
+        return cpuNanos < 0 || makespanNanos == 0 ? Double.NaN : (double) cpuNanos / makespanNanos;
+    }
+
     /** Makespan in milliseconds. */
     public double makespanMillis() {
         return makespanNanos / 1e6;

@@ -198,17 +198,26 @@ class StrategyTest {
         return Stats.of(rec.stop(), s.workers(n));
     }
 
-    @Test
-    void two_platform_threads_compute_faster_than_one_when_there_are_two_cores() throws Exception {
-        Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2);
-        Work w = Work.cpu(Duration.ofMillis(15));
-        Cpu.stepsPerNano();
-        double best = 0;
-        for (int attempt = 0; attempt < 3 && best < 1.15; attempt++) { // a shared noisy machine gets three tries
-            Stats seq = stats(Strategy.sequential(), w, 8), par = stats(Strategy.platform(2), w, 8);
-            best = Math.max(best, par.speedupOver(seq));
-        }
-        assertTrue(best >= 1.15, "speedup of platform(2): " + best);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("twoAtOnce")
+    void parallel_strategies_run_two_tasks_at_the_same_time(Strategy s) throws Exception {
+        // Speedup on this shared, noisy machine is a benchmark figure (LibBench); what a test can say
+        // for certain is that two tasks are in progress at once: both reach a barrier only together.
+        java.util.concurrent.CyclicBarrier both = new java.util.concurrent.CyclicBarrier(2);
+        Recorder rec = Recorder.start(s.name());
+        s.run(Work.named("meet", i -> {
+            if (i < 2) both.await(30, TimeUnit.SECONDS);
+        }), 2, rec);
+        Trace t = rec.stop();
+        Span a = t.spans().stream().filter(x -> x.task().equals("task 0")).findFirst().orElseThrow();
+        Span b = t.spans().stream().filter(x -> x.task().equals("task 1")).findFirst().orElseThrow();
+        assertNotEquals(a.lane(), b.lane());
+        assertTrue(a.startNanos() < b.endNanos() && b.startNanos() < a.endNanos(), "the spans overlap");
+    }
+
+    static List<Strategy> twoAtOnce() {
+        return List.of(Strategy.platform(2), Strategy.platformPerTask(), Strategy.chunks(2), Strategy.fixedPool(2),
+                Strategy.virtual(), Strategy.forkJoin(2), Strategy.completableFuture(2), Strategy.structured());
     }
 
     @Test
@@ -216,26 +225,25 @@ class StrategyTest {
         int cores = Runtime.getRuntime().availableProcessors();
         Assumptions.assumeTrue(cores <= 8, "needs few cores to oversubscribe cheaply");
         Work w = Work.cpu(Duration.ofMillis(10));
-        Stats one = stats(Strategy.sequential(), w, 4), many = stats(Strategy.platform(4 * cores), w, 8 * cores);
+        Stats one = stats(Strategy.sequential(), w, 4);
         Assumptions.assumeFalse(Double.isNaN(one.computingShare()), "no thread CPU time on this JVM");
-        assertTrue(one.cpuNanos() > 0);
-        assertTrue(many.computingShare() < one.computingShare(),
-                "computing share alone " + one.computingShare() + ", oversubscribed " + many.computingShare());
-        assertTrue(many.computingShare() < 0.8, "oversubscribed: " + many.computingShare());
+        assertTrue(one.cpuNanos() > 0 && one.computingShare() <= 1.05, "cpu time never exceeds running time");
+        // 4 threads per core: a thread computes at most a quarter of the time it is running, less under load
+        Stats many = stats(Strategy.platform(4 * cores), w, 8 * cores);
+        assertTrue(many.computingShare() < 0.6, "oversubscribed computing share " + many.computingShare());
+        assertTrue(Double.isNaN(stats(Strategy.virtual(), w, 2).computingShare()), "unknown on virtual threads");
     }
 
     @Test
-    void under_a_gil_two_threads_compute_no_faster_than_one() throws Exception {
-        Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2);
+    void under_a_gil_at_most_one_core_computes_on_average() throws Exception {
+        // Timing alone misleads on a loaded machine (a thread that sleeps between turns gets a better
+        // share from the OS scheduler); CPU time over wall time counts the cores that computed.
         Work w = Work.cpu(Duration.ofMillis(15));
         Cpu.stepsPerNano();
-        double least = Double.MAX_VALUE;
-        for (int attempt = 0; attempt < 3 && least >= 1.2; attempt++) { // a shared noisy machine gets three tries
-            Stats seq = stats(Strategy.sequential(), w, 8), gil = stats(Strategy.platform(2).withGil(), w, 8);
-            least = Math.min(least, gil.speedupOver(seq));
-            assertTrue(gil.blockedNanos() > 0, "waits for the GIL are recorded as BLOCKED");
-        }
-        assertTrue(least < 1.2, "speedup under the GIL: " + least);
+        Stats gil = stats(Strategy.platform(2).withGil(), w, 8);
+        Assumptions.assumeFalse(Double.isNaN(gil.parallelism()), "no thread CPU time on this JVM");
+        assertTrue(gil.parallelism() <= 1.1, "cores computing under the GIL: " + gil.parallelism());
+        assertTrue(gil.blockedNanos() > 0, "waits for the GIL are recorded as BLOCKED");
     }
 
     private static Stats stats(Strategy s, Work w, int n) throws InterruptedException {
