@@ -166,6 +166,11 @@ public final class Lab {
         return Load.open(work, perSecond, duration);
     }
 
+    /** A progress bar for {@code experiment(...).progress(progressBar())}, updated in place in notebooks. */
+    public static conclab.task.ProgressBar progressBar() {
+        return new conclab.task.ProgressBar();
+    }
+
     /** A producer/consumer pipeline of {@code items} items; see {@link Pipeline}. */
     public static Pipeline pipeline(int items) {
         return Pipeline.of(items);

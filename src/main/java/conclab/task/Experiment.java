@@ -81,7 +81,7 @@ public final class Experiment {
         return this;
     }
 
-    /** A hook called after each run (the kernel shows it as a progress bar). */
+    /** A hook called after each run, on the thread calling {@link #run()}; {@link ProgressBar} shows it. */
     public Experiment progress(Consumer<Progress> hook) {
         this.progress = Objects.requireNonNull(hook);
         return this;
