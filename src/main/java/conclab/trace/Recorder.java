@@ -37,6 +37,7 @@ import java.util.function.Supplier;
  *   <li>{@link #snapshot()} may be called at any time from any thread; it sees every span closed before
  *       it started, and possibly some closed while it runs. Open spans are not in it.
  *   <li>After {@link #stop()}, writes are ignored; the trace it returns holds every span closed before.
+ *       Threads let go of a stopped recorder's buffers when they next record, end a task of it, or stop it.
  * </ol>
  *
  * <p>Memory consistency: actions of a thread before it closes a span happen-before the actions of a
@@ -155,6 +156,7 @@ public final class Recorder {
         if (lane == null || lane.recorder != this || lane.task == null) return;
         lane.close(System.nanoTime());
         lane.task = null;
+        if (stoppedAt != 0) LANE.remove(); // a late task of a stopped run: let the thread drop the buffers
     }
 
     /**
@@ -248,6 +250,8 @@ public final class Recorder {
     /** Stops recording and returns the trace. Calling it again returns the same content. */
     public synchronized Trace stop() {
         if (stoppedAt == 0) stoppedAt = System.nanoTime();
+        Lane mine = LANE.get();
+        if (mine != null && mine.recorder == this) LANE.remove(); // let a long-lived thread drop the buffers
         return collect(stoppedAt);
     }
 

@@ -185,17 +185,11 @@ class StrategyTest {
         for (int i = 0; i < n; i++) if (i < n / 2) first += ns[i]; else second += ns[i];
         assertTrue(Math.max(first, second) > 1.3 * Math.min(first, second), "the seed gives unequal static chunks");
 
-        Stats chunks = stats(Strategy.chunks(workers), sizes, n);
-        Stats stealing = stats(Strategy.forkJoin(workers), sizes, n);
+        Stats chunks = stats(Strategy.chunks(workers), Work.sleep(sizes), n);
+        Stats stealing = stats(Strategy.forkJoin(workers), Work.sleep(sizes), n);
         assertTrue(stealing.idleNanos() < chunks.idleNanos(),
                 "idle: stealing " + stealing.idleNanos() / 1e6 + " ms, chunks " + chunks.idleNanos() / 1e6 + " ms");
         assertTrue(stealing.imbalance() < chunks.imbalance());
-    }
-
-    private static Stats stats(Strategy s, Sizes sizes, int n) throws InterruptedException {
-        Recorder rec = Recorder.start(s.name());
-        s.run(Work.sleep(sizes), n, rec);
-        return Stats.of(rec.stop(), s.workers(n));
     }
 
     @ParameterizedTest(name = "{0}")
