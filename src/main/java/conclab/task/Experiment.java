@@ -38,6 +38,7 @@ public final class Experiment {
     private int warmup = 1;
     private Strategy baseline;
     private Consumer<Progress> progress = p -> {};
+    private java.time.Duration jfrThreshold;
 
     private Experiment(Work work) {
         this.work = Objects.requireNonNull(work, "work");
@@ -78,6 +79,16 @@ public final class Experiment {
     /** The strategy speedups are measured against (it is added if not there). */
     public Experiment baseline(Strategy s) {
         this.baseline = Objects.requireNonNull(s);
+        return this;
+    }
+
+    /**
+     * Adds JDK Flight Recorder events of at least {@code threshold} to each measured run's trace as
+     * markers (GC pauses, pinned virtual threads, contended monitors, long parks); see
+     * {@link conclab.trace.JfrMarkers}. Costs some start-up per run.
+     */
+    public Experiment withJfr(java.time.Duration threshold) {
+        this.jfrThreshold = Objects.requireNonNull(threshold);
         return this;
     }
 
@@ -133,7 +144,13 @@ public final class Experiment {
                 .meta("runs", Integer.toString(repeat))
                 .meta("workers", Integer.toString(s.workers(tasks)))
                 .meta("repetition", rep < 0 ? "warm-up" : Integer.toString(rep));
-        s.run(work, tasks, rec);
+        if (jfrThreshold != null && rep >= 0) {
+            try (var jfr = conclab.trace.JfrMarkers.start(rec, jfrThreshold)) {
+                s.run(work, tasks, rec);
+            }
+        } else {
+            s.run(work, tasks, rec);
+        }
         return rec.stop();
     }
 
