@@ -84,12 +84,12 @@ public final class MemoryDemos {
         CountDownLatch spinning = new CountDownLatch(1);
         long[] stoppedAt = new long[1];
         boolean[] sawIt = new boolean[1];
-        Thread reader = Thread.ofPlatform().name("reader").start(() -> {
+        Thread reader = Thread.ofPlatform().name("reader").start(conclab.spi.Hosts.current().capture((Runnable) () -> {
             spinning.countDown();
             long i = field == Field.PLAIN ? spinPlain(plain, limit) : spinVolatile(vol, limit);
-            stoppedAt[0] = System.nanoTime();
+            stoppedAt[0] = System.nanoTime(); // read after join: join makes these writes visible
             sawIt[0] = i < limit;
-        });
+        }));
         spinning.await();
         Thread.sleep(writeAfter);
         long wrote = System.nanoTime();
@@ -136,14 +136,14 @@ public final class MemoryDemos {
         int[] idx = {a, b};
         for (int k = 0; k < 2; k++) {
             int i = idx[k];
-            ts[k] = Thread.ofPlatform().name("writer-" + k).start(() -> {
+            ts[k] = Thread.ofPlatform().name("writer-" + k).start(conclab.spi.Hosts.current().capture((Runnable) () -> {
                 try {
                     go.await();
                 } catch (InterruptedException e) {
                     return;
                 }
                 for (long n = 0; n < increments; n++) cells.set(i, cells.get(i) + 1);
-            });
+            }));
         }
         long t0 = System.nanoTime();
         go.countDown();

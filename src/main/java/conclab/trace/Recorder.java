@@ -40,6 +40,12 @@ import java.util.function.Supplier;
  *       Threads let go of a stopped recorder's buffers when they next record, end a task of it, or stop it.
  * </ol>
  *
+ * <h2>Lifecycle</h2>
+ * <pre>
+ *   RECORDING --stop()--> STOPPED      (stopped() turns true; later writes are ignored;
+ *                                       stop() again returns the same content)
+ * </pre>
+ *
  * <p>Memory consistency: actions of a thread before it closes a span happen-before the actions of a
  * thread that sees that span in a {@link #snapshot()} or {@link #stop()}.
  */
