@@ -56,6 +56,7 @@ public final class JfrMarkers implements AutoCloseable {
         Instant at = e.getStartTime();
         long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano() + offset;
         String lane = thread == null ? null : thread.getJavaName();
+        if (lane != null && lane.startsWith("JFR ")) return; // the flight recorder's own threads
         recorder.marker(new Marker(kind, lane == null || lane.isEmpty() ? null : lane, nanos,
                 Math.max(0, e.getDuration().toNanos()), detail));
     }
