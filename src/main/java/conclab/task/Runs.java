@@ -130,6 +130,31 @@ public final class Runs implements Displayable {
         return m;
     }
 
+    /**
+     * Amdahl's law fitted to the speedups of {@code strategies} against their worker counts (for
+     * example platform(1), platform(2), platform(4)); see {@link conclab.trace.Scaling}.
+     */
+    public conclab.trace.Scaling.Amdahl amdahl(String... strategies) {
+        double[][] p = points(strategies);
+        return conclab.trace.Scaling.amdahl(p[0], p[1]);
+    }
+
+    /** The Universal Scalability Law fitted as {@link #amdahl(String...)}. */
+    public conclab.trace.Scaling.Usl usl(String... strategies) {
+        double[][] p = points(strategies);
+        return conclab.trace.Scaling.usl(p[0], p[1]);
+    }
+
+    private double[][] points(String... names) {
+        List<String> use = names.length == 0 ? strategies : List.of(names);
+        double[] w = new double[use.size()], sp = new double[use.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = workers(use.get(i));
+            sp[i] = speedup(use.get(i));
+        }
+        return new double[][] {w, sp};
+    }
+
     /** One line saying what was run: workload, tasks, repetitions, warm-up, JDK, cores. */
     public String caption() {
         Map<String, String> meta = runs.isEmpty() ? Map.of() : runs.getFirst().trace().meta();

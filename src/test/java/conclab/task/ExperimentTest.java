@@ -46,6 +46,17 @@ class ExperimentTest {
     }
 
     @Test
+    void scaling_fits_use_workers_and_speedups_of_the_named_strategies() {
+        // sleeps: 4 workers finish 8 tasks in about a quarter of the time; the fit sees a small serial part
+        Runs runs = Experiment.of(Work.sleep(java.time.Duration.ofMillis(10))).tasks(8)
+                .on(Strategy.platform(1), Strategy.platform(2), Strategy.platform(4)).repeat(1).warmup(0).run();
+        var a = runs.amdahl("platform(1)", "platform(2)", "platform(4)");
+        assertTrue(a.serial() >= 0 && a.serial() < 0.5, "serial " + a.serial());
+        assertEquals(a, runs.amdahl());
+        assertTrue(runs.usl().sigma() >= 0 && runs.usl().kappa() >= 0);
+    }
+
+    @Test
     void the_baseline_can_be_named() {
         Runs runs = Experiment.of(Work.named("noop", i -> {})).tasks(2).on(Strategy.virtual())
                 .baseline(Strategy.sequential()).repeat(1).warmup(0).run();
