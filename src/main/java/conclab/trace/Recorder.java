@@ -56,9 +56,10 @@ public final class Recorder {
      *
      * Each (thread, recorder) pair has a Lane, found through one static ThreadLocal (a pool thread that
      * moves on to another recorder gets a new Lane, the old one stays with its recorder). A Lane is
-     * written only by its owner thread. Closed spans go into a chain of struct-of-arrays chunks (two
-     * longs, a Task reference and a state byte per span, about 21 bytes); chunks grow 4, 16, 64, 256,
-     * then 1024 slots, so a virtual thread with one span costs little and nothing is ever copied. The
+     * written only by its owner thread. Its first closed span is kept in fields of the Lane itself (a
+     * virtual thread running one task allocates nothing more); the others go into a chain of
+     * struct-of-arrays chunks (two longs, a Task reference and a state byte per span, about 21 bytes)
+     * that grow 4, 16, 64, 256, then 1024 slots, so nothing is ever copied. The
      * owner fills a slot (linking a new chunk first when needed), then publishes it by a release store
      * of the lane's size. A reader does an acquire read of the size and walks the chain from the first
      * chunk: every slot and link below the size was written before that release. No writer ever waits
@@ -321,10 +322,18 @@ public final class Recorder {
         SpanState state;
         long since;
 
-        /** Closed spans: a chain of chunks; readers start at the first. Final: safely published. */
-        final SpanChunk firstSpans = new SpanChunk(4);
+        /**
+         * The first closed span, inline (a virtual thread running one task allocates no chunk); the
+         * others in a chain of chunks, made on the second span. Owner-written before the size release
+         * that covers them.
+         */
+        long start0, end0;
+        Recorder.Task task0;
+        byte state0;
+        String carrier0;
+        SpanChunk firstSpans;
         /** The chunk being filled and its fill. */
-        SpanChunk lastSpans = firstSpans;
+        SpanChunk lastSpans;
         int lastSpansFill;
         /** Published span count: release-stored by the owner after filling a slot, acquire-read by readers. */
         @SuppressWarnings("unused") private int size;
@@ -348,9 +357,21 @@ public final class Recorder {
 
         void append(Recorder.Task t, SpanState s, long start, long end) {
             if (recorder.stoppedAt != 0) return;
+            int n = (int) SIZE.getOpaque(this);
+            if (n == 0) {
+                start0 = start;
+                end0 = end;
+                task0 = t;
+                state0 = (byte) s.ordinal();
+                if (recorder.carriers && virtual) carrier0 = carrierName();
+                SIZE.setRelease(this, 1);
+                return;
+            }
             SpanChunk c = lastSpans;
             int i = lastSpansFill;
-            if (i == c.starts.length) {
+            if (c == null) {
+                firstSpans = lastSpans = c = new SpanChunk(4);
+            } else if (i == c.starts.length) {
                 SpanChunk next = new SpanChunk(nextCapacity(i));
                 c.next = next; // plain write, published by the size release below
                 lastSpans = c = next;
@@ -362,7 +383,7 @@ public final class Recorder {
             c.states[i] = (byte) s.ordinal();
             if (recorder.carriers && virtual) c.carrier(i, carrierName());
             lastSpansFill = i + 1;
-            SIZE.setRelease(this, (int) SIZE.getOpaque(this) + 1);
+            SIZE.setRelease(this, n + 1);
         }
 
         void sample(String counter, long at, double value) {
@@ -390,6 +411,11 @@ public final class Recorder {
 
         void readSpans(List<Span> out) {
             int n = (int) SIZE.getAcquire(this);
+            if (n == 0) return;
+            Recorder.Task first = task0;
+            out.add(new Span(first == null ? "" : first.label(), first == null ? -1 : first.id(), name, threadId, carrier0,
+                    start0, end0, STATES[state0]));
+            n--;
             for (SpanChunk c = firstSpans; n > 0; c = c.next) {
                 int k = Math.min(n, c.starts.length);
                 for (int i = 0; i < k; i++) {
