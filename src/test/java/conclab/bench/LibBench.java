@@ -193,14 +193,23 @@ public final class LibBench {
         once(seq, w);
         once(par, w);
         long[] s = new long[runs], p = new long[runs];
+        double[] cores = new double[runs];
         for (int r = 0; r < runs; r++) {
             s[r] = once(seq, w);
-            p[r] = once(par, w);
+            Recorder rec = Recorder.start(par.name());
+            long t0 = System.nanoTime();
+            par.run(w, 16, rec);
+            p[r] = System.nanoTime() - t0;
+            cores[r] = conclab.trace.Stats.of(rec.stop(), 2).parallelism();
         }
         double ms = median(s), mp = median(p), speedup = ms / mp;
-        int cores = Runtime.getRuntime().availableProcessors();
+        int n = Runtime.getRuntime().availableProcessors();
         ROWS.add(new Row("CPU speedup, platform(2) vs sequential, 16 × 20 ms", ms(ms), ms(mp), times(speedup),
-                "≥ 1.9× (cores: " + cores + ")", speedup >= 1.9));
+                "≥ 1.9× (cores: " + n + ")", speedup >= 1.9));
+        double[] c = cores.clone();
+        Arrays.sort(c);
+        ROWS.add(new Row("  cores platform(2) obtained (CPU time / wall)", "", String.format(Locale.ROOT, "%.2f", c[c.length / 2]),
+                "", "2.00 on an idle machine", true));
     }
 
     private static long once(Strategy s, Work w) throws InterruptedException {
