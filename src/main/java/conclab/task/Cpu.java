@@ -44,7 +44,7 @@ public final class Cpu {
         static final double STEPS_PER_NANO = calibrate();
     }
 
-    /** Steps per nanosecond of this JVM's calibration (calibrates on first call, about 0.2 s). */
+    /** Steps per nanosecond of this JVM's calibration (calibrates on first call, 0.4 to 2 s). */
     public static double stepsPerNano() {
         return Calibration.STEPS_PER_NANO;
     }
@@ -135,17 +135,19 @@ public final class Cpu {
         long x = 0x9E3779B97F4A7C15L;
         // warm-up: get burn compiled (by C2 when the compiler threads get to it)
         for (int i = 0; i < 200; i++) x = burn(x, 50_000);
-        // fastest round, until it has not improved by 1% for 20 rounds (the JIT may finish late on a
-        // loaded machine), at most about a second
+        // fastest round of at least 0.4 s of rounds, until it has not improved by 1% for 0.15 s (C2 may
+        // finish late on a loaded machine), at most 2 s
         final long n = 1_000_000;
         long best = Long.MAX_VALUE;
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        for (int round = 0, since = 0; since < 20 && System.nanoTime() < deadline; round++, since++) {
+        long start = System.nanoTime(), lastGain = start;
+        while (true) {
             long t0 = System.nanoTime();
             x = burn(x, n);
-            long t = System.nanoTime() - t0;
-            if (t < best * 0.99) since = 0;
+            long now = System.nanoTime(), t = now - t0;
+            if (t < best * 0.99) lastGain = now;
             best = Math.min(best, t);
+            if (now - start > 2_000_000_000L) break;
+            if (now - start > 400_000_000L && now - lastGain > 150_000_000L) break;
         }
         sink = x;
         return (double) n / Math.max(1, best);
