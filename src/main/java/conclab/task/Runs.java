@@ -15,7 +15,9 @@ import java.util.Set;
 /**
  * The result of an {@link Experiment}: for each strategy and repetition, the run's {@link Trace} and
  * its {@link Stats}; summaries by strategy use the median run. Immutable and thread-safe. Shown in a
- * notebook as an HTML table (and as text in JShell).
+ * notebook as an HTML table (and as text in JShell) with, per strategy: workers, median makespan and
+ * its range, speedup and efficiency against the baseline, cores used (CPU time / wall time, where the
+ * JVM measures it: platform threads), utilisation, imbalance and task latency percentiles.
  */
 public final class Runs implements Displayable {
 
@@ -164,7 +166,7 @@ public final class Runs implements Displayable {
     }
 
     private static final List<String> HEADER = List.of("strategy", "workers", "makespan", "min–max", "speedup",
-            "efficiency", "utilisation", "imbalance", "latency p50", "p99");
+            "efficiency", "cores used", "utilisation", "imbalance", "latency p50", "p99");
 
     private List<List<String>> rows() {
         List<List<String>> rows = new ArrayList<>();
@@ -174,7 +176,9 @@ public final class Runs implements Displayable {
             double lo = Arrays.stream(m).min().orElse(0), hi = Arrays.stream(m).max().orElse(0);
             rows.add(List.of(s, Integer.toString(workers(s)), Format.millis((long) medianMakespanNanos(s)),
                     Format.millis((long) (lo * 1e6)) + "–" + Format.millis((long) (hi * 1e6)),
-                    Format.times(speedup(s)), Format.percent(efficiency(s)), Format.percent(st.utilisation()),
+                    Format.times(speedup(s)), Format.percent(efficiency(s)),
+                    Double.isNaN(st.parallelism()) ? "—" : String.format(java.util.Locale.ROOT, "%.2f", st.parallelism()),
+                    Format.percent(st.utilisation()),
                     Format.percent(st.imbalance()), Format.millis(st.latency().p50()), Format.millis(st.latency().p99())));
         }
         return rows;
