@@ -129,4 +129,11 @@ public final class RateLimiter extends Traced {
             lock.unlock();
         }
     }
+
+    /** Sends this primitive's counters to {@code rec} from every thread; returns this. */
+    @Override
+    public RateLimiter recordInto(conclab.trace.Recorder rec) {
+        super.recordInto(rec);
+        return this;
+    }
 }

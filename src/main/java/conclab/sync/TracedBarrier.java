@@ -53,4 +53,11 @@ public final class TracedBarrier extends Traced {
     public boolean isBroken() {
         return barrier.isBroken();
     }
+
+    /** Sends this primitive's counters to {@code rec} from every thread; returns this. */
+    @Override
+    public TracedBarrier recordInto(conclab.trace.Recorder rec) {
+        super.recordInto(rec);
+        return this;
+    }
 }

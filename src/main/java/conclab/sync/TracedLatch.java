@@ -52,4 +52,11 @@ public final class TracedLatch extends Traced {
     public long count() {
         return latch.getCount();
     }
+
+    /** Sends this primitive's counters to {@code rec} from every thread; returns this. */
+    @Override
+    public TracedLatch recordInto(conclab.trace.Recorder rec) {
+        super.recordInto(rec);
+        return this;
+    }
 }

@@ -132,4 +132,11 @@ public final class TracedLock extends Traced implements Lock {
     public long contended() {
         return contended.get();
     }
+
+    /** Sends this primitive's counters to {@code rec} from every thread; returns this. */
+    @Override
+    public TracedLock recordInto(conclab.trace.Recorder rec) {
+        super.recordInto(rec);
+        return this;
+    }
 }

@@ -129,4 +129,11 @@ public final class TracedQueue<E> extends Traced implements BlockingQueue<E> {
     public String toString() {
         return "TracedQueue[" + name() + ", " + q.size() + (capacity == Integer.MAX_VALUE ? "" : "/" + capacity) + "]";
     }
+
+    /** Sends this primitive's counters to {@code rec} from every thread; returns this. */
+    @Override
+    public TracedQueue<E> recordInto(conclab.trace.Recorder rec) {
+        super.recordInto(rec);
+        return this;
+    }
 }

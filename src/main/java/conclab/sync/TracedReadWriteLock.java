@@ -126,4 +126,11 @@ public final class TracedReadWriteLock extends Traced implements ReadWriteLock {
             return lock.newCondition(); // write lock only, as ReentrantReadWriteLock; waits not recorded
         }
     }
+
+    /** Sends this primitive's counters to {@code rec} from every thread; returns this. */
+    @Override
+    public TracedReadWriteLock recordInto(conclab.trace.Recorder rec) {
+        super.recordInto(rec);
+        return this;
+    }
 }

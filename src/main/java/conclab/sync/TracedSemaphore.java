@@ -74,4 +74,11 @@ public final class TracedSemaphore extends Traced {
     public int permits() {
         return permits;
     }
+
+    /** Sends this primitive's counters to {@code rec} from every thread; returns this. */
+    @Override
+    public TracedSemaphore recordInto(conclab.trace.Recorder rec) {
+        super.recordInto(rec);
+        return this;
+    }
 }
