@@ -40,16 +40,27 @@ class StrategyTest {
         public boolean rich() { return false; }
     }
 
-    static final CountingHost HOST = install();
+    static final CountingHost HOST = new CountingHost();
+    private static Host previous;
 
-    private static CountingHost install() {
-        CountingHost h = new CountingHost();
+    /** Installs the counting host for this class only when no other host is (else capture checks are skipped). */
+    @org.junit.jupiter.api.BeforeAll
+    static void install() {
+        previous = Hosts.current();
         try {
-            if (Hosts.current() instanceof PlainHost) Hosts.install(h);
+            if (previous instanceof PlainHost) Hosts.install(HOST);
         } catch (IllegalStateException e) {
             // another test installed its host
         }
-        return h;
+    }
+
+    /** Puts the previous host back (Hosts has no uninstall: tests only), so other test classes see the JVM as before. */
+    @org.junit.jupiter.api.AfterAll
+    static void restore() throws ReflectiveOperationException {
+        if (Hosts.current() != HOST) return;
+        var f = Hosts.class.getDeclaredField("current");
+        f.setAccessible(true);
+        f.set(null, previous);
     }
 
     static List<Strategy> all() {
