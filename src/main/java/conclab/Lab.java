@@ -1,0 +1,289 @@
+package conclab;
+
+import conclab.spi.DisplayHandle;
+import conclab.spi.Hosts;
+import conclab.sync.Gil;
+import conclab.sync.MemoryDemos;
+import conclab.task.Experiment;
+import conclab.task.Load;
+import conclab.task.LoopbackServer;
+import conclab.task.Pipeline;
+import conclab.task.Scope;
+import conclab.task.Sizes;
+import conclab.task.Strategy;
+import conclab.task.Work;
+import conclab.trace.Recorder;
+import conclab.trace.Stats;
+import conclab.trace.Trace;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Concurrency Lab's front door: everything a lesson needs, as static methods. Notebooks and
+ * {@code kernel/startup.jsh} import {@code static conclab.Lab.*}.
+ *
+ * <pre>{@code
+ * var runs = experiment(cpu(ms(20))).tasks(16)
+ *         .on(sequential(), platform(2), platform(2).withGil(), virtual())
+ *         .repeat(5).run();
+ * display(runs);                                   // a table: makespan, speedup, efficiency, ...
+ * check("two threads are faster", runs.speedup("platform(2)") > 1.3, "is the work CPU-bound?");
+ * }</pre>
+ *
+ * <h2>What is where</h2>
+ * <ul>
+ *   <li>Workloads ({@link Work}): {@link #cpu}, {@link #sleep}, {@link #io}, {@link #file}, with skewed
+ *       sizes from {@link #zipf} or {@link #exponential}; a local server: {@link #server}.
+ *   <li>Strategies ({@link Strategy}): {@link #sequential}, {@link #platform}, {@link #chunks},
+ *       {@link #fixedPool}, {@link #virtual}, {@link #forkJoin}, {@link #completableFuture},
+ *       {@link #parallelStream}, {@link #structured}, {@link #processes}; any of them {@code .withGil()}.
+ *   <li>Experiments ({@link Experiment}, results in {@link conclab.task.Runs}): {@link #experiment};
+ *       producer/consumer pipelines: {@link #pipeline}; open-loop load with Little's law: {@link #load}.
+ *   <li>Recording ({@link Recorder}, {@link Trace}, {@link Stats}): {@link #recorder}, {@link #stats}.
+ *   <li>Traced synchronisation ({@code conclab.sync}): {@link #lock}, {@link #readWriteLock},
+ *       {@link #semaphore}, {@link #queue}, {@link #unboundedQueue},
+ *       {@link #barrier}, {@link #latch}, {@link #rateLimiter}, {@link #gil}.
+ *   <li>Memory-model experiments run in library code: {@link #visibility}, {@link #falseSharing}.
+ *   <li>Notebook helpers: {@link #display}, {@link #check}, {@link #ms}.
+ * </ul>
+ */
+public final class Lab {
+
+    private Lab() {}
+
+    // ------------------------------------------------------------------ durations
+
+    /** {@code n} milliseconds. */
+    public static Duration ms(long n) {
+        return Duration.ofMillis(n);
+    }
+
+    /** {@code n} microseconds. */
+    public static Duration us(long n) {
+        return Duration.ofNanos(n * 1000);
+    }
+
+    // ------------------------------------------------------------------ workloads
+
+    /** About {@code d} of computation on one core per task; see {@link Work#cpu(Duration)}. */
+    public static Work cpu(Duration d) {
+        return Work.cpu(d);
+    }
+
+    /** Computation of skewed sizes; see {@link Work#cpu(Sizes)}. */
+    public static Work cpu(Sizes sizes) {
+        return Work.cpu(sizes);
+    }
+
+    /** Sleeps {@code d} per task (recorded as waiting). */
+    public static Work sleep(Duration d) {
+        return Work.sleep(d);
+    }
+
+    /** Sleeps of skewed sizes. */
+    public static Work sleep(Sizes sizes) {
+        return Work.sleep(sizes);
+    }
+
+    /** A blocking request to a server on 127.0.0.1 answering after {@code latency}. */
+    public static Work io(Duration latency) {
+        return Work.io(latency);
+    }
+
+    /** Writes, syncs and reads back {@code bytes} in a temporary file per task. */
+    public static Work file(int bytes) {
+        return Work.file(bytes);
+    }
+
+    /** A workload of one's own, with a name for tables. */
+    public static Work work(String name, Work body) {
+        return Work.named(name, body);
+    }
+
+    /** Zipf-distributed sizes: {@code unit × k}, k in 1..max, P(k) ∝ 1/k^exponent; seeded. */
+    public static Sizes zipf(Duration unit, int max, double exponent, long seed) {
+        return Sizes.zipf(unit, max, exponent, seed);
+    }
+
+    /** Exponentially distributed sizes with the given mean; seeded. */
+    public static Sizes exponential(Duration mean, long seed) {
+        return Sizes.exponential(mean, seed);
+    }
+
+    /** A loopback server of its own answering after {@code latency}; close it when done. */
+    public static LoopbackServer server(Duration latency) {
+        return LoopbackServer.start(latency);
+    }
+
+    /** Computes about {@code d} of one core's time on the calling thread, now. */
+    public static void compute(Duration d) throws InterruptedException {
+        conclab.task.Cpu.compute(d);
+    }
+
+    // ------------------------------------------------------------------ strategies
+
+    /** Tasks one after the other on the calling thread. */
+    public static Strategy sequential() { return Strategy.sequential(); }
+
+    /** {@code n} platform threads sharing a task counter. */
+    public static Strategy platform(int n) { return Strategy.platform(n); }
+
+    /** One platform thread per task. */
+    public static Strategy platformPerTask() { return Strategy.platformPerTask(); }
+
+    /** {@code n} platform threads with fixed contiguous chunks (static partitioning). */
+    public static Strategy chunks(int n) { return Strategy.chunks(n); }
+
+    /** A fixed thread pool of {@code n}. */
+    public static Strategy fixedPool(int n) { return Strategy.fixedPool(n); }
+
+    /** One virtual thread per task. */
+    public static Strategy virtual() { return Strategy.virtual(); }
+
+    /** A ForkJoinPool of {@code n} with work stealing. */
+    public static Strategy forkJoin(int n) { return Strategy.forkJoin(n); }
+
+    /** CompletableFuture.runAsync on a pool of {@code n}. */
+    public static Strategy completableFuture(int n) { return Strategy.completableFuture(n); }
+
+    /** A parallel stream on the common pool. */
+    public static Strategy parallelStream() { return Strategy.parallelStream(); }
+
+    /** {@code n} worker JVMs (the multiprocessing analogue); library workloads only. */
+    public static Strategy processes(int n) { return Strategy.processes(n); }
+
+    /** A structured scope on virtual threads that cancels siblings on the first failure. */
+    public static Strategy structured() { return Strategy.structured(); }
+
+    /** A structured scope for code of one's own; see {@link Scope}. */
+    public static Scope scope() { return Scope.open(); }
+
+    // ------------------------------------------------------------------ experiments and traces
+
+    /** Open-loop load: {@code perSecond} requests of {@code work} a second for {@code duration}; see {@link Load}. */
+    public static Load load(Work work, double perSecond, Duration duration) {
+        return Load.open(work, perSecond, duration);
+    }
+
+    /** A progress bar for {@code experiment(...).progress(progressBar())}, updated in place in notebooks. */
+    public static conclab.task.ProgressBar progressBar() {
+        return new conclab.task.ProgressBar();
+    }
+
+    /** A producer/consumer pipeline of {@code items} items; see {@link Pipeline}. */
+    public static Pipeline pipeline(int items) {
+        return Pipeline.of(items);
+    }
+
+    /** An experiment running {@code work}; see {@link Experiment}. */
+    public static Experiment experiment(Work work) {
+        return Experiment.of(work);
+    }
+
+    /** A recorder started now; see {@link Recorder}. */
+    public static Recorder recorder(String label) {
+        return Recorder.start(label);
+    }
+
+    /** The figures of a trace run by {@code workers} workers. */
+    public static Stats stats(Trace trace, int workers) {
+        return Stats.of(trace, workers);
+    }
+
+    // ------------------------------------------------------------------ traced synchronisation
+
+    /** A traced reentrant lock (not fair). */
+    public static conclab.sync.TracedLock lock(String name) {
+        return new conclab.sync.TracedLock(name, false);
+    }
+
+    /** A traced read-write lock (not fair). */
+    public static conclab.sync.TracedReadWriteLock readWriteLock(String name) {
+        return new conclab.sync.TracedReadWriteLock(name, false);
+    }
+
+    /** A traced semaphore with {@code permits} permits. */
+    public static conclab.sync.TracedSemaphore semaphore(String name, int permits) {
+        return new conclab.sync.TracedSemaphore(name, permits);
+    }
+
+    /** A traced bounded blocking queue of {@code capacity}. */
+    public static <E> conclab.sync.TracedQueue<E> queue(String name, int capacity) {
+        return conclab.sync.TracedQueue.bounded(name, capacity);
+    }
+
+    /** A traced unbounded blocking queue. */
+    public static <E> conclab.sync.TracedQueue<E> unboundedQueue(String name) {
+        return conclab.sync.TracedQueue.unbounded(name);
+    }
+
+    /** A traced cyclic barrier for {@code parties}. */
+    public static conclab.sync.TracedBarrier barrier(String name, int parties) {
+        return new conclab.sync.TracedBarrier(name, parties);
+    }
+
+    /** A traced count-down latch. */
+    public static conclab.sync.TracedLatch latch(String name, int count) {
+        return new conclab.sync.TracedLatch(name, count);
+    }
+
+    /** A token bucket granting {@code perSecond} permits a second, up to {@code burst} at once. */
+    public static conclab.sync.RateLimiter rateLimiter(String name, double perSecond, int burst) {
+        return new conclab.sync.RateLimiter(name, perSecond, burst);
+    }
+
+    /**
+     * Spins a reader in compiled library code on a {@code field} flag that this thread sets after
+     * 200 ms, and says whether the reader saw it (within 1 s); see {@link MemoryDemos}.
+     */
+    public static MemoryDemos.Visibility visibility(MemoryDemos.Field field) throws InterruptedException {
+        return MemoryDemos.visibility(field, Duration.ofMillis(200), Duration.ofSeconds(1));
+    }
+
+    /** Two threads writing their own counters, on one cache line or padded apart; see {@link MemoryDemos}. */
+    public static MemoryDemos.Sharing falseSharing(MemoryDemos.Layout layout, long increments) throws InterruptedException {
+        return MemoryDemos.falseSharing(layout, increments);
+    }
+
+    /** A simulated global interpreter lock, 5 ms switch interval, as CPython. */
+    public static Gil gil() {
+        return new Gil();
+    }
+
+    // ------------------------------------------------------------------ notebook helpers
+
+    /** Shows {@code value} (a table, a chart, text) now; the handle updates it in place. */
+    public static DisplayHandle display(Object value) {
+        return Hosts.current().display(value);
+    }
+
+    /**
+     * A self-check for exercises: prints {@code ✓ name} when {@code ok}, else {@code ✗ name — hint}.
+     * Never throws.
+     *
+     * @return {@code ok}
+     */
+    public static boolean check(String name, boolean ok, String hint) {
+        System.out.println(ok ? "✓ " + name : "✗ " + name + " — " + hint);
+        System.out.flush();
+        return ok;
+    }
+
+    /**
+     * As {@link #check(String, boolean, String)}, evaluating {@code condition}; an exception it throws
+     * counts as ✗ and is named in the hint. Never throws.
+     */
+    public static boolean check(String name, Supplier<Boolean> condition, String hint) {
+        boolean ok;
+        String why = hint;
+        try {
+            Boolean b = condition.get();
+            ok = b != null && b;
+        } catch (Throwable t) {
+            ok = false;
+            why = hint + " (the check threw " + t + ")";
+        }
+        return check(name, ok, why);
+    }
+}

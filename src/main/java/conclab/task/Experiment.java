@@ -1,0 +1,167 @@
+package conclab.task;
+
+import conclab.trace.Recorder;
+import conclab.trace.Stats;
+import conclab.trace.Trace;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+
+/**
+ * A workload run by several strategies, several times: the experiment of a lesson in one line.
+ * <pre>{@code
+ * var runs = Experiment.of(Work.cpu(Duration.ofMillis(20))).tasks(16)
+ *         .on(Strategy.sequential(), Strategy.platform(2), Strategy.platform(2).withGil(), Strategy.virtual())
+ *         .repeat(5).run();
+ * }</pre>
+ * Before measuring, each strategy runs {@link #warmup(int) warm-up} rounds (1 by default) whose results
+ * are discarded, and said so in the result. Measured repetitions are interleaved (every strategy once,
+ * then every strategy again), so a noisy moment of the machine spreads over all strategies. The first
+ * strategy is the baseline of speedups unless {@link #baseline(Strategy)} names another.
+ *
+ * <p>A builder: not thread-safe, each setter returns this. {@link #run()} may be called more than once.
+ */
+public final class Experiment {
+
+    /** What {@link #progress(Consumer)} reports after each run, on the thread calling {@link #run()}. */
+    public record Progress(int done, int total, String strategy, boolean warmup) {}
+
+    private final Work work;
+    private int tasks = 16;
+    private final List<Strategy> strategies = new ArrayList<>();
+    private int repeat = 3;
+    private int warmup = 1;
+    private Strategy baseline;
+    private Consumer<Progress> progress = p -> {};
+    private java.time.Duration jfrThreshold;
+
+    private Experiment(Work work) {
+        this.work = Objects.requireNonNull(work, "work");
+    }
+
+    /** An experiment running {@code work}. */
+    public static Experiment of(Work work) {
+        return new Experiment(work);
+    }
+
+    /** Tasks per run (16 by default). */
+    public Experiment tasks(int n) {
+        if (n < 1) throw new IllegalArgumentException("tasks < 1");
+        this.tasks = n;
+        return this;
+    }
+
+    /** Adds strategies to compare. */
+    public Experiment on(Strategy... s) {
+        for (Strategy x : s) strategies.add(Objects.requireNonNull(x));
+        return this;
+    }
+
+    /** Measured runs per strategy (3 by default). */
+    public Experiment repeat(int n) {
+        if (n < 1) throw new IllegalArgumentException("repeat < 1");
+        this.repeat = n;
+        return this;
+    }
+
+    /** Discarded warm-up runs per strategy (1 by default; 0 for none). */
+    public Experiment warmup(int n) {
+        if (n < 0) throw new IllegalArgumentException("warmup < 0");
+        this.warmup = n;
+        return this;
+    }
+
+    /** The strategy speedups are measured against (it is added if not there). */
+    public Experiment baseline(Strategy s) {
+        this.baseline = Objects.requireNonNull(s);
+        return this;
+    }
+
+    /**
+     * Adds JDK Flight Recorder events of at least {@code threshold} to each measured run's trace as
+     * markers (GC pauses, pinned virtual threads, contended monitors, long parks); see
+     * {@link conclab.trace.JfrMarkers}. Costs some start-up per run.
+     */
+    public Experiment withJfr(java.time.Duration threshold) {
+        this.jfrThreshold = Objects.requireNonNull(threshold);
+        return this;
+    }
+
+    /** A hook called after each run, on the thread calling {@link #run()}; {@link ProgressBar} shows it. */
+    public Experiment progress(Consumer<Progress> hook) {
+        this.progress = Objects.requireNonNull(hook);
+        return this;
+    }
+
+    /**
+     * Runs the experiment.
+     *
+     * @throws CancellationException if the calling thread is interrupted (every task of the current run
+     *                               was cancelled and has ended; the interrupt status is kept)
+     * @throws TaskFailedException   if tasks of a run failed
+     */
+    public Runs run() {
+        List<Strategy> all = new ArrayList<>(strategies);
+        if (baseline != null && !all.contains(baseline)) all.addFirst(baseline);
+        if (all.isEmpty()) throw new IllegalStateException("no strategy: call on(...) first");
+        Strategy base = baseline != null ? baseline : all.getFirst();
+        List<String> names = uniqueNames(all);
+        int total = all.size() * (warmup + repeat), done = 0;
+        List<Runs.Run> runs = new ArrayList<>();
+        try {
+            for (int w = 0; w < warmup; w++) {
+                for (int s = 0; s < all.size(); s++) {
+                    once(all.get(s), names.get(s), -1);
+                    progress.accept(new Progress(++done, total, names.get(s), true));
+                }
+            }
+            for (int r = 0; r < repeat; r++) {
+                for (int s = 0; s < all.size(); s++) {
+                    Strategy st = all.get(s);
+                    Trace t = once(st, names.get(s), r);
+                    runs.add(new Runs.Run(names.get(s), st.workers(tasks), r, t, Stats.of(t, st.workers(tasks))));
+                    progress.accept(new Progress(++done, total, names.get(s), false));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            CancellationException c = new CancellationException("experiment interrupted");
+            c.initCause(e);
+            throw c;
+        }
+        return new Runs(work.name(), tasks, repeat, warmup, names.get(all.indexOf(base)), names, runs);
+    }
+
+    private Trace once(Strategy s, String name, int rep) throws InterruptedException {
+        Recorder rec = Recorder.start(name)
+                .meta("work", work.name())
+                .meta("tasks", Integer.toString(tasks))
+                .meta("runs", Integer.toString(repeat))
+                .meta("workers", Integer.toString(s.workers(tasks)))
+                .meta("repetition", rep < 0 ? "warm-up" : Integer.toString(rep));
+        if (jfrThreshold != null && rep >= 0) {
+            try (var jfr = conclab.trace.JfrMarkers.start(rec, jfrThreshold)) {
+                s.run(work, tasks, rec);
+            }
+        } else {
+            s.run(work, tasks, rec);
+        }
+        return rec.stop();
+    }
+
+    private static List<String> uniqueNames(List<Strategy> all) {
+        Set<String> seen = new LinkedHashSet<>();
+        List<String> out = new ArrayList<>();
+        for (Strategy s : all) {
+            String n = s.name();
+            for (int k = 2; !seen.add(n); k++) n = s.name() + " #" + k;
+            out.add(n);
+        }
+        return out;
+    }
+}

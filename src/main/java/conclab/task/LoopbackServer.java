@@ -1,0 +1,144 @@
+package conclab.task;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A tiny TCP server on 127.0.0.1 that answers each request after a delay: real blocking network I/O
+ * for experiments, without a network. Each request opens a connection, sends the wanted delay and
+ * response size, and reads the response; the server serves every connection on its own virtual thread,
+ * so it answers many requests at once.
+ *
+ * <pre>{@code
+ * LoopbackServer.shared().request(Duration.ofMillis(50), 64);   // blocks ~50 ms, returns 64 bytes
+ * try (var slow = LoopbackServer.start(Duration.ofMillis(200))) { slow.request(Duration.ZERO, 10); }
+ * }</pre>
+ *
+ * <p>Thread-safe. Protocol: the client writes a long (delay in nanoseconds) and an int (response
+ * bytes); the server sleeps its own latency plus that delay, writes the bytes and closes.
+ */
+public final class LoopbackServer implements AutoCloseable {
+
+    private static final int BACKLOG = 4096;
+    private static final int MAX_RESPONSE = 64 << 20;
+
+    /** Holder of the shared server, started on first use (class initialisation is the lock). */
+    private static final class Shared {
+        static final LoopbackServer SERVER = start(Duration.ZERO).markShared();
+    }
+
+    private final ServerSocket socket;
+    private final long latencyNanos;
+    private final AtomicLong served = new AtomicLong();
+    /** True for the shared server, which close leaves running. Written before publication. */
+    private boolean shared;
+    /** Set by close; read by the accept loop. */
+    private volatile boolean closed;
+
+    private LoopbackServer(Duration latency) throws IOException {
+        this.latencyNanos = latency.toNanos();
+        this.socket = new ServerSocket();
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
+        Thread.ofVirtual().name("loopback-server-" + socket.getLocalPort()).start(this::acceptLoop);
+    }
+
+    /** The server shared by {@link Work#io}, started on first use; its own latency is zero. */
+    public static LoopbackServer shared() {
+        return Shared.SERVER;
+    }
+
+    /** Starts a server whose every answer takes at least {@code latency}. Close it when done. */
+    public static LoopbackServer start(Duration latency) {
+        try {
+            return new LoopbackServer(latency);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot start loopback server", e);
+        }
+    }
+
+    private LoopbackServer markShared() {
+        shared = true;
+        return this;
+    }
+
+    /** The port on 127.0.0.1. */
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    /** The server's own latency. */
+    public Duration latency() {
+        return Duration.ofNanos(latencyNanos);
+    }
+
+    /** Requests answered so far (counted as the answer is sent). */
+    public long served() {
+        return served.get();
+    }
+
+    /**
+     * Sends one request and blocks until the answer is read: the server's latency plus {@code delay},
+     * then {@code responseBytes} bytes.
+     */
+    public byte[] request(Duration delay, int responseBytes) throws IOException {
+        if (responseBytes < 0 || responseBytes > MAX_RESPONSE) throw new IllegalArgumentException("response size");
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port())) {
+            s.setTcpNoDelay(true);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeLong(delay.toNanos());
+            out.writeInt(responseBytes);
+            out.flush();
+            return new DataInputStream(s.getInputStream()).readNBytes(responseBytes);
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket c = socket.accept();
+                Thread.ofVirtual().start(() -> serve(c));
+            } catch (IOException e) {
+                if (closed) return;
+            }
+        }
+    }
+
+    private void serve(Socket c) {
+        try (c; InputStream in = c.getInputStream(); OutputStream out = c.getOutputStream()) {
+            DataInputStream din = new DataInputStream(in);
+            long delay = din.readLong();
+            int n = din.readInt();
+            long total = latencyNanos + Math.max(0, delay);
+            if (total > 0) Thread.sleep(Duration.ofNanos(total));
+            byte[] buf = new byte[Math.min(Math.max(n, 0), MAX_RESPONSE)];
+            for (int i = 0; i < buf.length; i++) buf[i] = (byte) i;
+            served.incrementAndGet(); // before the answer, so a client that got it sees the count
+            out.write(buf);
+            out.flush();
+        } catch (IOException | InterruptedException e) {
+            // the client went away or the server closes: nothing to answer
+        }
+    }
+
+    /** Stops accepting; requests in progress finish. The shared server is never closed. */
+    @Override
+    public void close() throws IOException {
+        if (shared) return;
+        closed = true;
+        socket.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LoopbackServer[127.0.0.1:" + port() + ", latency " + conclab.trace.Format.millis(latencyNanos) + "]";
+    }
+}

@@ -1,0 +1,206 @@
+package conclab.task;
+
+import conclab.spi.Displayable;
+import conclab.trace.Format;
+import conclab.trace.Stats;
+import conclab.trace.Trace;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The result of an {@link Experiment}: for each strategy and repetition, the run's {@link Trace} and
+ * its {@link Stats}; summaries by strategy use the median run. Immutable and thread-safe. Shown in a
+ * notebook as an HTML table (and as text in JShell) with, per strategy: workers, median makespan and
+ * its range, speedup and efficiency against the baseline, cores used (CPU time / wall time, where the
+ * JVM measures it: platform threads), utilisation, imbalance and task latency percentiles.
+ */
+public final class Runs implements Displayable {
+
+    /** One measured run. */
+    public record Run(String strategy, int workers, int repetition, Trace trace, Stats stats) {}
+
+    private final String work;
+    private final int tasks, repeat, warmup;
+    private final String baseline;
+    private final List<String> strategies;
+    private final List<Run> runs;
+
+    Runs(String work, int tasks, int repeat, int warmup, String baseline, List<String> strategies, List<Run> runs) {
+        this.work = work;
+        this.tasks = tasks;
+        this.repeat = repeat;
+        this.warmup = warmup;
+        this.baseline = baseline;
+        this.strategies = List.copyOf(strategies);
+        this.runs = List.copyOf(runs);
+    }
+
+    /** The workload's name. */
+    public String work() { return work; }
+
+    /** Tasks per run. */
+    public int tasks() { return tasks; }
+
+    /** Measured runs per strategy. */
+    public int repeat() { return repeat; }
+
+    /** Warm-up runs per strategy that were discarded. */
+    public int warmup() { return warmup; }
+
+    /** The baseline strategy's name. */
+    public String baseline() { return baseline; }
+
+    /** Strategy names, in the order given. */
+    public List<String> strategies() { return strategies; }
+
+    /** Every measured run, in the order run. */
+    public List<Run> all() { return runs; }
+
+    /** The runs of one strategy, by repetition. */
+    public List<Run> of(String strategy) {
+        List<Run> r = new ArrayList<>();
+        for (Run x : runs) if (x.strategy().equals(strategy)) r.add(x);
+        if (r.isEmpty()) throw new IllegalArgumentException("no strategy named '" + strategy + "'; have " + strategies);
+        return r;
+    }
+
+    /** The traces of one strategy, by repetition. */
+    public List<Trace> traces(String strategy) {
+        return of(strategy).stream().map(Run::trace).toList();
+    }
+
+    /** Workers of one strategy (threads that ran tasks). */
+    public int workers(String strategy) {
+        return of(strategy).getFirst().workers();
+    }
+
+    /** Makespans of one strategy in milliseconds, by repetition. */
+    public double[] makespansMillis(String strategy) {
+        return of(strategy).stream().mapToDouble(r -> r.stats().makespanMillis()).toArray();
+    }
+
+    /** The run with the median makespan (the lower median for an even count). */
+    public Run median(String strategy) {
+        List<Run> r = new ArrayList<>(of(strategy));
+        r.sort((a, b) -> Long.compare(a.stats().makespanNanos(), b.stats().makespanNanos()));
+        return r.get((r.size() - 1) / 2);
+    }
+
+    /** Median makespan of one strategy in nanoseconds (mean of the two middle runs for an even count). */
+    public double medianMakespanNanos(String strategy) {
+        long[] m = of(strategy).stream().mapToLong(r -> r.stats().makespanNanos()).sorted().toArray();
+        int n = m.length;
+        return n % 2 == 1 ? m[n / 2] : (m[n / 2 - 1] + m[n / 2]) / 2.0;
+    }
+
+    /** Baseline median makespan / this strategy's median makespan. */
+    public double speedup(String strategy) {
+        return medianMakespanNanos(baseline) / medianMakespanNanos(strategy);
+    }
+
+    /** Speedup / workers. */
+    public double efficiency(String strategy) {
+        return speedup(strategy) / workers(strategy);
+    }
+
+    /** The stats of the median run of one strategy. */
+    public Stats stats(String strategy) {
+        return median(strategy).stats();
+    }
+
+    /** The trace of the median run of one strategy (what a timeline shows). */
+    public Trace trace(String strategy) {
+        return median(strategy).trace();
+    }
+
+    /** Median makespans by strategy, in milliseconds. */
+    public Map<String, Double> makespans() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String s : strategies) m.put(s, medianMakespanNanos(s) / 1e6);
+        return m;
+    }
+
+    /** Speedups by strategy. */
+    public Map<String, Double> speedups() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String s : strategies) m.put(s, speedup(s));
+        return m;
+    }
+
+    /**
+     * Amdahl's law fitted to the speedups of {@code strategies} against their worker counts (for
+     * example platform(1), platform(2), platform(4)); see {@link conclab.trace.Scaling}.
+     */
+    public conclab.trace.Scaling.Amdahl amdahl(String... strategies) {
+        double[][] p = points(strategies);
+        return conclab.trace.Scaling.amdahl(p[0], p[1]);
+    }
+
+    /** The Universal Scalability Law fitted as {@link #amdahl(String...)}. */
+    public conclab.trace.Scaling.Usl usl(String... strategies) {
+        double[][] p = points(strategies);
+        return conclab.trace.Scaling.usl(p[0], p[1]);
+    }
+
+    private double[][] points(String... names) {
+        List<String> use = names.length == 0 ? strategies : List.of(names);
+        double[] w = new double[use.size()], sp = new double[use.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = workers(use.get(i));
+            sp[i] = speedup(use.get(i));
+        }
+        return new double[][] {w, sp};
+    }
+
+    /** One line saying what was run: workload, tasks, repetitions, warm-up, JDK, cores. */
+    public String caption() {
+        Map<String, String> meta = runs.isEmpty() ? Map.of() : runs.getFirst().trace().meta();
+        return work + " × " + tasks + " tasks, median of " + repeat + " run" + (repeat == 1 ? "" : "s")
+                + (warmup > 0 ? " (" + warmup + " warm-up discarded)" : "")
+                + ", JDK " + meta.getOrDefault("jdk", "?") + ", " + meta.getOrDefault("cores", "?") + " cores";
+    }
+
+    private static final List<String> HEADER = List.of("strategy", "workers", "makespan", "min–max", "speedup",
+            "efficiency", "cores used", "utilisation", "imbalance", "latency p50", "p99");
+
+    private List<List<String>> rows() {
+        List<List<String>> rows = new ArrayList<>();
+        for (String s : strategies) {
+            Stats st = stats(s);
+            double[] m = makespansMillis(s);
+            double lo = Arrays.stream(m).min().orElse(0), hi = Arrays.stream(m).max().orElse(0);
+            rows.add(List.of(s, Integer.toString(workers(s)), Format.millis((long) medianMakespanNanos(s)),
+                    Format.millis((long) (lo * 1e6)) + "–" + Format.millis((long) (hi * 1e6)),
+                    Format.times(speedup(s)), Format.percent(efficiency(s)),
+                    Double.isNaN(st.parallelism()) ? "—" : String.format(java.util.Locale.ROOT, "%.2f", st.parallelism()),
+                    Format.percent(st.utilisation()),
+                    Format.percent(st.imbalance()), Format.millis(st.latency().p50()), Format.millis(st.latency().p99())));
+        }
+        return rows;
+    }
+
+    @Override
+    public Map<String, Object> mimeBundle(Set<String> accepted) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (accepted.contains(HTML)) {
+            m.put(HTML, "<div><p>" + escape(caption()) + "; speedup against " + escape(baseline) + "</p>\n"
+                    + Format.html(HEADER, rows()) + "</div>");
+        }
+        m.put(PLAIN, toString());
+        return m;
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    @Override
+    public String toString() {
+        return caption() + "; speedup against " + baseline + "\n" + Format.text(HEADER, rows());
+    }
+}

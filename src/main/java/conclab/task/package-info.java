@@ -1,0 +1,18 @@
+/**
+ * Workloads ({@link conclab.task.Work}, {@link conclab.task.Sizes}), the ways to run them
+ * ({@link conclab.task.Strategy}), experiments comparing those ways ({@link conclab.task.Experiment},
+ * {@link conclab.task.Runs}), producer/consumer pipelines ({@link conclab.task.Pipeline}), a structured
+ * scope ({@link conclab.task.Scope}) and a loopback server for real blocking I/O
+ * ({@link conclab.task.LoopbackServer}). Reach them through {@link conclab.Lab}.
+ *
+ * <h2>Memory consistency</h2>
+ * Actions of a thread before it runs a strategy, an experiment or a pipeline happen-before every task
+ * of it; actions of every task happen-before the call returns (or throws). Results ({@link
+ * conclab.task.Runs}, traces, statistics) are immutable and may be shared between threads freely.
+ *
+ * <h2>Cancellation</h2>
+ * Interrupting the thread that runs a strategy, experiment or pipeline interrupts its tasks; library
+ * workloads notice it (CPU work every ~20 µs, blocking work at once) and the call returns only after
+ * every task thread has ended.
+ */
+package conclab.task;

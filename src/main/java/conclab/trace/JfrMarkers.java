@@ -1,0 +1,73 @@
+package conclab.trace;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingStream;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Optional JDK Flight Recorder events on a recorder's timeline, as {@link Marker}s: garbage-collection
+ * pauses ({@code "GC"}), virtual threads pinned to their carrier ({@code "pinned"}), contended monitor
+ * entries ({@code "monitor"}) and long thread parks ({@code "park"}), each on the lane of its thread.
+ * Streams in-process while open; {@link #close()} stops the stream and adds what it saw.
+ * <pre>{@code
+ * Recorder rec = Recorder.start("run");
+ * try (var jfr = JfrMarkers.start(rec, Duration.ofMillis(1))) {
+ *     strategy.run(work, 100, rec);
+ * }
+ * Trace t = rec.stop();     // t.markers() holds the JFR events
+ * }</pre>
+ * JFR's timestamps are wall-clock instants; they are mapped onto {@code System.nanoTime()} with an
+ * offset taken at start, so markers are placed to within a fraction of a millisecond.
+ */
+public final class JfrMarkers implements AutoCloseable {
+
+    private final Recorder recorder;
+    private final RecordingStream stream;
+    /** nanoTime minus epoch nanos at start; final, read by the stream's thread. */
+    private final long offset;
+
+    private JfrMarkers(Recorder recorder, Duration threshold) {
+        this.recorder = Objects.requireNonNull(recorder);
+        Instant now = Instant.now();
+        this.offset = System.nanoTime() - (now.getEpochSecond() * 1_000_000_000L + now.getNano());
+        this.stream = new RecordingStream();
+        stream.enable("jdk.GarbageCollection");
+        stream.enable("jdk.VirtualThreadPinned").withThreshold(threshold);
+        stream.enable("jdk.JavaMonitorEnter").withThreshold(threshold);
+        stream.enable("jdk.ThreadPark").withThreshold(threshold);
+        stream.onEvent("jdk.GarbageCollection", e -> add("GC", null, e, e.getString("name") + " (" + e.getString("cause") + ")"));
+        stream.onEvent("jdk.VirtualThreadPinned", e -> add("pinned", e.getThread(), e, ""));
+        stream.onEvent("jdk.JavaMonitorEnter", e -> add("monitor", e.getThread(), e, String.valueOf(e.getClass("monitorClass") == null
+                ? "" : e.getClass("monitorClass").getName())));
+        stream.onEvent("jdk.ThreadPark", e -> add("park", e.getThread(), e, ""));
+        stream.startAsync();
+    }
+
+    /** Streams JFR events of at least {@code threshold} (GC pauses: all) into {@code recorder} until closed. */
+    public static JfrMarkers start(Recorder recorder, Duration threshold) {
+        return new JfrMarkers(recorder, threshold);
+    }
+
+    private void add(String kind, RecordedThread thread, RecordedEvent e, String detail) {
+        Instant at = e.getStartTime();
+        long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano() + offset;
+        String lane = thread == null ? null : thread.getJavaName();
+        if (lane != null && lane.startsWith("JFR ")) return; // the flight recorder's own threads
+        recorder.marker(new Marker(kind, lane == null || lane.isEmpty() ? null : lane, nanos,
+                Math.max(0, e.getDuration().toNanos()), detail));
+    }
+
+    /** Stops streaming; events recorded before are delivered first. */
+    @Override
+    public void close() {
+        try {
+            stream.stop();
+        } finally {
+            stream.close();
+        }
+    }
+}
