@@ -253,9 +253,37 @@ public final class Lab {
 
     // ------------------------------------------------------------------ notebook helpers
 
-    /** Shows {@code value} (a table, a chart, text) now; the handle updates it in place. */
+    /** Shows {@code value} (a table, a chart, text) now; the handle updates it in place, from any thread. */
     public static DisplayHandle display(Object value) {
         return Hosts.current().display(value);
+    }
+
+    /** Clears this cell's output now. */
+    public static void clearOutput() {
+        Hosts.current().clearOutput(false);
+    }
+
+    /** Clears this cell's output; with {@code wait}, when the next output arrives (no flicker). */
+    public static void clearOutput(boolean wait) {
+        Hosts.current().clearOutput(wait);
+    }
+
+    /** HTML to display: {@code display(html("<b>bold</b>"))}. */
+    public static conclab.spi.Mime html(String html) {
+        return conclab.spi.Mime.html(html);
+    }
+
+    /** Markdown to display. */
+    public static conclab.spi.Mime markdown(String markdown) {
+        return conclab.spi.Mime.markdown(markdown);
+    }
+
+    /**
+     * {@code task}, to run under the cell that calls this, whichever thread runs it: its output, displays
+     * and failures show under this cell, and interrupting this cell cancels it.
+     */
+    public static Runnable inThisCell(Runnable task) {
+        return Hosts.current().capture(task);
     }
 
     /**

@@ -1,5 +1,6 @@
 package conclab.chart;
 
+import conclab.trace.Scaling;
 import conclab.chart.internal.Palette;
 import conclab.chart.internal.Styles;
 import conclab.chart.internal.TextArt;

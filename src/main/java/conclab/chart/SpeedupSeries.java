@@ -1,5 +1,6 @@
 package conclab.chart;
 
+import conclab.trace.Scaling;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

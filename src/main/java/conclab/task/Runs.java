@@ -1,5 +1,11 @@
 package conclab.task;
 
+import conclab.chart.TimelineChart;
+import conclab.chart.SpeedupSeries;
+import conclab.chart.SpeedupChart;
+import conclab.chart.Figure;
+import conclab.chart.Charts;
+import conclab.trace.Scaling;
 import conclab.spi.Displayable;
 import conclab.trace.Format;
 import conclab.trace.Stats;
@@ -133,28 +139,56 @@ public final class Runs implements Displayable {
     }
 
     /**
-     * Amdahl's law fitted to the speedups of {@code strategies} against their worker counts (for
-     * example platform(1), platform(2), platform(4)); see {@link conclab.trace.Scaling}.
+     * Amdahl's law fitted to the speedups of {@code strategies} (every repetition) against their worker
+     * counts, for example platform(1), platform(2), platform(4); see {@link Scaling}.
      */
-    public conclab.trace.Scaling.Amdahl amdahl(String... strategies) {
-        double[][] p = points(strategies);
-        return conclab.trace.Scaling.amdahl(p[0], p[1]);
+    public Scaling.AmdahlFit amdahl(String... strategies) {
+        return Scaling.amdahl(points(strategies));
     }
 
     /** The Universal Scalability Law fitted as {@link #amdahl(String...)}. */
-    public conclab.trace.Scaling.Usl usl(String... strategies) {
-        double[][] p = points(strategies);
-        return conclab.trace.Scaling.usl(p[0], p[1]);
+    public Scaling.UslFit usl(String... strategies) {
+        return Scaling.usl(points(strategies));
     }
 
-    private double[][] points(String... names) {
+    /** One point per repetition of each strategy: its worker count and its speedup over the baseline. */
+    private List<Scaling.Point> points(String... names) {
         List<String> use = names.length == 0 ? strategies : List.of(names);
-        double[] w = new double[use.size()], sp = new double[use.size()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = workers(use.get(i));
-            sp[i] = speedup(use.get(i));
+        double base = medianMakespanNanos(baseline);
+        List<Scaling.Point> out = new java.util.ArrayList<>();
+        for (String s : use) {
+            for (double ms : makespansMillis(s)) out.add(new Scaling.Point(workers(s), base / (ms * 1e6)));
         }
-        return new double[][] {w, sp};
+        return out;
+    }
+
+    /** Timelines of every strategy's median run, side by side. */
+    public Figure timeline() {
+        Figure f = Charts.figure().columns(Math.min(2, strategies.size()));
+        for (String s : strategies) f.add(timeline(s));
+        return f;
+    }
+
+    /** The timeline of {@code strategy}'s median run: one lane per thread, states coloured. */
+    public TimelineChart timeline(String strategy) {
+        return Charts.timeline(trace(strategy)).title(strategy + " · " + work);
+    }
+
+    /**
+     * Speedup against workers, one series per kind of strategy (platform(1), platform(2), ... form one
+     * series), every repetition a point, with the ideal line and Amdahl and USL fits where a series has
+     * several worker counts.
+     */
+    public SpeedupChart speedup() {
+        double base = medianMakespanNanos(baseline) / 1e9;
+        Map<String, SpeedupSeries> series = new LinkedHashMap<>();
+        for (String s : strategies) {
+            String kind = s.replaceAll("\\(\\d+\\)", "").strip();
+            SpeedupSeries ss = series.getOrDefault(kind, SpeedupSeries.of(kind).withBaseline(base));
+            double[] sec = java.util.Arrays.stream(makespansMillis(s)).map(m -> m / 1e3).toArray();
+            series.put(kind, ss.with(workers(s), sec));
+        }
+        return Charts.speedup(List.copyOf(series.values()));
     }
 
     /** One line saying what was run: workload, tasks, repetitions, warm-up, JDK, cores. */

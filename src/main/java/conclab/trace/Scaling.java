@@ -1,98 +1,124 @@
 package conclab.trace;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
- * Fits of speedup against workers: Amdahl's law and the Universal Scalability Law (USL), by least
- * squares on their linearised forms. Values only; charts draw them.
+ * Scalability models fitted to measured speedups: Amdahl's law and Gunther's Universal Scalability Law.
  *
- * <p>Amdahl: {@code S(n) = 1 / (s + (1 - s) / n)}, with {@code s} the serial fraction.
- * USL: {@code S(n) = n / (1 + σ (n - 1) + κ n (n - 1))}, with {@code σ} contention and {@code κ}
- * coherence (crosstalk) costs; {@code κ > 0} means that adding workers eventually slows the run down.
+ * <p>Both are fitted by least squares on their linearised form, as Gunther does: with {@code S(n)} the
+ * speedup on {@code n} workers, {@code n/S(n) − 1 = σ(n−1) + κ·n(n−1)}; Amdahl is the case κ = 0 with
+ * σ = s, the serial fraction. Parameters are kept in their meaningful ranges (0 ≤ s ≤ 1, σ ≥ 0, κ ≥ 0).
+ * Every point counts, so pass each repetition's speedup, not only the medians.
  */
 public final class Scaling {
 
     private Scaling() {}
 
-    /** Amdahl's law with serial fraction {@code serial} in [0, 1]. */
-    public record Amdahl(double serial) {
-        /** Predicted speedup on {@code n} workers. */
-        public double speedup(double n) {
-            return 1 / (serial + (1 - serial) / n);
-        }
-
-        /** The limit as workers grow: 1 / serial. */
-        public double limit() {
-            return serial == 0 ? Double.POSITIVE_INFINITY : 1 / serial;
+    /** A measured speedup on {@code workers} workers. */
+    public record Point(double workers, double speedup) {
+        public Point {
+            if (!(workers >= 1)) throw new IllegalArgumentException("workers must be >= 1: " + workers);
+            if (!(speedup > 0)) throw new IllegalArgumentException("speedup must be > 0: " + speedup);
         }
     }
 
-    /** The Universal Scalability Law with contention {@code sigma} and coherence {@code kappa}. */
-    public record Usl(double sigma, double kappa) {
+    /**
+     * Amdahl's law {@code S(n) = 1 / (s + (1−s)/n)}.
+     *
+     * @param serialFraction s, the share of the work that cannot run in parallel, 0..1
+     * @param rmse           root mean square error of the fitted speedups against the points
+     */
+    public record AmdahlFit(double serialFraction, double rmse) {
+        /** Predicted speedup on {@code n} workers. */
+        public double speedup(double n) {
+            return 1.0 / (serialFraction + (1 - serialFraction) / n);
+        }
+
+        /** The limit as workers grow: {@code 1/s}. */
+        public double limit() {
+            return serialFraction == 0 ? Double.POSITIVE_INFINITY : 1 / serialFraction;
+        }
+
+        /** E.g. "Amdahl s=0.100". */
+        public String label() {
+            return String.format(Locale.ROOT, "Amdahl s=%.3f", serialFraction);
+        }
+    }
+
+    /**
+     * The Universal Scalability Law {@code S(n) = n / (1 + σ(n−1) + κ·n(n−1))}.
+     *
+     * @param sigma contention (the serial part, as Amdahl's s)
+     * @param kappa coherency (the cost of workers keeping each other up to date): speedup falls past a peak
+     * @param rmse  root mean square error of the fitted speedups against the points
+     */
+    public record UslFit(double sigma, double kappa, double rmse) {
         /** Predicted speedup on {@code n} workers. */
         public double speedup(double n) {
             return n / (1 + sigma * (n - 1) + kappa * n * (n - 1));
         }
 
-        /** Workers at which speedup peaks: sqrt((1 - σ) / κ); infinite when κ = 0. */
+        /** Workers at which speedup peaks, {@code sqrt((1−σ)/κ)}; infinite when κ = 0. */
         public double peakWorkers() {
-            return kappa <= 0 ? Double.POSITIVE_INFINITY : Math.sqrt((1 - sigma) / kappa);
+            return kappa == 0 ? Double.POSITIVE_INFINITY : Math.sqrt((1 - sigma) / kappa);
+        }
+
+        /** E.g. "USL σ=0.050 κ=0.0010". */
+        public String label() {
+            return String.format(Locale.ROOT, "USL σ=%.3f κ=%.4f", sigma, kappa);
         }
     }
 
-    /**
-     * Fits Amdahl's law: with {@code y = 1/S - 1/n} and {@code x = 1 - 1/n}, {@code y = s x}.
-     * Points with one worker carry no information and are skipped; the result is clamped to [0, 1].
-     */
-    public static Amdahl amdahl(double[] workers, double[] speedups) {
-        check(workers, speedups);
+    /** Fits Amdahl's law. Needs at least one point with more than one worker. */
+    public static AmdahlFit amdahl(List<Point> points) {
         double sxy = 0, sxx = 0;
-        for (int i = 0; i < workers.length; i++) {
-            double n = workers[i], x = 1 - 1 / n, y = 1 / speedups[i] - 1 / n;
+        for (Point p : points) {
+            double x = p.workers() - 1, y = p.workers() / p.speedup() - 1;
             sxy += x * y;
             sxx += x * x;
         }
-        double s = sxx == 0 ? 0 : sxy / sxx;
-        return new Amdahl(Math.min(1, Math.max(0, s)));
+        if (sxx == 0) throw new IllegalArgumentException("need a point with more than one worker");
+        double s = clamp(sxy / sxx, 0, 1);
+        AmdahlFit f = new AmdahlFit(s, 0);
+        return new AmdahlFit(s, rmse(points, f::speedup));
     }
 
-    /**
-     * Fits the USL: with {@code y = n/S - 1}, {@code y = σ (n - 1) + κ n (n - 1)}, a linear least-squares
-     * problem in (σ, κ) without intercept. Both are clamped at 0 (re-fitting the other alone).
-     */
-    public static Usl usl(double[] workers, double[] speedups) {
-        check(workers, speedups);
-        double a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
-        for (int i = 0; i < workers.length; i++) {
-            double n = workers[i], u = n - 1, v = n * (n - 1), y = n / speedups[i] - 1;
-            a11 += u * u;
-            a12 += u * v;
-            a22 += v * v;
-            b1 += u * y;
-            b2 += v * y;
+    /** Fits the Universal Scalability Law. Needs points at two or more worker counts above one. */
+    public static UslFit usl(List<Point> points) {
+        // normal equations of y = σ·a + κ·b with a = n−1, b = n(n−1), y = n/S − 1
+        double aa = 0, ab = 0, bb = 0, ay = 0, by = 0;
+        for (Point p : points) {
+            double n = p.workers(), a = n - 1, b = n * (n - 1), y = n / p.speedup() - 1;
+            aa += a * a; ab += a * b; bb += b * b; ay += a * y; by += b * y;
         }
-        double det = a11 * a22 - a12 * a12;
+        if (aa == 0) throw new IllegalArgumentException("need a point with more than one worker");
+        double det = aa * bb - ab * ab;
         double sigma, kappa;
-        if (Math.abs(det) < 1e-12) {
-            sigma = a11 == 0 ? 0 : b1 / a11;
+        if (Math.abs(det) <= 1e-12 * aa * bb) { // one worker count only: κ is not identifiable
+            sigma = ay / aa;
             kappa = 0;
         } else {
-            sigma = (b1 * a22 - b2 * a12) / det;
-            kappa = (a11 * b2 - a12 * b1) / det;
+            sigma = (ay * bb - by * ab) / det;
+            kappa = (aa * by - ab * ay) / det;
         }
-        if (sigma < 0) {
-            sigma = 0;
-            kappa = a22 == 0 ? 0 : b2 / a22;
-        }
-        if (kappa < 0) {
-            kappa = 0;
-            sigma = a11 == 0 ? 0 : Math.max(0, b1 / a11);
-        }
-        return new Usl(sigma, kappa);
+        if (kappa < 0) { kappa = 0; sigma = ay / aa; }
+        if (sigma < 0) { sigma = 0; kappa = Math.max(0, by / bb); }
+        sigma = clamp(sigma, 0, 1);
+        UslFit f = new UslFit(sigma, kappa, 0);
+        return new UslFit(sigma, kappa, rmse(points, f::speedup));
     }
 
-    private static void check(double[] workers, double[] speedups) {
-        if (workers.length != speedups.length) throw new IllegalArgumentException("lengths differ");
-        for (int i = 0; i < workers.length; i++) {
-            if (workers[i] < 1 || speedups[i] <= 0) throw new IllegalArgumentException("need workers >= 1, speedup > 0");
+    private static double rmse(List<Point> points, java.util.function.DoubleUnaryOperator model) {
+        double ss = 0;
+        for (Point p : points) {
+            double d = model.applyAsDouble(p.workers()) - p.speedup();
+            ss += d * d;
         }
+        return Math.sqrt(ss / points.size());
+    }
+
+    private static double clamp(double v, double lo, double hi) {
+        return Math.max(lo, Math.min(hi, v));
     }
 }

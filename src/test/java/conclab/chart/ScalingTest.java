@@ -1,5 +1,6 @@
 package conclab.chart;
 
+import conclab.trace.Scaling;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;

@@ -51,7 +51,7 @@ class ExperimentTest {
         Runs runs = Experiment.of(Work.sleep(java.time.Duration.ofMillis(10))).tasks(8)
                 .on(Strategy.platform(1), Strategy.platform(2), Strategy.platform(4)).repeat(1).warmup(0).run();
         var a = runs.amdahl("platform(1)", "platform(2)", "platform(4)");
-        assertTrue(a.serial() >= 0 && a.serial() < 0.5, "serial " + a.serial());
+        assertTrue(a.serialFraction() >= 0 && a.serialFraction() < 0.5, "serial " + a.serialFraction());
         assertEquals(a, runs.amdahl());
         assertTrue(runs.usl().sigma() >= 0 && runs.usl().kappa() >= 0);
     }

@@ -74,21 +74,4 @@ class StatsTest {
         assertTrue(((String) b.get(Displayable.PLAIN)).contains("makespan"));
         assertFalse(Stats.of(t, 2).mimeBundle(Set.of(Displayable.PLAIN)).containsKey(Displayable.HTML));
     }
-
-    @Test
-    void amdahl_and_usl_fits_recover_their_parameters() {
-        double[] n = {1, 2, 4, 8, 16, 32};
-        var truth = new Scaling.Amdahl(0.1);
-        double[] s = new double[n.length];
-        for (int i = 0; i < n.length; i++) s[i] = truth.speedup(n[i]);
-        assertEquals(0.1, Scaling.amdahl(n, s).serial(), 1e-9);
-        assertEquals(10, Scaling.amdahl(n, s).limit(), 1e-6);
-
-        var usl = new Scaling.Usl(0.05, 0.002);
-        for (int i = 0; i < n.length; i++) s[i] = usl.speedup(n[i]);
-        Scaling.Usl fit = Scaling.usl(n, s);
-        assertEquals(0.05, fit.sigma(), 1e-9);
-        assertEquals(0.002, fit.kappa(), 1e-9);
-        assertEquals(Math.sqrt(0.95 / 0.002), fit.peakWorkers(), 1e-6);
-    }
 }
