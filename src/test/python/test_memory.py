@@ -48,3 +48,15 @@ def test_out_of_memory_in_a_cell_is_an_error_with_advice(kc):
     reply, _ = run(kc, "hog = null;")
     assert reply["content"]["status"] == "ok"
     assert run(kc, '"room again"')[1][-1]["content"]["data"]["text/plain"] == '"room again"'
+
+
+def test_an_exit_past_the_guard_is_announced_under_the_cell(kernel):
+    km, kc = kernel
+    from conftest import drain_iopub
+    msg_id = kc.execute('Runtime.class.getMethod("exit", int.class).invoke(Runtime.getRuntime(), 7);')
+    msgs = drain_iopub(kc, lambda got: any("kernel is exiting" in (m["content"].get("text") or "") for m in got))
+    notice = [m for m in msgs if "kernel is exiting" in (m["content"].get("text") or "")]
+    assert notice and notice[0]["parent_header"]["msg_id"] == msg_id
+    km.restart_kernel(now=True)   # what the front end offers
+    kc.wait_for_ready(timeout=TIMEOUT)
+    assert run(kc, "1 + 1")[1][-1]["content"]["data"]["text/plain"] == "2"

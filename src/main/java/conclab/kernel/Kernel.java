@@ -75,6 +75,19 @@ public final class Kernel {
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> conclab.kernel.exec.Failures.printUncaught(t, e, System.err));
 
         Kernel kernel = new Kernel(log, transport, codec, output);
+        // if the JVM ends anyway (System.exit through reflection, a library, a signal), say why under the cell
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (kernel.shutdown.getCount() == 0) return;   // an ordinary shutdown_request
+            CellContext cell = contexts.lastCell();
+            if (cell == null) return;
+            JsonObject c = new JsonObject();
+            c.addProperty("name", "stderr");
+            c.addProperty("text", "\n[the kernel is exiting: something called System.exit or Runtime.halt past the "
+                    + "kernel's guard (reflection, a library), or the process got a signal. Restart the kernel.]\n");
+            output.flush(cell);
+            publisher.publish("stream", cell.parentHeader(), c);
+            transport.close();
+        }, "conclab-exit-notice"));
         java.util.concurrent.atomic.AtomicReference<CompletableFuture<Evaluator>> engine =
                 new java.util.concurrent.atomic.AtomicReference<>(startInBackground(err, log));
         // the first chart of a session is quick when XChart and Java2D warm up once JShell is ready
