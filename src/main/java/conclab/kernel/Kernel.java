@@ -200,7 +200,7 @@ public final class Kernel {
         r.reply("shutdown_reply", c);
         transport.publish(codec.message("shutdown_reply", r.message().header(), List.of(), c));
         log.info("shutdown requested" + (restart ? " (restart)" : ""));
-        shutdown.countDown();
+        r.afterReply(shutdown::countDown);   // end only once the reply is on its way
     }
 
     /** Exits when the process that started the kernel goes away (JPY_PARENT_PID, else the parent). */

@@ -67,6 +67,7 @@ public final class Dispatcher {
                 Request r = new Request(ch, m, codec);
                 r.reply(r.replyType(), error(new UnsupportedOperationException(
                         "this kernel does not handle " + m.type())));
+                r.sendReply();
             }
             return;
         }
@@ -81,10 +82,20 @@ public final class Dispatcher {
             } catch (Throwable again) {
                 log.error(ch.name() + ": could not send the error reply", again);
             }
-        } finally {
-            status(m, "idle");
+        }
+        // idle, then every iopub message of the request on the wire, then the reply: a client that has
+        // the reply has everything else too
+        status(m, "idle");
+        transport.flushIopub(REPLY_FENCE_MILLIS);
+        try {
+            r.sendReply();
+        } catch (Throwable t) {
+            log.error(ch.name() + ": could not send the reply to " + m.type(), t);
         }
     }
+
+    /** Longest wait for iopub to catch up before a reply is sent anyway. */
+    static final long REPLY_FENCE_MILLIS = 2_000;
 
     /** Publishes {@code execution_state} for the request {@code m}. */
     public void status(Message m, String state) {

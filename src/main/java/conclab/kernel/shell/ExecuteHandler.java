@@ -123,7 +123,7 @@ public final class ExecuteHandler implements Dispatcher.Handler {
             for (Message q; (q = r.channel().poll()) != null; ) queued.add(q);
         }
         r.reply("execute_reply", reply);
-        abort(r, queued);
+        if (!queued.isEmpty()) r.afterReply(() -> abort(r, queued));
     }
 
     private JsonObject userExpressions(Message m, CellContext ctx) {
@@ -172,8 +172,8 @@ public final class ExecuteHandler implements Dispatcher.Handler {
             JsonObject c = new JsonObject();
             c.addProperty("status", "aborted");
             c.addProperty("execution_count", count);
-            new Request(r.channel(), q, r.codec()).reply("execute_reply", c);
             dispatcher.status(q, "idle");
+            r.channel().send(r.codec().reply(q, "execute_reply", c));
         }
     }
 

@@ -82,7 +82,7 @@ public final class Transport implements AutoCloseable {
     private final ConnectionInfo info;
     private final Codec codec;
     private final Log log;
-    private final BlockingQueue<List<byte[]>> iopubQueue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Object> iopubQueue = new LinkedBlockingQueue<>();   // frames, or a fence latch
     private final Object stdinLock = new Object();
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -185,13 +185,18 @@ public final class Transport implements AutoCloseable {
 
     private void iopubLoop() {
         while (true) {
-            List<byte[]> frames;
+            Object item;
             try {
-                frames = iopubQueue.take();
+                item = iopubQueue.take();
             } catch (InterruptedException e) {
                 break;
             }
-            if (frames == STOP) break;
+            if (item == STOP) break;
+            if (item instanceof CountDownLatch fence) {
+                fence.countDown();
+                continue;
+            }
+            @SuppressWarnings("unchecked") List<byte[]> frames = (List<byte[]>) item;
             try {
                 sendFrames(iopub, frames);
             } catch (Throwable t) {
@@ -216,6 +221,20 @@ public final class Transport implements AutoCloseable {
         List<byte[]> frames = codec.encode(new Message(List.of(topic.getBytes(StandardCharsets.UTF_8)),
                 m.header(), m.parentHeader(), m.metadata(), m.content(), m.buffers()));
         iopubQueue.add(frames);
+    }
+
+    /**
+     * Waits until every message published so far has been written to the iopub socket (at most
+     * {@code millis}), so that a reply sent next on another socket cannot overtake them.
+     */
+    public void flushIopub(long millis) {
+        CountDownLatch fence = new CountDownLatch(1);
+        iopubQueue.add(fence);
+        try {
+            fence.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Messages published but not yet sent. */
