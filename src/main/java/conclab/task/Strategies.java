@@ -47,6 +47,25 @@ final class Strategies {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
+    /**
+     * Starts one thread per body from {@code factory}; when starting fails (out of threads, out of
+     * memory), interrupts and joins the ones already started, then rethrows.
+     */
+    static List<Thread> startAll(ThreadFactory factory, List<Runnable> bodies) throws InterruptedException {
+        List<Thread> started = new ArrayList<>(bodies.size());
+        try {
+            for (Runnable body : bodies) {
+                Thread t = factory.newThread(body);
+                started.add(t);
+                t.start();
+            }
+        } catch (Throwable e) {
+            cancel(started);
+            throw e;
+        }
+        return started;
+    }
+
     private static void joinAll(List<Thread> threads) throws InterruptedException {
         try {
             for (Thread t : threads) t.join();
@@ -110,23 +129,12 @@ final class Strategies {
             Runnable[] r = b.capturedAll();
             AtomicInteger next = new AtomicInteger();
             int threads = n == 0 ? tasks : Math.min(n, Math.max(tasks, 1));
-            List<Thread> started = new ArrayList<>(threads);
-            ThreadFactory f = Thread.ofPlatform().name("platform-", 0).factory();
-            try {
-                for (int k = 0; k < threads; k++) {
-                    Thread t = f.newThread(() -> {
-                        for (int i; (i = next.getAndIncrement()) < tasks && !Thread.currentThread().isInterrupted(); ) {
-                            r[i].run();
-                        }
-                    });
-                    started.add(t);
-                    t.start();
+            Runnable worker = () -> {
+                for (int i; (i = next.getAndIncrement()) < tasks && !Thread.currentThread().isInterrupted(); ) {
+                    r[i].run();
                 }
-            } catch (Throwable e) {
-                cancel(started);
-                throw e;
-            }
-            joinAll(started);
+            };
+            joinAll(startAll(Thread.ofPlatform().name("platform-", 0).factory(), java.util.Collections.nCopies(threads, worker)));
             b.finish();
         }
 
@@ -145,17 +153,14 @@ final class Strategies {
         public void run(Work work, int tasks, Recorder rec) throws InterruptedException {
             Batch b = new Batch(name(), work, tasks, rec);
             Runnable[] r = b.capturedAll();
-            List<Thread> started = new ArrayList<>(n);
-            ThreadFactory f = Thread.ofPlatform().name("chunk-", 0).factory();
+            List<Runnable> chunks = new ArrayList<>(n);
             for (int k = 0; k < n; k++) {
                 int lo = (int) ((long) k * tasks / n), hi = (int) ((long) (k + 1) * tasks / n);
-                Thread t = f.newThread(() -> {
+                chunks.add(() -> {
                     for (int i = lo; i < hi && !Thread.currentThread().isInterrupted(); i++) r[i].run();
                 });
-                started.add(t);
-                t.start();
             }
-            joinAll(started);
+            joinAll(startAll(Thread.ofPlatform().name("chunk-", 0).factory(), chunks));
             b.finish();
         }
 
@@ -197,19 +202,7 @@ final class Strategies {
 
         public void run(Work work, int tasks, Recorder rec) throws InterruptedException {
             Batch b = new Batch(name(), work, tasks, rec);
-            ThreadFactory f = Thread.ofVirtual().name("virtual-", 0).factory();
-            List<Thread> started = new ArrayList<>(tasks);
-            try {
-                for (int i = 0; i < tasks; i++) {
-                    Thread t = f.newThread(b.captured(i));
-                    started.add(t);
-                    t.start();
-                }
-            } catch (Throwable e) {
-                cancel(started);
-                throw e;
-            }
-            joinAll(started);
+            joinAll(startAll(Thread.ofVirtual().name("virtual-", 0).factory(), java.util.Arrays.asList(b.capturedAll())));
             b.finish();
         }
 
