@@ -71,6 +71,7 @@ public final class Dispatcher {
             }
             return;
         }
+        long t0 = System.nanoTime();
         status(m, "busy");
         Request r = new Request(ch, m, codec);
         try {
@@ -85,12 +86,18 @@ public final class Dispatcher {
         }
         // idle, then every iopub message of the request on the wire, then the reply: a client that has
         // the reply has everything else too
+        long t1 = System.nanoTime();
         status(m, "idle");
         transport.flushIopub(REPLY_FENCE_MILLIS);
+        long t2 = System.nanoTime();
         try {
             r.sendReply();
         } catch (Throwable t) {
             log.error(ch.name() + ": could not send the reply to " + m.type(), t);
+        }
+        if (log.debugging()) {
+            log.debug(m.type() + ": handler " + (t1 - t0) / 1000 + " us, iopub fence " + (t2 - t1) / 1000
+                    + " us, reply " + (System.nanoTime() - t2) / 1000 + " us");
         }
     }
 
