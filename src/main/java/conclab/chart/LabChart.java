@@ -103,6 +103,16 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
         return Render.png(image(scale));
     }
 
+    /** This chart as SVG instead of PNG, for {@code display(chart.asSvg())}: vector, sharp at any zoom. */
+    public Displayable asSvg() {
+        return accepted -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put(SVG, svg());
+            out.put(PLAIN, text());
+            return out;
+        };
+    }
+
     /** SVG document text at 1× size. */
     public String svg() {
         return Render.svg(this::paint, width(), height());

@@ -27,6 +27,15 @@ class DisplayTest {
     }
 
     @Test
+    void asSvgShowsTheChartAsSvgWhateverTheHostAsksFor() throws Exception {
+        TimelineChart c = Charts.timeline(TestTraces.small()).size(640, 300);
+        Map<String, Object> b = c.asSvg().mimeBundle(Set.of(Displayable.PNG, Displayable.PLAIN));
+        assertEquals(Set.of(Displayable.SVG, Displayable.PLAIN), b.keySet());
+        Pixels.assertSvg((String) b.get(Displayable.SVG));
+        assertEquals(Map.of("width", 640, "height", 300), c.metadata(Displayable.PNG));
+    }
+
+    @Test
     void saveByExtension(@TempDir Path dir) throws Exception {
         TimelineChart c = Charts.timeline(TestTraces.small());
         Path png = c.save(dir.resolve("t.png")), svg = c.save(dir.resolve("t.SVG")), txt = c.save(dir.resolve("t.txt"));
