@@ -36,14 +36,25 @@ def test_stack_overflow_is_an_error_and_the_next_cell_runs(kc):
 
 
 def test_out_of_memory_in_a_cell_is_an_error_with_advice(kc):
-    reply, msgs = run(kc, "var hog = new ArrayList<long[]>();\nwhile (true) hog.add(new long[1 << 16]);")
+    reply, msgs = run(kc, "var tooBig = new long[Integer.MAX_VALUE - 8];")
     assert reply["content"]["status"] == "error"
     assert "OutOfMemoryError" in reply["content"]["ename"]
     assert "restart" in "\n".join(reply["content"]["traceback"]).lower()
-    # hog still holds the heap: new cells are refused with advice, not failed inside the compiler
+    assert run(kc, "1 + 2")[1][-1]["content"]["data"]["text/plain"] == "3"
+
+
+def test_while_the_heap_stays_full_cells_are_refused_until_a_variable_is_freed(kc):
+    # fill the heap to 94 % with live 128 KB pieces (the kernel keeps a little room to answer)
+    reply, _ = run(kc, "var hog = new ArrayList<long[]>(); var rt = Runtime.getRuntime();\n"
+                       "for (int round = 0; round < 3; round++) {\n"
+                       "  System.gc();\n"
+                       "  while (rt.totalMemory() - rt.freeMemory() < rt.maxMemory() * 0.94) hog.add(new long[1 << 14]);\n"
+                       "}")
+    assert reply["content"]["status"] == "ok"
     reply, msgs = run(kc, '"anything"')
     assert reply["content"]["status"] == "error"
-    assert reply["content"]["ename"] in ("OutOfMemory", "java.lang.OutOfMemoryError")
+    assert reply["content"]["ename"] == "OutOfMemory"
+    assert "hog = null" in "\n".join(reply["content"]["traceback"]) or "= null" in "\n".join(reply["content"]["traceback"])
     # freeing the variable is always accepted, and then cells run again
     reply, _ = run(kc, "hog = null;")
     assert reply["content"]["status"] == "ok"

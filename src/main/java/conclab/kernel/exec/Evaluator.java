@@ -223,11 +223,6 @@ public final class Evaluator implements AutoCloseable {
     }
 
     private Outcome runtimeError(JShellException ex, Throwable raw, String code, CellContext ctx) {
-        if (raw instanceof CellStoppedError || (ex instanceof EvalException ee
-                && CellStoppedError.class.getName().equals(ee.getExceptionClassName()))) {
-            return new Outcome.Failed("KeyboardInterrupt", "interrupted",
-                    List.of(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was stopped."));
-        }
         if (raw instanceof UnstoppableError u) {
             List<String> tb = new ArrayList<>();
             tb.add(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was asked to stop, but thread \""
@@ -240,6 +235,13 @@ public final class Evaluator implements AutoCloseable {
                     + "(Kernel > Restart); other cells keep working until then." + RESET);
             return new Outcome.Failed("KeyboardInterrupt", "interrupted; thread " + u.thread().getName()
                     + " could not be stopped", tb);
+        }
+        // after an interrupt, whatever ended the cell (a stop check, an InterruptedException out of
+        // join, sleep or take) is the interrupt, and is reported as one
+        if (ctx.stopRequested() || raw instanceof CellStoppedError || (ex instanceof EvalException ee
+                && CellStoppedError.class.getName().equals(ee.getExceptionClassName()))) {
+            return new Outcome.Failed("KeyboardInterrupt", "interrupted",
+                    List.of(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was stopped."));
         }
         if (ex instanceof UnresolvedReferenceException ure) {
             String what = ure.getSnippet().toString();

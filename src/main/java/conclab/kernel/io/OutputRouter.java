@@ -224,8 +224,8 @@ public final class OutputRouter implements AutoCloseable {
                 JsonObject content = new JsonObject();
                 content.addProperty("name", c.name());
                 content.addProperty("text", c.text());
+                if (ctx.finished()) ctx.keepLate(c.text());   // kept before it can be seen, for %output
                 publisher.publish("stream", ctx.parentHeader(), content);
-                if (ctx.finished()) ctx.keepLate(c.text());
             }
         }
     }
