@@ -355,11 +355,6 @@ public final class Evaluator implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Text of every snippet evaluated so far, for debugging. */
-    public String snippets() {
-        return shell.snippets().map(Snippet::source).collect(Collectors.joining("\n"));
-    }
-
     @Override
     public void close() {
         shell.close();

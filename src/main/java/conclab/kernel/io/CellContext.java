@@ -63,11 +63,6 @@ public final class CellContext {
         this.group = new ThreadGroup("cell-" + executionCount);
     }
 
-    /** The context of the calling thread by rules 1 and 2, or null. */
-    public static CellContext current() {
-        return CURRENT.get();
-    }
-
     public int executionCount() {
         return executionCount;
     }

@@ -50,11 +50,6 @@ public final class Contexts {
         return running;
     }
 
-    /** Whether the calling thread belongs to a cell by rules 1 or 2. */
-    public static boolean owned() {
-        return CellContext.CURRENT.get() != null;
-    }
-
     /** The cell the calling thread belongs to: rules 1 and 2, else rule 3; null before the first cell. */
     public CellContext forCurrentThread() {
         CellContext c = CellContext.CURRENT.get();

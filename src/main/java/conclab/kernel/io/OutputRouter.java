@@ -91,12 +91,6 @@ public final class OutputRouter implements AutoCloseable {
         if (out != null) drain(ctx, out);
     }
 
-    /** Bytes accepted for {@code ctx} so far (for tests and the flood notice). */
-    public long printed(CellContext ctx) {
-        CellOutput out = buffers.get(ctx);
-        return out == null ? 0 : out.accepted();
-    }
-
     /** Stops the pump after sending what is buffered. */
     @Override
     public void close() {

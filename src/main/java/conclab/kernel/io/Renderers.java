@@ -54,13 +54,6 @@ public final class Renderers {
         return d;
     }
 
-    /** A bundle of {@code value} in exactly the given types (e.g. image/svg+xml on request). */
-    public DisplayData render(Displayable value, Set<String> accepted) {
-        DisplayData d = new DisplayData();
-        fill(d, value, accepted);
-        return d;
-    }
-
     private static void fill(DisplayData out, Displayable d, Set<String> accepted) {
         Set<String> ask = new LinkedHashSet<>(accepted);
         ask.add(Displayable.PLAIN);

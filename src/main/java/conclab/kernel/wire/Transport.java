@@ -237,11 +237,6 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    /** Messages published but not yet sent. */
-    public int iopubBacklog() {
-        return iopubQueue.size();
-    }
-
     public Channel stdin() {
         return stdin;
     }
