@@ -61,7 +61,13 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     path = args[0]
-    out = args[1] if len(args) > 1 else os.path.splitext(path)[0] + ".executed.ipynb"
+    if len(args) > 1:
+        out = args[1]
+    else:  # beside the build, never beside the lessons (notebooks/ holds only clean notebooks)
+        root = os.environ.get("CONCLAB_ROOT", os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+        os.makedirs(os.path.join(root, "target", "notebooks"), exist_ok=True)
+        name = os.path.splitext(os.path.basename(path))[0]
+        out = os.path.join(root, "target", "notebooks", name + (".solved" if "--with-solutions" in argv else "") + ".ipynb")
     try:
         _, seconds = execute(path, out, solutions="--with-solutions" in argv)
     except CellExecutionError as e:
