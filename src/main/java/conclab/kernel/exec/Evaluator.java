@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  *
  * <p>A cell is split into snippets with JShell's own source analysis, each evaluated in turn; the
  * first compile error or exception ends the cell. The cell's value is the last snippet's value when
- * that snippet is an expression. Errors name the cell's line and column.
+ * that snippet is an expression not followed by a semicolon ({@code check(...);} runs and shows nothing,
+ * as in IPython). Errors name the cell's line and column.
  *
  * <p>Not thread-safe: the shell thread evaluates, completes and inspects, one request at a time.
  */
@@ -118,7 +119,9 @@ public final class Evaluator implements AutoCloseable {
         control.enter(ctx);
         control.forgetClass();
         Outcome result = new Outcome.Ok(false, null);
+        boolean silent = false;
         for (Piece p : split(code)) {
+            silent = endsWithSemicolon(p.source());
             // JShell numbers a snippet's lines from its first non-blank character
             int first = p.offset();
             while (first < code.length() && Character.isWhitespace(code.charAt(first))) first++;
@@ -153,7 +156,39 @@ public final class Evaluator implements AutoCloseable {
         }
         control.clearLast();
         forget(ctx);
-        return result;
+        return silent && result instanceof Outcome.Ok ? new Outcome.Ok(false, null) : result;
+    }
+
+    /**
+     * Whether the last character of {@code src} that is not blank or in a comment is a semicolon.
+     * Strings, character literals and text blocks are skipped so a {@code ";"} inside them does not count.
+     */
+    static boolean endsWithSemicolon(String src) {
+        char last = 0;
+        int i = 0, n = src.length();
+        while (i < n) {
+            char c = src.charAt(i);
+            if (c == '/' && i + 1 < n && src.charAt(i + 1) == '/') {
+                while (i < n && src.charAt(i) != '\n') i++;
+            } else if (c == '/' && i + 1 < n && src.charAt(i + 1) == '*') {
+                int end = src.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (src.startsWith("\"\"\"", i)) {
+                int end = src.indexOf("\"\"\"", i + 3);
+                while (end > 0 && src.charAt(end - 1) == '\\') end = src.indexOf("\"\"\"", end + 1);
+                i = end < 0 ? n : end + 3;
+                last = '"';
+            } else if (c == '"' || c == '\'') {
+                i++;
+                while (i < n && src.charAt(i) != c && src.charAt(i) != '\n') i += src.charAt(i) == '\\' ? 2 : 1;
+                i++;
+                last = c;
+            } else {
+                if (!Character.isWhitespace(c)) last = c;
+                i++;
+            }
+        }
+        return last == ';';
     }
 
     /**

@@ -41,6 +41,20 @@ class EvaluatorTest {
     }
 
     @Test
+    void anExpressionFollowedByASemicolonRunsAndShowsNothing() {
+        assertEquals(new Outcome.Ok(false, null), ev.eval("int d = 5;\nd * 2;", cell()));
+        assertEquals(new Outcome.Ok(false, null), ev.eval("Math.max(3, 4); // the max", cell()));
+        assertEquals(new Outcome.Ok(true, 8), ev.eval("d + 3 // a comment ending in ;", cell()));
+        assertEquals(new Outcome.Ok(true, ";"), ev.eval("\";\"", cell()));
+        assertEquals(new Outcome.Ok(true, "a;"), ev.eval("\"\"\"\n  a;\"\"\"", cell()));
+        assertEquals(new Outcome.Ok(true, 59), ev.eval("(int) ';'", cell()));
+        // the expression still ran: its side effect is there
+        ev.eval("int[] box = {0};", cell());
+        ev.eval("box[0] = 7;", cell());
+        assertEquals(new Outcome.Ok(true, 7), ev.eval("box[0]", cell()));
+    }
+
+    @Test
     void theRawObjectIsKeptForRichDisplay() {
         Outcome.Ok ok = (Outcome.Ok) ev.eval("new java.awt.Point(1, 2)", cell());
         assertInstanceOf(java.awt.Point.class, ok.value());
