@@ -45,6 +45,7 @@ import java.util.function.Supplier;
  *       {@link #semaphore}, {@link #queue}, {@link #unboundedQueue},
  *       {@link #barrier}, {@link #latch}, {@link #rateLimiter}, {@link #gil}.
  *   <li>Memory-model experiments run in library code: {@link #visibility}, {@link #falseSharing}.
+ *   <li>The real CPython beside the simulated GIL: {@link #python}.
  *   <li>Notebook helpers: {@link #display}, {@link #check}, {@link #ms}.
  * </ul>
  */
@@ -249,6 +250,19 @@ public final class Lab {
     /** A simulated global interpreter lock, 5 ms switch interval, as CPython. */
     public static Gil gil() {
         return new Gil();
+    }
+
+    // ------------------------------------------------------------------ lessons 01–02: the real CPython
+
+    /**
+     * The machine's {@code python3} ({@code /usr/bin/python3}, else the first on the PATH), to run the
+     * library's cpu, sleep and io workloads on real CPython threads and processes beside the simulated
+     * GIL: {@code python().threads(2)}, {@code python().processes(2)} are strategies for
+     * {@link #experiment}. Without python3 it shows {@code python3 not found: ...} and
+     * {@code available()} is false; see {@link conclab.task.CPython}.
+     */
+    public static conclab.task.CPython python() {
+        return conclab.task.CPython.find();
     }
 
     // ------------------------------------------------------------------ notebook helpers

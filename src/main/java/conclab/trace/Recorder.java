@@ -67,7 +67,9 @@ public final class Recorder {
      * append-only buffers.
      *
      * Lanes are registered in a ConcurrentLinkedQueue (lock-free), markers likewise; counters use a
-     * per-lane store of the same shape as spans.
+     * per-lane store of the same shape as spans. Lanes of imported spans (another process's) belong to
+     * no thread: they are found by name and written under their own monitor, one writer at a time,
+     * which keeps the single-writer rule of a lane.
      *
      * The file is ordered: public API (writers, then readers), then Lane and its stores.
      */
@@ -80,6 +82,8 @@ public final class Recorder {
     private final boolean carriers;
     /** Every lane of this recorder; lock-free append, read by snapshot. */
     private final ConcurrentLinkedQueue<Lane> lanes = new ConcurrentLinkedQueue<>();
+    /** Lanes of spans imported by name (see {@link #span(String, long, Task, SpanState, long, long)}). */
+    private final ConcurrentHashMap<String, Lane> foreign = new ConcurrentHashMap<>();
     /** Markers; lock-free append. */
     private final ConcurrentLinkedQueue<Marker> markers = new ConcurrentLinkedQueue<>();
     /** Meta facts; concurrent map, insertion order is not kept. */
@@ -225,6 +229,28 @@ public final class Recorder {
         lane().append(task, state, startNanos, endNanos);
     }
 
+    /**
+     * Records a finished span measured somewhere this recorder's threads are not, such as another
+     * process (times must already be on this JVM's {@link System#nanoTime()} base), on the lane named
+     * {@code lane}. Spans of one lane may come from any thread; they are appended under that lane's
+     * monitor, so this is for imported spans, not for a hot path.
+     *
+     * @param threadId an identifier for the span's thread (a process or native thread id), or -1
+     */
+    public void span(String lane, long threadId, Task task, SpanState state, long startNanos, long endNanos) {
+        Objects.requireNonNull(lane, "lane");
+        Objects.requireNonNull(state, "state");
+        if (endNanos < startNanos) throw new IllegalArgumentException("span ends before it starts");
+        Lane l = foreign.computeIfAbsent(lane, name -> {
+            Lane made = new Lane(this, name, threadId);
+            lanes.add(made);
+            return made;
+        });
+        synchronized (l) {
+            l.append(task, state, startNanos, endNanos);
+        }
+    }
+
     /** Records that counter {@code name} has {@code value} now. Never blocks. */
     public void counter(String name, double value) {
         lane().sample(name, System.nanoTime(), value);
@@ -342,6 +368,14 @@ public final class Recorder {
         CounterChunk firstSamples, lastSamples;
         int lastSamplesFill;
         @SuppressWarnings("unused") private int counts;
+
+        /** A lane of imported spans, written under its own monitor (see Recorder.span with a lane name). */
+        Lane(Recorder recorder, String name, long threadId) {
+            this.recorder = recorder;
+            this.threadId = threadId;
+            this.virtual = false;
+            this.name = name;
+        }
 
         Lane(Recorder recorder, Thread t) {
             this.recorder = recorder;
