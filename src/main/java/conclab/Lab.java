@@ -251,6 +251,16 @@ public final class Lab {
         return new Gil();
     }
 
+    // ------------------------------------------------------------------ lessons 08–09: responsiveness, asynchronous pipelines
+
+    /**
+     * A server on 127.0.0.1 that serves every connection from one thread, an event loop on a NIO
+     * selector (asyncio's machine); it speaks {@link #server}'s protocol. Close it when done.
+     */
+    public static conclab.task.EventLoopServer eventLoopServer(Duration latency) {
+        return conclab.task.EventLoopServer.start(latency);
+    }
+
     // ------------------------------------------------------------------ notebook helpers
 
     /** Shows {@code value} (a table, a chart, text) now; the handle updates it in place, from any thread. */
