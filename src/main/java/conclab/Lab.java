@@ -252,7 +252,7 @@ public final class Lab {
         return new Gil();
     }
 
-    // ------------------------------------------------------------------ lessons 01–02: the real CPython
+    // ------------------------------------------------------------------ the real CPython, beside the simulated GIL
 
     /**
      * The machine's {@code python3} ({@code /usr/bin/python3}, else the first on the PATH), to run the
@@ -263,6 +263,16 @@ public final class Lab {
      */
     public static conclab.task.CPython python() {
         return conclab.task.CPython.find();
+    }
+
+    // ------------------------------------------------------------------ event loops
+
+    /**
+     * A server on 127.0.0.1 that serves every connection from one thread, an event loop on a NIO
+     * selector (asyncio's machine); it speaks {@link #server}'s protocol. Close it when done.
+     */
+    public static conclab.task.EventLoopServer eventLoopServer(Duration latency) {
+        return conclab.task.EventLoopServer.start(latency);
     }
 
     // ------------------------------------------------------------------ notebook helpers

@@ -31,6 +31,7 @@ public final class CounterChart extends LabChart<CounterChart> {
     private final Trace trace;
     private List<String> names = List.of();
     private int maxPoints = 2000;
+    private boolean oneAxis;
 
     CounterChart(Trace trace) {
         super("Counters: " + trace.label(), 900, 360);
@@ -41,6 +42,20 @@ public final class CounterChart extends LabChart<CounterChart> {
     public CounterChart names(String... names) {
         this.names = List.of(names);
         return this;
+    }
+
+    /**
+     * Draws every counter against one y axis, so that their sizes compare at a glance (default: the
+     * second counter gets an axis of its own when the two differ in scale by more than 20×).
+     */
+    public CounterChart oneAxis() {
+        this.oneAxis = true;
+        return this;
+    }
+
+    /** True when every counter is drawn against one y axis; see {@link #oneAxis()}. */
+    public boolean isOneAxis() {
+        return oneAxis;
     }
 
     /** Above this many samples a counter is resampled, keeping each column's highest value. */
@@ -108,7 +123,7 @@ public final class CounterChart extends LabChart<CounterChart> {
             if (Double.isNaN(firstMax)) {
                 firstMax = m;
                 c.setYAxisGroupTitle(0, e.getKey());
-            } else if (i == 2 && (m > 20 * firstMax || firstMax > 20 * m)) {
+            } else if (!oneAxis && i == 2 && (m > 20 * firstMax || firstMax > 20 * m)) {
                 xs.setYAxisGroup(1);
                 c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
                 c.setYAxisGroupTitle(1, e.getKey());

@@ -90,8 +90,13 @@ public final class LoopbackServer implements AutoCloseable {
      * then {@code responseBytes} bytes.
      */
     public byte[] request(Duration delay, int responseBytes) throws IOException {
+        return request(port(), delay, responseBytes);
+    }
+
+    /** The client side of the protocol, to any server on 127.0.0.1 that speaks it ({@link EventLoopServer} too). */
+    static byte[] request(int port, Duration delay, int responseBytes) throws IOException {
         if (responseBytes < 0 || responseBytes > MAX_RESPONSE) throw new IllegalArgumentException("response size");
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port())) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setTcpNoDelay(true);
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             out.writeLong(delay.toNanos());
