@@ -115,6 +115,16 @@ shapes.stream().mapToDouble(s -> area(s)).sum()
     assert msgs[-1]["content"]["data"]["text/plain"] == "0.0"
 
 
+def test_a_null_value_shows_null_and_a_trailing_semicolon_hides_the_value(kc):
+    reply, msgs = run(kc, 'var seen = new HashMap<String, Integer>();\nseen.put("a", 1)')
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["null"]
+    reply, msgs = run(kc, 'seen.put("a", 2);')
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert [m for m in msgs if m["msg_type"] == "execute_result"] == []
+    assert run(kc, 'seen.get("a")')[1][-1]["content"]["data"]["text/plain"] == "2"   # it ran
+
+
 def test_silent_runs_without_output_or_count(kc):
     before = run(kc, "1")[0]["content"]["execution_count"]
     reply, msgs = run(kc, 'System.out.println("hidden"); 5', silent=True)

@@ -59,13 +59,15 @@ public final class Kernel {
         Log log = new Log(err, "debug".equalsIgnoreCase(System.getenv("CONCLAB_LOG")));
         ConnectionInfo info = ConnectionInfo.read(connectionFile);
         Codec codec = new Codec(info.signatureScheme(), info.key(), MAX_FRAME_BYTES);
-        Transport transport = new Transport(info, codec, log);
+        Lifeline lifeline = new Lifeline(log, Lifeline.reserveFor(Runtime.getRuntime().maxMemory()));
+        Transport transport = new Transport(info, codec, log, lifeline);
         transport.bind(2 * MAX_FRAME_BYTES);
         Publisher publisher = (type, parent, content) ->
                 transport.publish(codec.message(type, parent, List.of(), content));
 
         Contexts contexts = new Contexts();
         OutputRouter output = new OutputRouter(contexts, publisher, OutputRouter.Settings.defaults(), err);
+        output.onPumpFailure(t -> lifeline.caught("output", t), lifeline::threadDied);
         System.setOut(output.stdout());
         System.setErr(output.stderr());
         System.setIn(new conclab.kernel.io.StdinBridge(contexts, transport, codec, output));
@@ -101,7 +103,17 @@ public final class Kernel {
         };
 
         History history = new History(1);
-        Dispatcher dispatcher = new Dispatcher(codec, transport, log);
+        Dispatcher dispatcher = new Dispatcher(codec, transport, log, lifeline);
+        lifeline.onFarewell(() -> {   // best effort, with the reserve spent: one line under the last cell
+            CellContext cell = contexts.lastCell();
+            if (cell == null) return;
+            JsonObject c = new JsonObject();
+            c.addProperty("name", "stderr");
+            c.addProperty("text", "\n[the kernel ran out of memory in its own threads and exits. A cell kept the heap "
+                    + "full (a thread still allocating, or a variable holding what it caught). Restart the kernel.]\n");
+            publisher.publish("stream", cell.parentHeader(), c);
+            transport.flushIopub(1000);
+        });
         new Requests(evaluator, history, version()).register(dispatcher);
         Magics magics = new Magics(evaluator, contexts, reset);
         dispatcher.shell("execute_request", new ExecuteHandler(evaluator, contexts, output, publisher, renderers,

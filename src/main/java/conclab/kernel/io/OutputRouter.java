@@ -60,6 +60,9 @@ public final class OutputRouter implements AutoCloseable {
     /* Token bucket, touched only by the pump thread. */
     private double tokens;
     private long refilledAt = System.nanoTime();
+    /* Told when the pump catches a failure (e.g. out of memory) or dies; set once by the kernel at start-up. */
+    private volatile java.util.function.Consumer<Throwable> pumpCaught = t -> {};
+    private volatile Thread.UncaughtExceptionHandler pumpDied = (th, t) -> {};
 
     public OutputRouter(Contexts contexts, Publisher publisher, Settings settings, PrintStream fallback) {
         this.contexts = contexts;
@@ -69,8 +72,15 @@ public final class OutputRouter implements AutoCloseable {
         this.tokens = settings.bytesPerSecond() / 4.0;
         this.stdout = new PrintStream(new Routed("stdout"), false, StandardCharsets.UTF_8);
         this.stderr = new PrintStream(new Routed("stderr"), false, StandardCharsets.UTF_8);
-        this.pump = Thread.ofPlatform().name("conclab-output").daemon(true).unstarted(this::pumpLoop);
+        this.pump = Thread.ofPlatform().name("conclab-output").daemon(true)
+                .uncaughtExceptionHandler((th, t) -> pumpDied.uncaughtException(th, t)).unstarted(this::pumpLoop);
         pump.start();
+    }
+
+    /** Who is told when the output thread catches a failure, or dies of one. */
+    public void onPumpFailure(java.util.function.Consumer<Throwable> caught, Thread.UncaughtExceptionHandler died) {
+        this.pumpCaught = caught;
+        this.pumpDied = died;
     }
 
     /** The stream to install as {@code System.out}. */
@@ -190,6 +200,7 @@ public final class OutputRouter implements AutoCloseable {
                 }
             } catch (Throwable t) {
                 fallback.println("[conclab] output pump: " + t);
+                pumpCaught.accept(t);
             }
         }
     }

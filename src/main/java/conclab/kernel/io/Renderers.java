@@ -46,6 +46,11 @@ public final class Renderers {
 
     /** A bundle for {@code value}; always with text/plain. */
     public DisplayData render(Object value) {
+        if (value == null) {   // a cell whose value is null shows null, as JShell does
+            DisplayData d = new DisplayData();
+            d.putText("null");
+            return d;
+        }
         DisplayData d = renderer.render(value);
         if (!(value instanceof Displayable)
                 || !d.hasDataForType(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN)) {

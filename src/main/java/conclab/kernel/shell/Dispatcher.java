@@ -2,6 +2,7 @@ package conclab.kernel.shell;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import conclab.kernel.Lifeline;
 import conclab.kernel.Log;
 import conclab.kernel.wire.Codec;
 import conclab.kernel.wire.Message;
@@ -28,8 +29,10 @@ public final class Dispatcher {
     private final Codec codec;
     private final Transport transport;
     private final Log log;
+    private final Lifeline lifeline;
 
-    public Dispatcher(Codec codec, Transport transport, Log log) {
+    public Dispatcher(Codec codec, Transport transport, Log log, Lifeline lifeline) {
+        this.lifeline = lifeline;
         this.codec = codec;
         this.transport = transport;
         this.log = log;
@@ -72,28 +75,37 @@ public final class Dispatcher {
             return;
         }
         long t0 = System.nanoTime();
-        status(m, "busy");
+        lifeline.rearm();
         Request r = new Request(ch, m, codec);
         try {
+            status(m, "busy");
             h.handle(r);
         } catch (Throwable t) {
             log.error(ch.name() + ": " + m.type() + " failed", t);
+            lifeline.caught(ch.name(), t);
             try {
                 r.reply(r.replyType(), error(t));
             } catch (Throwable again) {
                 log.error(ch.name() + ": could not send the error reply", again);
+                lifeline.caught(ch.name(), again);
             }
         }
         // idle, then every iopub message of the request on the wire, then the reply: a client that has
         // the reply has everything else too
         long t1 = System.nanoTime();
-        status(m, "idle");
-        transport.flushIopub(REPLY_FENCE_MILLIS);
+        try {
+            status(m, "idle");
+            transport.flushIopub(REPLY_FENCE_MILLIS);
+        } catch (Throwable t) {   // out of memory: the reply must still go out
+            log.error(ch.name() + ": could not publish idle for " + m.type(), t);
+            lifeline.caught(ch.name(), t);
+        }
         long t2 = System.nanoTime();
         try {
             r.sendReply();
         } catch (Throwable t) {
             log.error(ch.name() + ": could not send the reply to " + m.type(), t);
+            lifeline.caught(ch.name(), t);
         }
         if (log.debugging()) {
             log.debug(m.type() + ": handler " + (t1 - t0) / 1000 + " us, iopub fence " + (t2 - t1) / 1000

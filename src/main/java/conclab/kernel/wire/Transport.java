@@ -1,5 +1,6 @@
 package conclab.kernel.wire;
 
+import conclab.kernel.Lifeline;
 import conclab.kernel.Log;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -82,6 +83,7 @@ public final class Transport implements AutoCloseable {
     private final ConnectionInfo info;
     private final Codec codec;
     private final Log log;
+    private final Lifeline lifeline;
     private final BlockingQueue<Object> iopubQueue = new LinkedBlockingQueue<>();   // frames, or a fence latch
     private final Object stdinLock = new Object();
     private final List<Thread> threads = new ArrayList<>();
@@ -90,10 +92,14 @@ public final class Transport implements AutoCloseable {
     private Channel shell, control, stdin;
     private ZMQ.Socket iopub, hb;
 
-    public Transport(ConnectionInfo info, Codec codec, Log log) {
+    public Transport(ConnectionInfo info, Codec codec, Log log, Lifeline lifeline) {
         this.info = info;
         this.codec = codec;
         this.log = log;
+        this.lifeline = lifeline;
+        // a JeroMQ thread that dies (out of memory) leaves a kernel that cannot answer: end it instead
+        context.setUncaughtExceptionHandler(lifeline::threadDied);
+        context.setNotificationExceptionHandler(lifeline::threadDied);
     }
 
     /** Binds every socket; throws when a port cannot be bound. */
@@ -135,7 +141,8 @@ public final class Transport implements AutoCloseable {
     }
 
     private void thread(String name, Runnable body) {
-        Thread t = Thread.ofPlatform().name(name).daemon(true).unstarted(body);
+        Thread t = Thread.ofPlatform().name(name).daemon(true).uncaughtExceptionHandler(lifeline::threadDied)
+                .unstarted(body);
         threads.add(t);
         t.start();
     }
@@ -152,6 +159,7 @@ public final class Transport implements AutoCloseable {
             } catch (Throwable t) {
                 if (closing) break;
                 log.error(ch.name + ": receive failed", t);
+                lifeline.caught(ch.name, t);
                 continue;
             }
             if (msg == null) {
@@ -164,6 +172,7 @@ public final class Transport implements AutoCloseable {
                 handler.accept(ch, m);
             } catch (Throwable t) {
                 log.error(ch.name + ": handler for " + m.type() + " failed", t);
+                lifeline.caught(ch.name, t);
             }
         }
     }
@@ -179,6 +188,7 @@ public final class Transport implements AutoCloseable {
             return null;
         } catch (Throwable t) {
             log.error(channel + ": dropped a message that could not be decoded", t);
+            lifeline.caught(channel, t);
             return null;
         }
     }
@@ -202,6 +212,7 @@ public final class Transport implements AutoCloseable {
             } catch (Throwable t) {
                 if (closing) break;
                 log.error("iopub: send failed", t);
+                lifeline.caught("iopub", t);
             }
         }
         stopped.countDown();

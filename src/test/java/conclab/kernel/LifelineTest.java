@@ -1,0 +1,75 @@
+package conclab.kernel;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class LifelineTest {
+
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    private final List<String> events = new ArrayList<>();
+    private final Lifeline lifeline = new Lifeline(new Log(new PrintStream(logged, true), false), 1 << 20);
+
+    LifelineTest() {
+        lifeline.onFarewell(() -> events.add("farewell"));
+        lifeline.onHalt(() -> events.add("halt"));
+    }
+
+    @Test
+    void otherFailuresLeaveTheReserveAlone() {
+        lifeline.caught("shell", new IllegalStateException("a bug"));
+        assertTrue(lifeline.armed());
+        assertEquals(List.of(), events);
+    }
+
+    @Test
+    void theFirstOutOfMemorySpendsTheReserveAndTheKernelGoesOn() {
+        lifeline.caught("shell", new RuntimeException("wrapped", new OutOfMemoryError("Java heap space")));
+        assertFalse(lifeline.armed());
+        assertEquals(List.of(), events);
+        assertTrue(logged.toString().contains("reserve is spent"));
+    }
+
+    @Test
+    void aSecondOutOfMemoryWithTheReserveSpentEndsTheKernelAfterItsFarewell() {
+        lifeline.caught("shell", new OutOfMemoryError());
+        lifeline.caught("iopub", new OutOfMemoryError());
+        assertEquals(List.of("farewell", "halt"), events);
+        assertTrue(logged.toString().contains("the kernel exits"));
+    }
+
+    @Test
+    void theReserveIsTakenAgainWhenThereIsRoom() {
+        lifeline.caught("shell", new OutOfMemoryError());
+        lifeline.rearm();   // a 1 MiB reserve: the test JVM has room
+        assertTrue(lifeline.armed());
+        lifeline.caught("shell", new OutOfMemoryError());
+        assertEquals(List.of(), events, "armed again, so the next failure is survived too");
+    }
+
+    @Test
+    void aKernelThreadThatDiesEndsTheKernel() {
+        lifeline.threadDied(new Thread(() -> {}, "conclab-iopub"), new OutOfMemoryError());
+        assertEquals(List.of("farewell", "halt"), events);
+        assertTrue(logged.toString().contains("conclab-iopub died"));
+    }
+
+    @Test
+    void aFarewellThatFailsStillEndsTheKernel() {
+        lifeline.onFarewell(() -> { throw new OutOfMemoryError(); });
+        lifeline.threadDied(new Thread(() -> {}, "reaper-1"), new OutOfMemoryError());
+        assertEquals(List.of("halt"), events);
+    }
+
+    @Test
+    void theReserveIsThreePercentOfTheHeapWithinBounds() {
+        assertEquals(1 << 20, Lifeline.reserveFor(8L << 20));
+        assertEquals((256L << 20) / 33, Lifeline.reserveFor(256L << 20));
+        assertEquals(16 << 20, Lifeline.reserveFor(8L << 30));
+    }
+}
