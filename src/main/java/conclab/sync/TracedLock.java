@@ -12,8 +12,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * A {@link ReentrantLock} that records what it does: time spent waiting for it is a
  * {@link SpanState#BLOCKED} span of the waiting task, time holding it a {@link SpanState#HOLDING_LOCK}
  * span, and waits on its conditions {@link SpanState#WAITING}. It behaves exactly as the
- * {@code ReentrantLock} it wraps (same memory effects: an unlock happens-before every later lock).
- * {@code tryLock()} never blocks. Made by {@link conclab.Lab#lock(String)}.
+ * {@code ReentrantLock} it wraps (same memory effects: an unlock happens-before every later lock), fairness
+ * included: a fair lock goes to the longest waiter in {@link #lock()}, {@link #lockInterruptibly()} and
+ * {@link #tryLock(long, TimeUnit)}; as in {@code ReentrantLock}, only the untimed {@link #tryLock()} may take
+ * a free fair lock ahead of waiting threads. {@code tryLock()} never blocks. Made by
+ * {@link conclab.Lab#lock(String)}.
  */
 public final class TracedLock extends Traced implements Lock {
 
@@ -26,19 +29,39 @@ public final class TracedLock extends Traced implements Lock {
         this.lock = new ReentrantLock(fair);
     }
 
+    /*
+     * Each blocking method first tries to take the lock without waiting, to tell contended acquisitions
+     * (recorded as BLOCKED) from free ones. ReentrantLock.tryLock() barges even on a fair lock, which
+     * would take the lock ahead of the threads queued for it; a fair lock's fast path is therefore
+     * tryLock(0, NANOSECONDS), which honours the queue.
+     */
+
+    /** Takes the lock if that needs no waiting, without passing threads queued on a fair lock. */
+    private boolean acquiredAtOnce() throws InterruptedException {
+        return lock.isFair() ? lock.tryLock(0, TimeUnit.NANOSECONDS) : lock.tryLock();
+    }
+
     @Override
     public void lock() {
-        if (!lock.tryLock()) {
+        boolean now, interrupted = false;
+        try {
+            now = acquiredAtOnce();
+        } catch (InterruptedException e) { // lock() ignores interrupts: keep the status, wait as usual
+            interrupted = true;
+            now = false;
+        }
+        if (!now) {
             contended.incrementAndGet();
             enter(SpanState.BLOCKED);
             lock.lock();
         }
+        if (interrupted) Thread.currentThread().interrupt();
         held();
     }
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        if (!lock.tryLock()) {
+        if (!acquiredAtOnce()) {
             contended.incrementAndGet();
             SpanState before = enter(SpanState.BLOCKED);
             try {
@@ -61,7 +84,7 @@ public final class TracedLock extends Traced implements Lock {
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        if (lock.tryLock()) {
+        if (acquiredAtOnce()) {
             held();
             return true;
         }
@@ -116,6 +139,11 @@ public final class TracedLock extends Traced implements Lock {
             public void signal() { c.signal(); }
             public void signalAll() { c.signalAll(); }
         };
+    }
+
+    /** True if this lock goes to the longest-waiting thread. */
+    public boolean isFair() {
+        return lock.isFair();
     }
 
     /** True if the calling thread holds the lock. */

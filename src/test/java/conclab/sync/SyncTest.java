@@ -150,6 +150,49 @@ class SyncTest {
     }
 
     @Test
+    void a_fair_lock_goes_to_the_thread_that_waited_not_to_the_one_that_asks_again() throws Exception {
+        for (boolean interruptible : new boolean[] {false, true}) {
+            TracedLock lock = new TracedLock("fair", true);
+            List<String> order = Collections.synchronizedList(new ArrayList<>());
+            lock.lock();
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                try {
+                    if (interruptible) lock.lockInterruptibly();
+                    else lock.lock();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                order.add("waiter");
+                lock.unlock();
+            });
+            // the waiter is queued once it parks inside lock(); nothing else makes it wait
+            while (waiter.getState() != Thread.State.WAITING) Thread.onSpinWait();
+            lock.unlock();
+            if (interruptible) lock.lockInterruptibly();
+            else lock.lock(); // a barging fast path would get the lock back before the waiter
+            order.add("owner again");
+            lock.unlock();
+            waiter.join();
+            assertEquals(List.of("waiter", "owner again"), order, interruptible ? "lockInterruptibly" : "lock");
+            assertEquals(3, lock.acquisitions());
+        }
+    }
+
+    @Test
+    void lock_on_a_fair_lock_keeps_the_interrupt_status_and_still_locks() {
+        TracedLock lock = new TracedLock("fair", true);
+        Thread.currentThread().interrupt();
+        try {
+            lock.lock();
+            assertTrue(lock.isHeldByCurrentThread());
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+            if (lock.isHeldByCurrentThread()) lock.unlock();
+        }
+    }
+
+    @Test
     void a_contended_lock_records_blocked_then_holding() throws Exception {
         Recorder rec = Recorder.start("lock");
         TracedLock lock = new TracedLock("L", false);
