@@ -76,6 +76,7 @@ public final class IterationChart extends LabChart<IterationChart> {
         c.setYAxisTitle(unit + (logarithmic ? " (log scale)" : ""));
         boolean positive = series.values().stream().flatMapToDouble(Arrays::stream).allMatch(v -> v > 0);
         c.getStyler().setYAxisLogarithmic(logarithmic && positive);
+        c.getStyler().setYAxisDecimalPattern("#,##0.##");
         c.getStyler().setLegendVisible(series.size() > 1);
         int i = 0;
         for (var e : series.entrySet()) {
@@ -90,6 +91,11 @@ public final class IterationChart extends LabChart<IterationChart> {
             i++;
         }
         c.getStyler().setMarkerSize(3);
+        int n = series.values().stream().mapToInt(v -> v.length).max().orElse(0);
+        if (n > 0) {
+            c.getStyler().setXAxisMin(0.0).setXAxisMax((double) n);
+            Styles.roundTicks(c, n, series.values().iterator().next()[0]); // ticks at round iteration numbers
+        }
         return c;
     }
 
