@@ -235,7 +235,7 @@ public final class Stress<S> {
                         if (round.stop) return;
                         S[] states = round.states;
                         AtomicIntegerArray gates = round.gates;
-                        for (int i = 0; i < states.length; i++) {
+                        for (int i = 0; i < states.length && !round.stop; i++) {
                             gates.incrementAndGet(i);
                             for (int spins = 0; gates.get(i) < parties && spins < MEET_SPINS; spins++) {
                                 Thread.onSpinWait();
@@ -254,6 +254,7 @@ public final class Stress<S> {
         }
         Map<String, Long> counts = new LinkedHashMap<>();
         long trials = 0;
+        boolean interrupted = false;
         long t0 = System.nanoTime();
         threads.forEach(Thread::start);
         try {
@@ -265,10 +266,11 @@ public final class Stress<S> {
                 round.done.set(0);
                 round.go = b;
                 threads.forEach(LockSupport::unpark);
-                while (round.done.get() < parties && failures.isEmpty()) {
+                while (round.done.get() < parties && failures.isEmpty() && !interrupted) {
                     LockSupport.park(this);
-                    if (Thread.interrupted()) throw new InterruptedException();
+                    interrupted = Thread.interrupted();
                 }
+                if (interrupted) break;
                 if (!failures.isEmpty()) break;
                 for (S s : states) counts.merge(String.valueOf(arbiter.apply(s)), 1L, Long::sum);
                 trials += batch;
@@ -278,9 +280,21 @@ public final class Stress<S> {
             failures.add(e);
         } finally {
             round.stop = true;
+            if (interrupted) threads.forEach(Thread::interrupt); // an actor may block in its action
             threads.forEach(LockSupport::unpark);
-            for (Thread t : threads) t.join();
+            for (Thread t : threads) {
+                while (true) {
+                    try {
+                        t.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        t.interrupt();
+                    }
+                }
+            }
         }
+        if (interrupted) throw new InterruptedException("stress test interrupted; its actors have ended");
         long elapsed = System.nanoTime() - t0;
         if (!failures.isEmpty()) throw new TaskFailedException("stress test", failures);
         List<Outcome> out = new ArrayList<>();

@@ -4,7 +4,9 @@ import conclab.chart.Outcome;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -62,6 +64,37 @@ class StressTest {
                 .arbiter(p -> "x")
                 .run(Duration.ofSeconds(5)));
         assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("stress-actor")),
+                "actor threads were joined");
+    }
+
+    @Test
+    void interrupting_the_caller_ends_the_run_and_its_actors_even_blocked_ones() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                Stress.of(Pair::new)
+                        .actor(p -> {
+                            inside.countDown();
+                            try {
+                                new CountDownLatch(1).await(); // blocks until interrupted
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        })
+                        .actor(p -> p.y = 1)
+                        .arbiter(p -> "")
+                        .run(Duration.ofDays(1));
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        caller.start();
+        inside.await();
+        caller.interrupt();
+        caller.join();
+        assertInstanceOf(InterruptedException.class, thrown.get());
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("stress-actor")),
                 "actor threads were joined");
     }
