@@ -73,7 +73,7 @@ public final class Stress<S> {
     private final List<Consumer<? super S>> actors = new ArrayList<>();
     private Function<? super S, String> arbiter;
     private final Map<String, Outcome> declared = new LinkedHashMap<>();
-    private int batch = 256;
+    private int batch = 64;
 
     private Stress(Supplier<? extends S> state) {
         this.state = Objects.requireNonNull(state, "state");
@@ -116,7 +116,7 @@ public final class Stress<S> {
         return this;
     }
 
-    /** Trials per batch (256 by default): states the actors sweep between two meetings. */
+    /** Trials per batch (64 by default): the calling thread counts outcomes and checks the time between batches. */
     public Stress<S> batch(int trials) {
         if (trials < 1) throw new IllegalArgumentException("batch < 1");
         this.batch = trials;
