@@ -275,6 +275,16 @@ public final class Lab {
         return conclab.task.EventLoopServer.start(latency);
     }
 
+    // ------------------------------------------------------------------ stress tests
+
+    /**
+     * A stress test in the manner of jcstress: actors race on a fresh {@code state} per trial, an
+     * arbiter names each outcome; see {@link conclab.task.Stress}.
+     */
+    public static <S> conclab.task.Stress<S> stress(Supplier<S> state) {
+        return conclab.task.Stress.of(state);
+    }
+
     // ------------------------------------------------------------------ notebook helpers
 
     /** Shows {@code value} (a table, a chart, text) now; the handle updates it in place, from any thread. */

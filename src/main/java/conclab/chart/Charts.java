@@ -85,6 +85,15 @@ public final class Charts {
         return c;
     }
 
+    /**
+     * A value per iteration ({@code values[i]} for iteration {@code i + 1}) in {@code unit}, on a
+     * logarithmic axis: the warm-up curve of new code. More series with {@link IterationChart#add}.
+     */
+    public static IterationChart iterations(String unit, double... values) {
+        IterationChart c = new IterationChart(unit);
+        return values.length == 0 ? c : c.add("per iteration", values);
+    }
+
     /** An empty outcome chart: add outcomes with {@link OutcomeChart#add}. */
     public static OutcomeChart outcomes(Outcome... outcomes) {
         OutcomeChart c = new OutcomeChart();
@@ -134,6 +143,7 @@ public final class Charts {
             percentiles(h).png();
             counters(t).png();
             boxPlot().add("a", 1, 2, 3).png();
+            iterations("µs", 40, 9, 3, 1, 1).png();
             outcomes(Outcome.of("0", 3, Outcome.Verdict.ACCEPTABLE)).png();
             timeline(t).text();
             WARM[0] = true;

@@ -12,6 +12,7 @@
  * Charts.histogram(h), Charts.percentiles(h)                   // latency from HdrHistogram
  * Charts.counters(trace, "queue depth")                        // counters over time
  * Charts.boxPlot().add("virtual", 0.21, 0.24, 0.22)            // repeated runs
+ * Charts.iterations("µs", timesPerCall)                        // a warm-up curve, per iteration
  * Charts.outcomes().add("1", 130, Outcome.Verdict.FORBIDDEN)   // jcstress-style outcome counts
  * Charts.figure(a, b, c).columns(2)                            // several charts as one image
  * }</pre>

@@ -23,8 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * try (var slow = LoopbackServer.start(Duration.ofMillis(200))) { slow.request(Duration.ZERO, 10); }
  * }</pre>
  *
+ * <p>A server can also {@link #stalls(Duration, Duration) stall} now and then, as a process does in
+ * a garbage-collection pause: the occasional slow moment that load tests exist to find.
+ *
  * <p>Thread-safe. Protocol: the client writes a long (delay in nanoseconds) and an int (response
- * bytes); the server sleeps its own latency plus that delay, writes the bytes and closes.
+ * bytes); the server sleeps its own latency plus that delay (and waits out a stall, if one is in
+ * progress), writes the bytes and closes.
  */
 public final class LoopbackServer implements AutoCloseable {
 
@@ -43,6 +47,11 @@ public final class LoopbackServer implements AutoCloseable {
     private boolean shared;
     /** Set by close; read by the accept loop. */
     private volatile boolean closed;
+    /** The stall schedule, or null; set by stalls, read by every connection's thread. */
+    private volatile Stalls stalls;
+
+    /** Pauses of {@code lengthNanos} at the end of every {@code everyNanos} counted from {@code originNanos}. */
+    private record Stalls(long originNanos, long everyNanos, long lengthNanos) {}
 
     private LoopbackServer(Duration latency) throws IOException {
         this.latencyNanos = latency.toNanos();
@@ -86,6 +95,40 @@ public final class LoopbackServer implements AutoCloseable {
     }
 
     /**
+     * Makes the server stall from now on, like a process in a garbage-collection pause: of every
+     * {@code every} counted from this call, the last {@code length} is a pause in which no answer leaves
+     * the server. An answer ready during a pause is sent when the pause ends. {@code length} zero
+     * turns stalls off.
+     *
+     * <pre>{@code
+     * var srv = LoopbackServer.start(Duration.ofMillis(1)).stalls(Duration.ofSeconds(1), Duration.ofMillis(200));
+     * // answers take ~1 ms, except from 0.8 s to 1.0 s, 1.8 s to 2.0 s, ... after this call
+     * }</pre>
+     *
+     * @return this server
+     * @throws IllegalArgumentException if {@code every} is not positive or {@code length} is negative
+     *                                  or longer than {@code every}
+     */
+    public LoopbackServer stalls(Duration every, Duration length) {
+        long e = every.toNanos(), l = length.toNanos();
+        if (e <= 0 || l < 0 || l > e) throw new IllegalArgumentException("stall of " + length + " every " + every);
+        if (shared && l > 0) throw new IllegalStateException("the shared server does not stall; start one of your own");
+        stalls = l == 0 ? null : new Stalls(System.nanoTime(), e, l);
+        return this;
+    }
+
+    /**
+     * When a pause of {@code length} at the end of every {@code every} since {@code origin} is in
+     * progress at {@code now}, the time it ends; otherwise {@code now}. All in nanoseconds.
+     */
+    static long pauseEnd(long origin, long every, long length, long now) {
+        long since = now - origin;
+        if (since < 0) return now;
+        long inPeriod = since % every;
+        return inPeriod >= every - length ? now + (every - inPeriod) : now;
+    }
+
+    /**
      * Sends one request and blocks until the answer is read: the server's latency plus {@code delay},
      * then {@code responseBytes} bytes.
      */
@@ -124,6 +167,11 @@ public final class LoopbackServer implements AutoCloseable {
             int n = din.readInt();
             long total = latencyNanos + Math.max(0, delay);
             if (total > 0) Thread.sleep(Duration.ofNanos(total));
+            Stalls st = stalls;
+            if (st != null) {
+                long now = System.nanoTime(), end = pauseEnd(st.originNanos(), st.everyNanos(), st.lengthNanos(), now);
+                if (end > now) Thread.sleep(Duration.ofNanos(end - now));
+            }
             byte[] buf = new byte[Math.min(Math.max(n, 0), MAX_RESPONSE)];
             for (int i = 0; i < buf.length; i++) buf[i] = (byte) i;
             served.incrementAndGet(); // before the answer, so a client that got it sees the count
@@ -144,6 +192,9 @@ public final class LoopbackServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "LoopbackServer[127.0.0.1:" + port() + ", latency " + conclab.trace.Format.millis(latencyNanos) + "]";
+        Stalls st = stalls;
+        return "LoopbackServer[127.0.0.1:" + port() + ", latency " + conclab.trace.Format.millis(latencyNanos)
+                + (st == null ? "" : ", stalls " + conclab.trace.Format.millis(st.lengthNanos()) + " every "
+                        + conclab.trace.Format.millis(st.everyNanos())) + "]";
     }
 }

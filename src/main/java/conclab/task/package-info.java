@@ -1,9 +1,10 @@
 /**
  * Workloads ({@link conclab.task.Work}, {@link conclab.task.Sizes}), the ways to run them
  * ({@link conclab.task.Strategy}), experiments comparing those ways ({@link conclab.task.Experiment},
- * {@link conclab.task.Runs}), producer/consumer pipelines ({@link conclab.task.Pipeline}), a structured
- * scope ({@link conclab.task.Scope}), a loopback server for real blocking I/O
- * ({@link conclab.task.LoopbackServer}) and one that serves the same protocol from a single event-loop
+ * {@link conclab.task.Runs}), producer/consumer pipelines ({@link conclab.task.Pipeline}), open-loop load
+ * ({@link conclab.task.Load}), jcstress-style stress tests ({@link conclab.task.Stress}), a structured
+ * scope ({@link conclab.task.Scope}), a loopback server for real blocking I/O, which can stall on purpose
+ * ({@link conclab.task.LoopbackServer}), and one that serves the same protocol from a single event-loop
  * thread ({@link conclab.task.EventLoopServer}). Reach them through {@link conclab.Lab}.
  *
  * <h2>Memory consistency</h2>

@@ -1,0 +1,50 @@
+package conclab.task;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class LoopbackServerTest {
+
+    @Test
+    void a_pause_takes_the_end_of_each_period() {
+        // pauses of 20 at the end of every 100, counted from 1000
+        assertEquals(1000, LoopbackServer.pauseEnd(1000, 100, 20, 1000), "start of a period: no pause");
+        assertEquals(1079, LoopbackServer.pauseEnd(1000, 100, 20, 1079), "just before the pause");
+        assertEquals(1100, LoopbackServer.pauseEnd(1000, 100, 20, 1080), "the pause begins");
+        assertEquals(1100, LoopbackServer.pauseEnd(1000, 100, 20, 1099), "inside the pause");
+        assertEquals(1100, LoopbackServer.pauseEnd(1000, 100, 20, 1100), "the next period begins");
+        assertEquals(1500, LoopbackServer.pauseEnd(1000, 100, 20, 1490), "a later period");
+        assertEquals(900, LoopbackServer.pauseEnd(1000, 100, 20, 900), "before the origin");
+        assertEquals(1100, LoopbackServer.pauseEnd(1000, 100, 100, 1000), "a pause as long as the period");
+    }
+
+    @Test
+    void an_answer_ready_during_a_stall_waits_for_its_end() throws Exception {
+        try (LoopbackServer server = LoopbackServer.start(Duration.ZERO)) {
+            long origin = System.nanoTime();
+            // pauses from 0 ms to 150 ms after the call (the whole first period is a pause)
+            server.stalls(Duration.ofMillis(150), Duration.ofMillis(150));
+            server.request(Duration.ZERO, 8);
+            long took = System.nanoTime() - origin;
+            assertTrue(took >= 150_000_000L, "answered " + took / 1e6 + " ms after the stall began");
+            assertTrue(server.toString().contains("stalls"), server.toString());
+            server.stalls(Duration.ofMillis(150), Duration.ZERO);
+            assertFalse(server.toString().contains("stalls"), "length zero turns stalls off");
+        }
+    }
+
+    @Test
+    void stalls_are_checked() {
+        try (LoopbackServer server = LoopbackServer.start(Duration.ZERO)) {
+            assertThrows(IllegalArgumentException.class, () -> server.stalls(Duration.ZERO, Duration.ZERO));
+            assertThrows(IllegalArgumentException.class, () -> server.stalls(Duration.ofMillis(10), Duration.ofMillis(11)));
+            assertThrows(IllegalStateException.class,
+                    () -> LoopbackServer.shared().stalls(Duration.ofMillis(10), Duration.ofMillis(1)));
+        } catch (java.io.IOException e) {
+            fail(e);
+        }
+    }
+}
