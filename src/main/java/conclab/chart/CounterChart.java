@@ -24,17 +24,54 @@ import java.util.Map;
 /**
  * Counters over time from a trace: queue depth, heap used, permits taken, any {@link CounterSample}
  * name. Each counter is a step line (a value holds until the next sample). When two counters differ in
- * scale by more than 20×, the second gets its own axis on the right.
+ * scale by more than 20×, the second gets its own axis on the right, unless {@link #secondAxis(boolean)}
+ * says not to. {@link Charts#overlay} shows one counter of several runs on one axis.
  */
 public final class CounterChart extends LabChart<CounterChart> {
 
     private final Trace trace;
     private List<String> names = List.of();
     private int maxPoints = 2000;
+    private boolean secondAxis = true;
+    /** The left axis title when it carries several series; null: "value". */
+    private String yTitle;
 
     CounterChart(Trace trace) {
         super("Counters: " + trace.label(), 900, 360);
         this.trace = trace;
+    }
+
+    /**
+     * The counter {@code counter} of each of {@code runs}, one series per run named after the run's
+     * label, with time measured from each run's own start, on one axis.
+     */
+    static CounterChart overlay(String counter, List<Trace> runs) {
+        java.util.Objects.requireNonNull(counter, "counter");
+        if (runs.isEmpty()) throw new IllegalArgumentException("no runs");
+        List<CounterSample> samples = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        long end = 1;
+        for (Trace t : runs) {
+            String label = t.label();
+            for (int k = 2; labels.contains(label); k++) label = t.label() + " #" + k;
+            labels.add(label);
+            for (CounterSample c : t.counters()) {
+                if (c.name().equals(counter)) samples.add(new CounterSample(label, c.atNanos() - t.originNanos(), c.value()));
+            }
+            end = Math.max(end, t.makespanNanos());
+        }
+        Map<String, String> meta = new LinkedHashMap<>(runs.getFirst().meta());
+        meta.keySet().retainAll(java.util.Set.of("jdk", "cores"));
+        meta.put("runs", "1");
+        CounterChart c = new CounterChart(new Trace(counter, 0, end, List.of(), List.of(), samples, meta));
+        c.yTitle = counter;
+        return c.names(labels.toArray(String[]::new)).secondAxis(false).title(counter + " over time");
+    }
+
+    /** Lets a counter of a very different scale have its own axis on the right (the default), or not. */
+    public CounterChart secondAxis(boolean allow) {
+        this.secondAxis = allow;
+        return this;
     }
 
     /** Shows only these counters (default: all, in order of first sample). */
@@ -108,7 +145,7 @@ public final class CounterChart extends LabChart<CounterChart> {
             if (Double.isNaN(firstMax)) {
                 firstMax = m;
                 c.setYAxisGroupTitle(0, e.getKey());
-            } else if (i == 2 && (m > 20 * firstMax || firstMax > 20 * m)) {
+            } else if (secondAxis && i == 2 && (m > 20 * firstMax || firstMax > 20 * m)) {
                 xs.setYAxisGroup(1);
                 c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
                 c.setYAxisGroupTitle(1, e.getKey());
@@ -116,7 +153,7 @@ public final class CounterChart extends LabChart<CounterChart> {
         }
         c.getStyler().setXAxisMin(0.0).setXAxisMax(maxMs);
         long onLeft = c.getSeriesMap().values().stream().filter(x -> x.getYAxisGroup() == 0).count();
-        if (onLeft > 1) c.setYAxisGroupTitle(0, "value");
+        if (onLeft > 1) c.setYAxisGroupTitle(0, yTitle != null ? yTitle : "value");
         Styles.roundTicks(c, maxMs, s.values().stream().filter(v -> v[1].length > 0).mapToDouble(v -> v[1][0]).findFirst().orElse(0));
         return c;
     }

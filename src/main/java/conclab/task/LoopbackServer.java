@@ -23,6 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * try (var slow = LoopbackServer.start(Duration.ofMillis(200))) { slow.request(Duration.ZERO, 10); }
  * }</pre>
  *
+ * <p>The server counts the requests it is serving ({@link #inFlight()}) and the most it served at once
+ * ({@link #peakInFlight()}): what a database would see of its clients. A request counts from the moment
+ * its connection is served until just before its answer is sent, so a client that got its answer and
+ * then lets another client in (say, by releasing a semaphore permit) never overlaps that client in the
+ * count. With {@link #recordInto} the count is also recorded over time as the counter
+ * {@code "requests in flight"}.
+ *
  * <p>Thread-safe. Protocol: the client writes a long (delay in nanoseconds) and an int (response
  * bytes); the server sleeps its own latency plus that delay, writes the bytes and closes.
  */
@@ -39,6 +46,11 @@ public final class LoopbackServer implements AutoCloseable {
     private final ServerSocket socket;
     private final long latencyNanos;
     private final AtomicLong served = new AtomicLong();
+    /** Requests being served now, and the most at once since start or the last {@link #resetPeak()}. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger(),
+            peak = new java.util.concurrent.atomic.AtomicInteger();
+    /** Where the in-flight count is recorded, or null. Volatile: set by any thread, read by the serving threads. */
+    private volatile conclab.trace.Recorder recorder;
     /** True for the shared server, which close leaves running. Written before publication. */
     private boolean shared;
     /** Set by close; read by the accept loop. */
@@ -85,6 +97,38 @@ public final class LoopbackServer implements AutoCloseable {
         return served.get();
     }
 
+    /** Requests being served at this moment. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** The most requests served at once since the server started or since {@link #resetPeak()}. */
+    public int peakInFlight() {
+        return peak.get();
+    }
+
+    /** Starts a new peak from the requests in flight now; returns the peak so far. */
+    public int resetPeak() {
+        return peak.getAndSet(inFlight.get());
+    }
+
+    /**
+     * Records the requests in flight as the counter {@code "requests in flight"} into {@code rec} after
+     * every change, until another recorder (or null, to stop) is given; returns this.
+     */
+    public LoopbackServer recordInto(conclab.trace.Recorder rec) {
+        this.recorder = rec;
+        if (rec != null) rec.counter("requests in flight", inFlight.get());
+        return this;
+    }
+
+    private void count(int delta) {
+        int n = inFlight.addAndGet(delta);
+        if (delta > 0) peak.accumulateAndGet(n, Math::max);
+        conclab.trace.Recorder r = recorder;
+        if (r != null) r.counter("requests in flight", n);
+    }
+
     /**
      * Sends one request and blocks until the answer is read: the server's latency plus {@code delay},
      * then {@code responseBytes} bytes.
@@ -113,7 +157,10 @@ public final class LoopbackServer implements AutoCloseable {
     }
 
     private void serve(Socket c) {
+        boolean counted = false;
         try (c; InputStream in = c.getInputStream(); OutputStream out = c.getOutputStream()) {
+            count(+1);
+            counted = true;
             DataInputStream din = new DataInputStream(in);
             long delay = din.readLong();
             int n = din.readInt();
@@ -122,10 +169,14 @@ public final class LoopbackServer implements AutoCloseable {
             byte[] buf = new byte[Math.min(Math.max(n, 0), MAX_RESPONSE)];
             for (int i = 0; i < buf.length; i++) buf[i] = (byte) i;
             served.incrementAndGet(); // before the answer, so a client that got it sees the count
+            counted = false;
+            count(-1);                // likewise: a client that got its answer is no longer in flight
             out.write(buf);
             out.flush();
         } catch (IOException | InterruptedException e) {
             // the client went away or the server closes: nothing to answer
+        } finally {
+            if (counted) count(-1);
         }
     }
 

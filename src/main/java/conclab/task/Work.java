@@ -98,6 +98,28 @@ public interface Work {
     }
 
     /**
+     * A blocking request to {@code server} (a {@link LoopbackServer} of one's own, say a database
+     * answering after its latency) with a few bytes of answer, recorded as WAITING. It runs only in this
+     * JVM: the server is not sent to child JVMs.
+     */
+    static Work io(LoopbackServer server) {
+        Objects.requireNonNull(server);
+        return new LibraryWork("io(" + conclab.trace.Format.millis(server.latency().toNanos()) + " server)", null,
+                task -> waiting(() -> server.request(Duration.ZERO, 64)));
+    }
+
+    /**
+     * A blocking wait of {@code d} inside the static initialiser of a class defined for this call alone,
+     * recorded as WAITING: on JDK 25 a virtual thread that blocks while initialising a class stays
+     * pinned to its carrier (see {@link ClassInit}).
+     */
+    static Work sleepInClassInit(Duration d) {
+        Objects.requireNonNull(d);
+        return new LibraryWork("sleep in class init(" + conclab.trace.Format.millis(d.toNanos()) + ")", null,
+                task -> waiting(() -> ClassInit.sleepInInitializer(d)));
+    }
+
+    /**
      * Writes {@code bytes} to a file of its own in the library's temporary folder, forces it to the
      * device, reads it back and deletes it; recorded as WAITING.
      */

@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * Optional JDK Flight Recorder events on a recorder's timeline, as {@link Marker}s: garbage-collection
- * pauses ({@code "GC"}), virtual threads pinned to their carrier ({@code "pinned"}), contended monitor
+ * pauses ({@code "GC"}), virtual threads pinned to their carrier ({@code "pinned"}, with the JDK's reason as
+ * detail, e.g. a class initialiser on the stack), contended monitor
  * entries ({@code "monitor"}) and long thread parks ({@code "park"}), each on the lane of its thread.
  * Streams in-process while open; {@link #close()} stops the stream and adds what it saw.
  * <pre>{@code
@@ -29,6 +30,8 @@ public final class JfrMarkers implements AutoCloseable {
     private final RecordingStream stream;
     /** nanoTime minus epoch nanos at start; final, read by the stream's thread. */
     private final long offset;
+    /** True once closed. Guarded by this. */
+    private boolean closed;
 
     private JfrMarkers(Recorder recorder, Duration threshold) {
         this.recorder = Objects.requireNonNull(recorder);
@@ -40,7 +43,8 @@ public final class JfrMarkers implements AutoCloseable {
         stream.enable("jdk.JavaMonitorEnter").withThreshold(threshold);
         stream.enable("jdk.ThreadPark").withThreshold(threshold);
         stream.onEvent("jdk.GarbageCollection", e -> add("GC", null, e, e.getString("name") + " (" + e.getString("cause") + ")"));
-        stream.onEvent("jdk.VirtualThreadPinned", e -> add("pinned", e.getThread(), e, ""));
+        stream.onEvent("jdk.VirtualThreadPinned", e -> add("pinned", e.getThread(), e,
+                e.hasField("pinnedReason") && e.getString("pinnedReason") != null ? e.getString("pinnedReason") : ""));
         stream.onEvent("jdk.JavaMonitorEnter", e -> add("monitor", e.getThread(), e, String.valueOf(e.getClass("monitorClass") == null
                 ? "" : e.getClass("monitorClass").getName())));
         stream.onEvent("jdk.ThreadPark", e -> add("park", e.getThread(), e, ""));
@@ -57,13 +61,18 @@ public final class JfrMarkers implements AutoCloseable {
         long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano() + offset;
         String lane = thread == null ? null : thread.getJavaName();
         if (lane != null && lane.startsWith("JFR ")) return; // the flight recorder's own threads
+        if (thread != null && (lane == null || lane.isEmpty()) && thread.isVirtual()) {
+            lane = "virtual #" + thread.getJavaThreadId(); // the name the recorder gives an unnamed virtual thread
+        }
         recorder.marker(new Marker(kind, lane == null || lane.isEmpty() ? null : lane, nanos,
                 Math.max(0, e.getDuration().toNanos()), detail));
     }
 
-    /** Stops streaming; events recorded before are delivered first. */
+    /** Stops streaming; events recorded before are delivered first. Closing again does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         try {
             stream.stop();
         } finally {
