@@ -155,7 +155,20 @@ public final class CounterChart extends LabChart<CounterChart> {
         long onLeft = c.getSeriesMap().values().stream().filter(x -> x.getYAxisGroup() == 0).count();
         if (onLeft > 1) c.setYAxisGroupTitle(0, yTitle != null ? yTitle : "value");
         Styles.roundTicks(c, maxMs, s.values().stream().filter(v -> v[1].length > 0).mapToDouble(v -> v[1][0]).findFirst().orElse(0));
+        if (!secondAxis) {
+            // one axis for series of very different heights: a round top keeps the ticks round
+            double lo = s.values().stream().flatMapToDouble(v -> Arrays.stream(v[1])).min().orElse(0);
+            double hi = s.values().stream().flatMapToDouble(v -> Arrays.stream(v[1])).max().orElse(1);
+            if (lo >= 0 && hi > 0) c.getStyler().setYAxisMin(0.0).setYAxisMax(roundUp(hi * 1.05));
+        }
         return c;
+    }
+
+    /** The least of 1, 2, 2.5, 5 × 10^k not below {@code x > 0}. */
+    static double roundUp(double x) {
+        double p = Math.pow(10, Math.floor(Math.log10(x)));
+        for (double m : new double[]{1, 2, 2.5, 5, 10}) if (m * p >= x) return m * p;
+        return 10 * p;
     }
 
     @Override

@@ -39,7 +39,7 @@ import java.util.concurrent.locks.LockSupport;
  * var flood = Flood.of(Work.sleep(Duration.ofMillis(10)), 1000, Duration.ofSeconds(2)).payload(32 * 1024);
  * var r = flood.into("unbounded", new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, TracedQueue.unbounded("jobs")));
  * r.peakDepth();          // about 2 s × (1000 - 200) per second
- * r.retainedBytes();      // about that many × 32 KB
+ * r.retainedBytes();      // about 32 KB per item left unserved
  * }</pre>
  *
  * <h2>What a run records</h2>
@@ -49,15 +49,15 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code "<queue> depth"}: the executor's queue, when it is a {@link ThreadPoolExecutor} whose queue
  *       is a {@link TracedQueue} (every change); for another queue of a {@code ThreadPoolExecutor},
  *       {@code "queue depth"} sampled every 10 ms;
- *   <li>{@code "heap used (MB)"}: the JVM's heap in use, garbage included, sampled every 10 ms while the
- *       producer runs;
+ *   <li>{@code "heap used (MB)"}: the JVM's heap in use, garbage included, sampled every 10 ms;
  *   <li>{@code "latency (ms)"}: for each job when it ends, the time since its item was made.
  * </ul>
- * The heap is also measured after a full garbage collection before the run and when the producer stops:
- * the difference is what the run still holds then ({@link Result#retainedBytes()}, a measure of the
- * items waiting). Production stops after the duration; the executor is then shut down and given the
+ * Production stops after the duration; the executor is then shut down and given the
  * {@link #drain(Duration) drain time} to finish; jobs still queued after it are dropped and jobs still
- * running are interrupted (both count as unserved).
+ * running are interrupted (both count as unserved). After the run (outside its trace, so the pause
+ * shows in no latency), the heap is measured after a full garbage collection, while the dropped jobs
+ * are still held, and compared with the same measure before the run: {@link Result#retainedBytes()} is
+ * what the items left unserved held.
  *
  * <p>A builder: not thread-safe, each setter returns this; {@link #into} may be called many times.
  */
@@ -111,8 +111,8 @@ public final class Flood {
      * @param rejected      items the executor refused
      * @param unserved      items accepted but never served: dropped from the queue or interrupted at the end
      * @param peakDepth     the most jobs queued at once, or -1 when the queue could not be observed
-     * @param retainedBytes heap still in use when the producer stopped, after a full collection, minus the
-     *                      same before the run (can be a little negative: other garbage was freed)
+     * @param retainedBytes heap held by the items left unserved at the end, measured after a full collection
+     *                      against the same before the run (near zero, even a little negative, when none)
      */
     public record Result(String label, Trace trace, Latencies latencies, long produced, long served, long byProducer,
                          long rejected, long unserved, int peakDepth, long retainedBytes) implements Displayable {
@@ -138,12 +138,12 @@ public final class Flood {
             return List.of(label, Long.toString(produced), Long.toString(served), Long.toString(byProducer),
                     Long.toString(rejected), Long.toString(unserved), peakDepth < 0 ? "—" : Integer.toString(peakDepth),
                     l.count() == 0 ? "—" : Format.millis(l.p50()), l.count() == 0 ? "—" : Format.millis(l.p99()),
-                    String.format(Locale.ROOT, "%.1f MB", retainedBytes / 1e6));
+                    retainedBytes < 1_000_000 ? "< 1 MB" : String.format(Locale.ROOT, "%.1f MB", retainedBytes / 1e6));
         }
     }
 
     private static final List<String> HEADER = List.of("executor", "produced", "served", "by producer", "rejected",
-            "unserved", "peak queue", "latency p50", "p99", "heap retained");
+            "unserved", "peak queue", "latency p50", "p99", "heap held at the end");
 
     /** One row per run, to compare them: an HTML table in notebooks, text elsewhere. */
     public static Displayable table(Result... runs) {
@@ -180,7 +180,7 @@ public final class Flood {
         AtomicLong served = new AtomicLong(), byProducer = new AtomicLong();
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         long produced = 0, rejected = 0;
-        long retained;
+        List<Runnable> left = List.of();
         long interval = (long) (1e9 / perSecond);
         long t0 = System.nanoTime(), stop = t0 + duration.toNanos();
         try {
@@ -231,10 +231,8 @@ public final class Flood {
                 if (Thread.interrupted()) throw new InterruptedException(); // e.g. while waiting for room
             }
             rec.end();
-            sampler.close();
-            retained = liveHeap() - before;
             executor.shutdown();
-            if (!executor.awaitTermination(drain.toNanos(), TimeUnit.NANOSECONDS)) executor.shutdownNow();
+            if (!executor.awaitTermination(drain.toNanos(), TimeUnit.NANOSECONDS)) left = executor.shutdownNow();
         } catch (InterruptedException e) {
             rec.end();
             sampler.close();
@@ -246,7 +244,10 @@ public final class Flood {
             sampler.close();
         }
         awaitQuietly(executor);
+        sampler.close();
         Trace trace = rec.stop();
+        long retained = liveHeap() - before; // the jobs never run still hold their data
+        java.lang.ref.Reference.reachabilityFence(left);
         if (!failures.isEmpty()) throw new TaskFailedException("flood " + label, failures);
         long unserved = produced - rejected - served.get();
         return new Result(label, trace, latencies, produced, served.get(), byProducer.get(), rejected, unserved,
@@ -263,9 +264,8 @@ public final class Flood {
         return (int) m;
     }
 
-    /** Heap in use after a full collection (System.gc() twice: the first may leave finalizable garbage). */
+    /** Heap in use after a full collection. */
     private static long liveHeap() {
-        System.gc();
         System.gc();
         return MEMORY.getHeapMemoryUsage().getUsed();
     }

@@ -117,16 +117,25 @@ public final class LoopbackServer implements AutoCloseable {
      * every change, until another recorder (or null, to stop) is given; returns this.
      */
     public LoopbackServer recordInto(conclab.trace.Recorder rec) {
-        this.recorder = rec;
-        if (rec != null) rec.counter("requests in flight", inFlight.get());
+        synchronized (inFlight) {
+            this.recorder = rec;
+            if (rec != null) rec.counter("requests in flight", inFlight.get());
+        }
         return this;
     }
 
+    /**
+     * Changes the count, and records it. Under a lock, so that each recorded value is stamped in the
+     * order of the changes: a serving thread descheduled between the two steps would otherwise record a
+     * stale count at a later time.
+     */
     private void count(int delta) {
-        int n = inFlight.addAndGet(delta);
-        if (delta > 0) peak.accumulateAndGet(n, Math::max);
-        conclab.trace.Recorder r = recorder;
-        if (r != null) r.counter("requests in flight", n);
+        synchronized (inFlight) {
+            int n = inFlight.addAndGet(delta);
+            if (delta > 0) peak.accumulateAndGet(n, Math::max);
+            conclab.trace.Recorder r = recorder;
+            if (r != null) r.counter("requests in flight", n);
+        }
     }
 
     /**

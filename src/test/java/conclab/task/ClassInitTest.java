@@ -86,4 +86,15 @@ class ClassInitTest {
         }
         assertTrue(t.markers().stream().noneMatch(x -> x.kind().equals("pinned")), "JEP 491: " + t.markers());
     }
+
+    @Test
+    void an_experiment_with_jfr_marks_each_pinned_task_on_its_lane_and_leaves_out_other_threads() {
+        var runs = Experiment.of(Work.sleepInClassInit(Duration.ofMillis(30))).tasks(2).on(Strategy.virtual())
+                .repeat(1).warmup(0).withJfr(Duration.ofMillis(5)).run();
+        Trace t = runs.trace("virtual");
+        var lanes = t.spans().stream().map(conclab.trace.Span::lane).collect(java.util.stream.Collectors.toSet());
+        assertEquals(2, t.markers().stream().filter(m -> m.kind().equals("pinned") && lanes.contains(m.lane())).count(),
+                "one pinned wait per task: " + t.markers());
+        assertTrue(t.markers().stream().allMatch(m -> m.lane() == null || lanes.contains(m.lane())), "only the run's threads: " + t.markers());
+    }
 }
