@@ -117,7 +117,7 @@ public final class Flood {
     public record Result(String label, Trace trace, Latencies latencies, long produced, long served, long byProducer,
                          long rejected, long unserved, int peakDepth, long retainedBytes) implements Displayable {
 
-        /** Items per second that reached the end of their job. */
+        /** Items per second that reached the end of their job, over the whole run (its drain time included). */
         public double throughput() {
             long n = trace.makespanNanos();
             return n == 0 ? 0 : served * 1e9 / n;
@@ -135,14 +135,15 @@ public final class Flood {
 
         List<String> row() {
             Stats.Latency l = latencies.percentiles();
-            return List.of(label, Long.toString(produced), Long.toString(served), Long.toString(byProducer),
+            return List.of(label, Long.toString(produced), Long.toString(served),
+                    String.format(Locale.ROOT, "%.0f/s", throughput()), Long.toString(byProducer),
                     Long.toString(rejected), Long.toString(unserved), peakDepth < 0 ? "—" : Integer.toString(peakDepth),
                     l.count() == 0 ? "—" : Format.millis(l.p50()), l.count() == 0 ? "—" : Format.millis(l.p99()),
                     retainedBytes < 1_000_000 ? "< 1 MB" : String.format(Locale.ROOT, "%.1f MB", retainedBytes / 1e6));
         }
     }
 
-    private static final List<String> HEADER = List.of("executor", "produced", "served", "by producer", "rejected",
+    private static final List<String> HEADER = List.of("executor", "produced", "served", "served/s", "by producer", "rejected",
             "unserved", "peak queue", "latency p50", "p99", "heap held at the end");
 
     /** One row per run, to compare them: an HTML table in notebooks, text elsewhere. */
