@@ -271,6 +271,11 @@ public final class Lab {
         return Work.io(server);
     }
 
+    /** The same computation on any kind of thread (calibrated steps, no CPU clock); see {@link Work#cpuSteps(Duration)}. */
+    public static Work cpuSteps(Duration d) {
+        return Work.cpuSteps(d);
+    }
+
     /** Sleeps {@code d} in the static initialiser of a class of its own, which pins a virtual thread; see {@link conclab.task.ClassInit}. */
     public static Work sleepInClassInit(Duration d) {
         return Work.sleepInClassInit(d);

@@ -70,6 +70,16 @@ public interface Work {
         return new LibraryWork("cpu(" + sizes.describe() + ")", spec("cpu", sizes), task -> Cpu.compute(sizes.of(task)));
     }
 
+    /**
+     * A fixed amount of computation per task, the same on every kind of thread: the steps that take one
+     * idle core about {@code d} (see {@link Cpu#computeSteps}). {@link #cpu(Duration)} instead measures
+     * platform threads by their CPU clock; use this one to compare platform and virtual threads.
+     */
+    static Work cpuSteps(Duration d) {
+        Objects.requireNonNull(d);
+        return new LibraryWork("cpuSteps(" + conclab.trace.Format.millis(d.toNanos()) + ")", null, task -> Cpu.computeSteps(d));
+    }
+
     /** Sleeps {@code d} per task (blocking, not computing), recorded as WAITING. */
     static Work sleep(Duration d) {
         return sleep(Sizes.fixed(d));
