@@ -285,6 +285,36 @@ public final class Lab {
         return conclab.task.Stress.of(state);
     }
 
+    // ------------------------------------------------------------------ floods, pinning, calibrated work
+
+    /**
+     * A producer making {@code perSecond} items a second during {@code duration}, each served by running
+     * {@code job} on the executor given to {@link conclab.task.Flood#into}; see {@link conclab.task.Flood}.
+     */
+    public static conclab.task.Flood flood(Work job, double perSecond, Duration duration) {
+        return conclab.task.Flood.of(job, perSecond, duration);
+    }
+
+    /** For a bounded {@code ThreadPoolExecutor}: the submitter waits for room in the queue; see {@link conclab.task.WaitWhenFull}. */
+    public static java.util.concurrent.RejectedExecutionHandler waitWhenFull() {
+        return new conclab.task.WaitWhenFull();
+    }
+
+    /** A blocking request to {@code server} (say, a database), recorded as waiting; see {@link Work#io(LoopbackServer)}. */
+    public static Work io(LoopbackServer server) {
+        return Work.io(server);
+    }
+
+    /** The same computation on any kind of thread (calibrated steps, no CPU clock); see {@link Work#cpuSteps(Duration)}. */
+    public static Work cpuSteps(Duration d) {
+        return Work.cpuSteps(d);
+    }
+
+    /** Sleeps {@code d} in the static initialiser of a class of its own, which pins a virtual thread; see {@link conclab.task.ClassInit}. */
+    public static Work sleepInClassInit(Duration d) {
+        return Work.sleepInClassInit(d);
+    }
+
     // ------------------------------------------------------------------ notebook helpers
 
     /** Shows {@code value} (a table, a chart, text) now; the handle updates it in place, from any thread. */

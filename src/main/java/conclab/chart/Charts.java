@@ -73,6 +73,14 @@ public final class Charts {
         return new CounterChart(trace).names(names);
     }
 
+    /**
+     * One counter of several runs on one axis, one series per run (named after the run's label), time
+     * measured from each run's start: e.g. {@code overlay("jobs depth", unbounded, bounded)}.
+     */
+    public static CounterChart overlay(String counter, Trace... runs) {
+        return CounterChart.overlay(counter, List.of(runs));
+    }
+
     /** An empty box plot: add one box per strategy with {@link BoxPlotChart#add}. */
     public static BoxPlotChart boxPlot() {
         return new BoxPlotChart();

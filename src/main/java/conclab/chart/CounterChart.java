@@ -24,38 +24,60 @@ import java.util.Map;
 /**
  * Counters over time from a trace: queue depth, heap used, permits taken, any {@link CounterSample}
  * name. Each counter is a step line (a value holds until the next sample). When two counters differ in
- * scale by more than 20×, the second gets its own axis on the right.
+ * scale by more than 20×, the second gets its own axis on the right, unless {@link #secondAxis(boolean)}
+ * says not to. {@link Charts#overlay} shows one counter of several runs on one axis.
  */
 public final class CounterChart extends LabChart<CounterChart> {
 
     private final Trace trace;
     private List<String> names = List.of();
     private int maxPoints = 2000;
-    private boolean oneAxis;
+    private boolean secondAxis = true;
+    /** The left axis title when it carries several series; null: "value". */
+    private String yTitle;
 
     CounterChart(Trace trace) {
         super("Counters: " + trace.label(), 900, 360);
         this.trace = trace;
     }
 
+    /**
+     * The counter {@code counter} of each of {@code runs}, one series per run named after the run's
+     * label, with time measured from each run's own start, on one axis.
+     */
+    static CounterChart overlay(String counter, List<Trace> runs) {
+        java.util.Objects.requireNonNull(counter, "counter");
+        if (runs.isEmpty()) throw new IllegalArgumentException("no runs");
+        List<CounterSample> samples = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        long end = 1;
+        for (Trace t : runs) {
+            String label = t.label();
+            for (int k = 2; labels.contains(label); k++) label = t.label() + " #" + k;
+            labels.add(label);
+            for (CounterSample c : t.counters()) {
+                if (c.name().equals(counter)) samples.add(new CounterSample(label, c.atNanos() - t.originNanos(), c.value()));
+            }
+            end = Math.max(end, t.makespanNanos());
+        }
+        Map<String, String> meta = new LinkedHashMap<>(runs.getFirst().meta());
+        meta.keySet().retainAll(java.util.Set.of("jdk", "cores"));
+        meta.put("runs", "1");
+        CounterChart c = new CounterChart(new Trace(counter, 0, end, List.of(), List.of(), samples, meta));
+        c.yTitle = counter;
+        return c.names(labels.toArray(String[]::new)).secondAxis(false).title(counter + " over time");
+    }
+
+    /** Lets a counter of a very different scale have its own axis on the right (the default), or not. */
+    public CounterChart secondAxis(boolean allow) {
+        this.secondAxis = allow;
+        return this;
+    }
+
     /** Shows only these counters (default: all, in order of first sample). */
     public CounterChart names(String... names) {
         this.names = List.of(names);
         return this;
-    }
-
-    /**
-     * Draws every counter against one y axis, so that their sizes compare at a glance (default: the
-     * second counter gets an axis of its own when the two differ in scale by more than 20×).
-     */
-    public CounterChart oneAxis() {
-        this.oneAxis = true;
-        return this;
-    }
-
-    /** True when every counter is drawn against one y axis; see {@link #oneAxis()}. */
-    public boolean isOneAxis() {
-        return oneAxis;
     }
 
     /** Above this many samples a counter is resampled, keeping each column's highest value. */
@@ -123,7 +145,7 @@ public final class CounterChart extends LabChart<CounterChart> {
             if (Double.isNaN(firstMax)) {
                 firstMax = m;
                 c.setYAxisGroupTitle(0, e.getKey());
-            } else if (!oneAxis && i == 2 && (m > 20 * firstMax || firstMax > 20 * m)) {
+            } else if (secondAxis && i == 2 && (m > 20 * firstMax || firstMax > 20 * m)) {
                 xs.setYAxisGroup(1);
                 c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
                 c.setYAxisGroupTitle(1, e.getKey());
@@ -131,9 +153,22 @@ public final class CounterChart extends LabChart<CounterChart> {
         }
         c.getStyler().setXAxisMin(0.0).setXAxisMax(maxMs);
         long onLeft = c.getSeriesMap().values().stream().filter(x -> x.getYAxisGroup() == 0).count();
-        if (onLeft > 1) c.setYAxisGroupTitle(0, "value");
+        if (onLeft > 1) c.setYAxisGroupTitle(0, yTitle != null ? yTitle : "value");
         Styles.roundTicks(c, maxMs, s.values().stream().filter(v -> v[1].length > 0).mapToDouble(v -> v[1][0]).findFirst().orElse(0));
+        if (!secondAxis) {
+            // one axis for series of very different heights: a round top keeps the ticks round
+            double lo = s.values().stream().flatMapToDouble(v -> Arrays.stream(v[1])).min().orElse(0);
+            double hi = s.values().stream().flatMapToDouble(v -> Arrays.stream(v[1])).max().orElse(1);
+            if (lo >= 0 && hi > 0) c.getStyler().setYAxisMin(0.0).setYAxisMax(roundUp(hi * 1.05));
+        }
         return c;
+    }
+
+    /** The least of 1, 2, 2.5, 5 × 10^k not below {@code x > 0}. */
+    static double roundUp(double x) {
+        double p = Math.pow(10, Math.floor(Math.log10(x)));
+        for (double m : new double[]{1, 2, 2.5, 5, 10}) if (m * p >= x) return m * p;
+        return 10 * p;
     }
 
     @Override

@@ -90,6 +90,18 @@ public final class Cpu {
         }
     }
 
+    /**
+     * Computes the number of steps that takes one idle core about {@code d}, on any thread, with no CPU
+     * clock: the same amount of work on a platform thread as on a virtual one (which {@link #compute}
+     * does not promise: it measures platform threads by their CPU clock, and the calibration is taken
+     * once, perhaps on a busy machine). For comparing kinds of threads on equal work.
+     *
+     * @throws InterruptedException if the thread is interrupted (checked every slice); the flag is cleared
+     */
+    public static void computeSteps(Duration d) throws InterruptedException {
+        computeBySteps(d.toNanos());
+    }
+
     /** Virtual threads (no per-thread CPU clock): a fixed number of calibrated steps. */
     private static void computeBySteps(long nanos) throws InterruptedException {
         double rate = stepsPerNano();

@@ -85,7 +85,8 @@ public final class Experiment {
     /**
      * Adds JDK Flight Recorder events of at least {@code threshold} to each measured run's trace as
      * markers (GC pauses, pinned virtual threads, contended monitors, long parks); see
-     * {@link conclab.trace.JfrMarkers}. Costs some start-up per run.
+     * {@link conclab.trace.JfrMarkers}; events of threads that ran no task of the run are left out. The
+     * recorder's start-up (a second or more the first time) and shut-down are outside each run's wall time.
      */
     public Experiment withJfr(java.time.Duration threshold) {
         this.jfrThreshold = Objects.requireNonNull(threshold);
@@ -138,20 +139,28 @@ public final class Experiment {
     }
 
     private Trace once(Strategy s, String name, int rep) throws InterruptedException {
-        Recorder rec = Recorder.start(name)
+        if (jfrThreshold != null && rep >= 0) {
+            // the flight recorder starts and stops outside the run's wall time
+            try (var jfr = conclab.trace.JfrMarkers.start(jfrThreshold)) {
+                Recorder rec = recorder(s, name, rep);
+                s.run(work, tasks, rec);
+                Trace t = rec.stop();
+                jfr.close();
+                return jfr.addTo(t);
+            }
+        }
+        Recorder rec = recorder(s, name, rep);
+        s.run(work, tasks, rec);
+        return rec.stop();
+    }
+
+    private Recorder recorder(Strategy s, String name, int rep) {
+        return Recorder.start(name)
                 .meta("work", work.name())
                 .meta("tasks", Integer.toString(tasks))
                 .meta("runs", Integer.toString(repeat))
                 .meta("workers", Integer.toString(s.workers(tasks)))
                 .meta("repetition", rep < 0 ? "warm-up" : Integer.toString(rep));
-        if (jfrThreshold != null && rep >= 0) {
-            try (var jfr = conclab.trace.JfrMarkers.start(rec, jfrThreshold)) {
-                s.run(work, tasks, rec);
-            }
-        } else {
-            s.run(work, tasks, rec);
-        }
-        return rec.stop();
     }
 
     private static List<String> uniqueNames(List<Strategy> all) {

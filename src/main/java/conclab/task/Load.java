@@ -87,17 +87,35 @@ public final class Load {
 
         @Override
         public java.util.Map<String, Object> mimeBundle(java.util.Set<String> accepted) {
-            Stats.Latency l = latencies.percentiles();
             List<String> header = List.of("offered", "throughput", "mean latency", "p50", "p99", "in system (L = λW)");
-            List<List<String>> rows = List.of(List.of(String.format(java.util.Locale.ROOT, "%.1f/s", offered),
-                    String.format(java.util.Locale.ROOT, "%.1f/s", throughput()), Format.millis((long) l.mean()),
-                    Format.millis(l.p50()), Format.millis(l.p99()),
-                    String.format(java.util.Locale.ROOT, "%.2f", meanInSystem())));
             var m = new java.util.LinkedHashMap<String, Object>();
-            if (accepted.contains(HTML)) m.put(HTML, Format.html(header, rows));
-            m.put(PLAIN, Format.text(header, rows));
+            if (accepted.contains(HTML)) m.put(HTML, Format.html(header, List.of(row())));
+            m.put(PLAIN, Format.text(header, List.of(row())));
             return m;
         }
+
+        List<String> row() {
+            Stats.Latency l = latencies.percentiles();
+            return List.of(String.format(java.util.Locale.ROOT, "%.1f/s", offered),
+                    String.format(java.util.Locale.ROOT, "%.1f/s", throughput()), Format.millis((long) l.mean()),
+                    Format.millis(l.p50()), Format.millis(l.p99()),
+                    String.format(java.util.Locale.ROOT, "%.2f", meanInSystem()));
+        }
+    }
+
+    /**
+     * Several runs in one table, a row per entry of {@code runs} in its order, the key in the first
+     * column: e.g. {@code table(Map.of("4 workers", r4))} (use a {@code LinkedHashMap} to keep an order).
+     */
+    public static conclab.spi.Displayable table(java.util.Map<String, Result> runs) {
+        List<String> header = List.of("run", "offered", "throughput", "mean latency", "p50", "p99", "in system (L = λW)");
+        List<List<String>> rows = new ArrayList<>();
+        runs.forEach((k, r) -> {
+            List<String> row = new ArrayList<>(List.of(k));
+            row.addAll(r.row());
+            rows.add(row);
+        });
+        return conclab.spi.Mime.of(conclab.spi.Displayable.HTML, Format.html(header, rows), Format.text(header, rows));
     }
 
     /**

@@ -26,6 +26,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A server can also {@link #stalls(Duration, Duration) stall} now and then, as a process does in
  * a garbage-collection pause: the occasional slow moment that load tests exist to find.
  *
+ * <p>The server counts the requests it is serving ({@link #inFlight()}) and the most it served at once
+ * ({@link #peakInFlight()}): what a database would see of its clients. A request counts from the moment
+ * its connection is served until just before its answer is sent, so a client that got its answer and
+ * then lets another client in (say, by releasing a semaphore permit) never overlaps that client in the
+ * count. With {@link #recordInto} the count is also recorded over time as the counter
+ * {@code "requests in flight"}.
+ *
  * <p>Thread-safe. Protocol: the client writes a long (delay in nanoseconds) and an int (response
  * bytes); the server sleeps its own latency plus that delay (and waits out a stall, if one is in
  * progress), writes the bytes and closes.
@@ -43,6 +50,11 @@ public final class LoopbackServer implements AutoCloseable {
     private final ServerSocket socket;
     private final long latencyNanos;
     private final AtomicLong served = new AtomicLong();
+    /** Requests being served now, and the most at once since start or the last {@link #resetPeak()}. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger(),
+            peak = new java.util.concurrent.atomic.AtomicInteger();
+    /** Where the in-flight count is recorded, or null. Volatile: set by any thread, read by the serving threads. */
+    private volatile conclab.trace.Recorder recorder;
     /** True for the shared server, which close leaves running. Written before publication. */
     private boolean shared;
     /** Set by close; read by the accept loop. */
@@ -92,6 +104,47 @@ public final class LoopbackServer implements AutoCloseable {
     /** Requests answered so far (counted as the answer is sent). */
     public long served() {
         return served.get();
+    }
+
+    /** Requests being served at this moment. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** The most requests served at once since the server started or since {@link #resetPeak()}. */
+    public int peakInFlight() {
+        return peak.get();
+    }
+
+    /** Starts a new peak from the requests in flight now; returns the peak so far. */
+    public int resetPeak() {
+        return peak.getAndSet(inFlight.get());
+    }
+
+    /**
+     * Records the requests in flight as the counter {@code "requests in flight"} into {@code rec} after
+     * every change, until another recorder (or null, to stop) is given; returns this.
+     */
+    public LoopbackServer recordInto(conclab.trace.Recorder rec) {
+        synchronized (inFlight) {
+            this.recorder = rec;
+            if (rec != null) rec.counter("requests in flight", inFlight.get());
+        }
+        return this;
+    }
+
+    /**
+     * Changes the count, and records it. Under a lock, so that each recorded value is stamped in the
+     * order of the changes: a serving thread descheduled between the two steps would otherwise record a
+     * stale count at a later time.
+     */
+    private void count(int delta) {
+        synchronized (inFlight) {
+            int n = inFlight.addAndGet(delta);
+            if (delta > 0) peak.accumulateAndGet(n, Math::max);
+            conclab.trace.Recorder r = recorder;
+            if (r != null) r.counter("requests in flight", n);
+        }
     }
 
     /**
@@ -161,7 +214,10 @@ public final class LoopbackServer implements AutoCloseable {
     }
 
     private void serve(Socket c) {
+        boolean counted = false;
         try (c; InputStream in = c.getInputStream(); OutputStream out = c.getOutputStream()) {
+            count(+1);
+            counted = true;
             DataInputStream din = new DataInputStream(in);
             long delay = din.readLong();
             int n = din.readInt();
@@ -175,10 +231,14 @@ public final class LoopbackServer implements AutoCloseable {
             byte[] buf = new byte[Math.min(Math.max(n, 0), MAX_RESPONSE)];
             for (int i = 0; i < buf.length; i++) buf[i] = (byte) i;
             served.incrementAndGet(); // before the answer, so a client that got it sees the count
+            counted = false;
+            count(-1);                // likewise: a client that got its answer is no longer in flight
             out.write(buf);
             out.flush();
         } catch (IOException | InterruptedException e) {
             // the client went away or the server closes: nothing to answer
+        } finally {
+            if (counted) count(-1);
         }
     }
 

@@ -70,6 +70,16 @@ public interface Work {
         return new LibraryWork("cpu(" + sizes.describe() + ")", spec("cpu", sizes), task -> Cpu.compute(sizes.of(task)));
     }
 
+    /**
+     * A fixed amount of computation per task, the same on every kind of thread: the steps that take one
+     * idle core about {@code d} (see {@link Cpu#computeSteps}). {@link #cpu(Duration)} instead measures
+     * platform threads by their CPU clock; use this one to compare platform and virtual threads.
+     */
+    static Work cpuSteps(Duration d) {
+        Objects.requireNonNull(d);
+        return new LibraryWork("cpuSteps(" + conclab.trace.Format.millis(d.toNanos()) + ")", null, task -> Cpu.computeSteps(d));
+    }
+
     /** Sleeps {@code d} per task (blocking, not computing), recorded as WAITING. */
     static Work sleep(Duration d) {
         return sleep(Sizes.fixed(d));
@@ -95,6 +105,28 @@ public interface Work {
         return new LibraryWork("io(" + conclab.trace.Format.millis(latency.toNanos()) + ")",
                 "io;" + latency.toNanos() + ";" + responseBytes,
                 task -> waiting(() -> LoopbackServer.shared().request(latency, responseBytes)));
+    }
+
+    /**
+     * A blocking request to {@code server} (a {@link LoopbackServer} of one's own, say a database
+     * answering after its latency) with a few bytes of answer, recorded as WAITING. It runs only in this
+     * JVM: the server is not sent to child JVMs.
+     */
+    static Work io(LoopbackServer server) {
+        Objects.requireNonNull(server);
+        return new LibraryWork("io(" + conclab.trace.Format.millis(server.latency().toNanos()) + " server)", null,
+                task -> waiting(() -> server.request(Duration.ZERO, 64)));
+    }
+
+    /**
+     * A blocking wait of {@code d} inside the static initialiser of a class defined for this call alone,
+     * recorded as WAITING: on JDK 25 a virtual thread that blocks while initialising a class stays
+     * pinned to its carrier (see {@link ClassInit}).
+     */
+    static Work sleepInClassInit(Duration d) {
+        Objects.requireNonNull(d);
+        return new LibraryWork("sleep in class init(" + conclab.trace.Format.millis(d.toNanos()) + ")", null,
+                task -> waiting(() -> ClassInit.sleepInInitializer(d)));
     }
 
     /**

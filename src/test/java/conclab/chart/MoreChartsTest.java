@@ -51,8 +51,8 @@ class MoreChartsTest {
         assertEquals(1, x.getSeriesMap().get("heap bytes").getYAxisGroup());
         var same = Charts.counters(TestTraces.small()).toXChart();
         assertEquals(0, same.getSeriesMap().get("heap used MB").getYAxisGroup(), "within 20x: one axis");
-        var asked = Charts.counters(t).oneAxis().toXChart();
-        assertEquals(0, asked.getSeriesMap().get("heap bytes").getYAxisGroup(), "oneAxis(): one axis whatever the scales");
+        var asked = Charts.counters(t).secondAxis(false).toXChart();
+        assertEquals(0, asked.getSeriesMap().get("heap bytes").getYAxisGroup(), "secondAxis(false): one axis whatever the scales");
     }
 
     @Test
