@@ -167,8 +167,12 @@ public final class Kernel {
         Thread.ofPlatform().name("conclab-init").daemon(true).start(() -> {
             try {
                 long t0 = System.nanoTime();
-                ready.complete(startJShell(err));
+                Evaluator ev = startJShell(err);
+                ready.complete(ev);
                 log.info("JShell ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+                if (ev.pruningDisabled() != null) {
+                    log.warn("JShell will keep every snippet (long sessions grow): " + ev.pruningDisabled());
+                }
             } catch (Throwable t) {
                 log.error("JShell could not start", t);
                 ready.completeExceptionally(t);

@@ -49,6 +49,7 @@ public final class Evaluator implements AutoCloseable {
     private final Map<String, String> varClasses = new HashMap<>();
     private record Temp(VarSnippet snippet, String className) {}
     private final java.util.ArrayDeque<Temp> temps = new java.util.ArrayDeque<>();
+    private final SnippetPruner pruner;
 
     /**
      * @param classPath entries added to the compiler's and the cells' class path
@@ -63,6 +64,22 @@ public final class Evaluator implements AutoCloseable {
                 .build();
         for (String cp : classPath) shell.addToClasspath(cp);
         analysis = shell.sourceCodeAnalysis();
+        pruner = new SnippetPruner(shell);
+    }
+
+    /** Null when JShell forgets the snippets no longer in force (see {@link SnippetPruner}), else why not. */
+    public String pruningDisabled() {
+        return pruner.disabled();
+    }
+
+    /** How many snippets JShell holds (active or not). */
+    long snippetsHeld() {
+        return shell.snippets().count();
+    }
+
+    /** Prunes now (tests); returns the wrapper classes forgotten. */
+    int pruneNow() {
+        return pruner.prune();
     }
 
     public JShell jshell() {
@@ -116,6 +133,14 @@ public final class Evaluator implements AutoCloseable {
 
     /** Evaluates a cell under {@code ctx}. */
     public Outcome eval(String code, CellContext ctx) {
+        try {
+            return evalCell(code, ctx);
+        } finally {
+            pruner.cellDone();
+        }
+    }
+
+    private Outcome evalCell(String code, CellContext ctx) {
         control.enter(ctx);
         control.forgetClass();
         Outcome result = new Outcome.Ok(false, null);
