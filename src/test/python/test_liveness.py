@@ -82,4 +82,7 @@ def test_percent_threads_lists_cell_threads_with_their_cell(kc):
     reply, msgs = run(kc, "%threads")
     line = [l for l in stdout(msgs).splitlines() if l.startswith("parked-one")]
     assert line and "WAITING" in line[0] and f"[{n}]" in line[0]
+    rows = stdout(msgs).split("(virtual threads")[0].splitlines()[1:]
+    # the kernel's and the JDK's own threads are not listed: every row is a cell's, or a common-pool worker
+    assert all(r[48:58].strip() or r.startswith("ForkJoinPool") for r in rows), rows
     run(kc, "gate2.countDown();")

@@ -37,6 +37,29 @@ t1.join();
     reply, msgs = run(kc, "%threads")
     text = "".join(m["content"].get("text", "") for m in msgs if m["msg_type"] == "stream")
     assert "Deadlock" in text and "takes-A-then-B" in text
+    assert "ignoring interrupts" in text and "restart the kernel" in text
+
+
+def test_a_deadlock_of_interruptible_waits_says_an_interrupt_breaks_it(kernel):
+    km, kc = kernel
+    run(kc, """
+var lockC = new ReentrantLock(); var lockD = new ReentrantLock();
+var each = new CyclicBarrier(2);
+Runnable cd = () -> { try { lockC.lockInterruptibly(); try { each.await(); lockD.lockInterruptibly(); lockD.unlock(); } finally { lockC.unlock(); } } catch (Exception e) { } };
+Runnable dc = () -> { try { lockD.lockInterruptibly(); try { each.await(); lockC.lockInterruptibly(); lockC.unlock(); } finally { lockD.unlock(); } } catch (Exception e) { } };
+var t3 = Thread.ofPlatform().name("takes-C-then-D").start(cd); var t4 = Thread.ofPlatform().name("takes-D-then-C").start(dc);
+var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+long until = System.nanoTime() + 30_000_000_000L;
+while (!lockC.hasQueuedThreads() || !lockD.hasQueuedThreads()) { if (System.nanoTime() > until) throw new AssertionError("no deadlock"); Thread.onSpinWait(); }
+""")
+    reply, msgs = run(kc, "%threads")
+    text = "".join(m["content"].get("text", "") for m in msgs if m["msg_type"] == "stream")
+    line = [l for l in text.splitlines() if '"takes-C-then-D" waits' in l]
+    assert line and "interruptibly" in line[0], text
+    assert "interrupting one that waits interruptibly breaks the cycle" in text
+    # and it does: interrupt one, the other completes
+    reply, msgs = run(kc, "t3.interrupt(); t3.join(); t4.join(); t4.isAlive()")
+    assert msgs[-1]["content"]["data"]["text/plain"] == "false"
 
 
 def test_a_thread_blocked_on_a_monitor_is_reported_and_abandoned(kernel):

@@ -60,18 +60,35 @@ public final class Liveness {
         long[] ids = mx.findDeadlockedThreads();
         List<String> out = new ArrayList<>();
         if (ids == null) return out;
+        ThreadInfo[] infos = mx.getThreadInfo(ids, true, true);
+        boolean anyInterruptible = java.util.Arrays.stream(infos).anyMatch(i -> i != null && interruptible(i));
         out.add(RED + "Deadlock" + RESET + ": these threads wait for each other's locks and will never go on "
-                + "(restart the kernel to end them):");
-        for (ThreadInfo info : mx.getThreadInfo(ids, true, true)) {
+                + (anyInterruptible
+                        ? "(interrupting one that waits interruptibly breaks the cycle; a restart ends them all):"
+                        : "(they ignore interrupts: restart the kernel to end them):"));
+        for (ThreadInfo info : infos) {
             if (info == null) continue;
             out.add("  thread \"" + info.getThreadName() + "\" waits for " + describe(info.getLockInfo())
-                    + " held by \"" + info.getLockOwnerName() + "\"");
+                    + " held by \"" + info.getLockOwnerName() + "\""
+                    + (interruptible(info) ? ", interruptibly (Thread.interrupt() frees it)" : ", ignoring interrupts"));
             for (MonitorInfo m : info.getLockedMonitors()) out.add(DIM + "      holds " + describe(m) + RESET);
             for (LockInfo l : info.getLockedSynchronizers()) out.add(DIM + "      holds " + describe(l) + RESET);
             StackTraceElement[] st = info.getStackTrace();
             for (int i = 0; i < Math.min(3, st.length); i++) out.add(DIM + "      at " + st[i] + RESET);
         }
         return out;
+    }
+
+    /** Whether the thread waits in a call that an interrupt ends (lockInterruptibly, a timed tryLock, ...). */
+    private static boolean interruptible(ThreadInfo info) {
+        for (StackTraceElement e : info.getStackTrace()) {
+            String m = e.getMethodName();
+            if (m.equals("lockInterruptibly") || m.equals("acquireInterruptibly") || m.equals("tryLock")
+                    || m.equals("tryAcquireNanos") || m.equals("await")) return true;
+            String c = e.getClassName();
+            if (!c.startsWith("java.util.concurrent.") && !c.startsWith("jdk.internal.")) return false;   // past the lock's frames
+        }
+        return false;
     }
 
     private static String describe(LockInfo l) {
@@ -90,7 +107,10 @@ public final class Liveness {
             String group = t.getThreadGroup().getName();
             String cell = group.startsWith("cell-") ? "[" + group.substring(5) + "]" : "";
             String top = e.getValue().length == 0 ? "" : e.getValue()[0].toString();
-            if (group.equals("system") && cell.isEmpty() && !t.getName().startsWith("ForkJoinPool")) continue;
+            // threads of no cell in the JVM's own groups are the kernel's or the JDK's (javac's file system,
+            // cleaners): not the learner's business; common-pool workers are, whoever started them
+            if ((group.equals("system") || group.equals("main")) && cell.isEmpty()
+                    && !t.getName().startsWith("ForkJoinPool")) continue;
             sb.append(String.format("%-32s %-14s %-10s %s%n", clip(t.getName(), 32), t.getState(), cell, clip(top, 70)));
         }
         sb.append("(virtual threads are not listed; a cell's own threads are interrupted with the cell)\n");
