@@ -74,19 +74,34 @@ public final class LaneLayer extends Annotation {
         Object aa = g.getRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING);
         g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_OFF);
         Color[][] shades = new Color[conclab.trace.SpanState.values().length][];
+        // with a plain scale-and-translate transform (always, for the lab's own images), fill whole device
+        // pixels with fillRect under the identity transform: the rasteriser's fastest path
+        java.awt.geom.AffineTransform at = g.getTransform();
+        boolean device = at.getShearX() == 0 && at.getShearY() == 0 && at.getScaleX() > 0 && at.getScaleY() > 0;
+        if (device) g.setTransform(new java.awt.geom.AffineTransform());
+        Color current = null;
         for (int i = 0; i < n; i++) {
             double yc = y(n - 1 - i);
+            int dy0 = (int) Math.round(at.getScaleY() * (yc - h / 2) + at.getTranslateY());
+            int dy1 = (int) Math.round(at.getScaleY() * (yc + h / 2) + at.getTranslateY());
             for (Lanes.Slice s : lanes.get(i).slices()) {
                 int st = s.state().ordinal(), level = (int) Math.round(s.coverage() * 16);
                 if (shades[st] == null) shades[st] = new Color[17];
                 Color col = shades[st][level];
                 if (col == null) col = shades[st][level] = Palette.fade(Palette.of(s.state()), 0.25 + 0.75 * level / 16.0);
-                g.setColor(col);
+                if (col != current) g.setColor(current = col);
                 double xa = x(s.startNanos()), xb = x(s.endNanos());
-                r.setRect(xa, yc - h / 2, Math.max(xb - xa, 1 / Math.max(1, scale)), h);
-                g.fill(r);
+                if (device) {
+                    int dx0 = (int) Math.round(at.getScaleX() * xa + at.getTranslateX());
+                    int dx1 = (int) Math.round(at.getScaleX() * xb + at.getTranslateX());
+                    g.fillRect(dx0, dy0, Math.max(1, dx1 - dx0), Math.max(1, dy1 - dy0));
+                } else {
+                    r.setRect(xa, yc - h / 2, Math.max(xb - xa, 1 / Math.max(1, scale)), h);
+                    g.fill(r);
+                }
             }
         }
+        if (device) g.setTransform(at);
         g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, aa);
         paintMarkers(g, n, top, bottom, laneHeight, scale);
         g.setFont(Styles.TEXT);

@@ -77,12 +77,15 @@ public final class Lanes {
         return out;
     }
 
+    /* SpanState.values() copies its array on every call: once here, not once per column. */
+    private static final SpanState[] STATES = SpanState.values();
+
     /** Bins one lane's spans into {@code columns} columns over {@code [t0, t1)} and merges them into slices. */
     public static Lane bin(String name, List<Span> spans, long t0, long t1, int columns) {
         if (columns < 1) throw new IllegalArgumentException("columns < 1");
         long range = Math.max(1, t1 - t0);
         double colNanos = (double) range / columns;
-        int states = SpanState.values().length;
+        int states = STATES.length;
         long[] acc = new long[columns * states];
         long busy = 0, first = Long.MAX_VALUE;
         for (Span s : spans) {
@@ -117,7 +120,7 @@ public final class Lanes {
                     long v = acc[c * states + k];
                     total += v;
                     // ties go to the rarer, more telling state (enum order: RUNNING, WAITING, BLOCKED, HOLDING_LOCK)
-                    if (v > 0 && v >= best) { best = v; dom = SpanState.values()[k]; }
+                    if (v > 0 && v >= best) { best = v; dom = STATES[k]; }
                 }
                 if (total > 0) {
                     long len = colStart(c + 1, t0, colNanos) - colStart(c, t0, colNanos);
