@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,40 +29,18 @@ import java.util.concurrent.TimeUnit;
  * Charts.histogram("virtual", virtualLatencies).add("platform", platformLatencies).unit(TimeUnit.MICROSECONDS)
  * }</pre>
  */
-public final class HistogramChart extends LabChart<HistogramChart> {
+public final class HistogramChart extends LatencyChart<HistogramChart> {
 
-    private final Map<String, AbstractHistogram> histograms = new LinkedHashMap<>();
-    private TimeUnit unit = TimeUnit.NANOSECONDS;
     private int bins = 40;
-    private Map<String, String> meta = Map.of();
 
     HistogramChart(String label, AbstractHistogram h) {
-        super("Latency", 720, 400);
-        add(label, h);
-    }
-
-    /** Adds a histogram, drawn over the others. */
-    public HistogramChart add(String label, AbstractHistogram h) {
-        histograms.put(Objects.requireNonNull(label, "label"), Objects.requireNonNull(h, "histogram"));
-        return this;
-    }
-
-    /** The unit the histograms' values were recorded in (default nanoseconds). */
-    public HistogramChart unit(TimeUnit unit) {
-        this.unit = Objects.requireNonNull(unit, "unit");
-        return this;
+        super("Latency", 720, 400, label, h);
     }
 
     /** Number of logarithmic bins between the smallest and the largest value (default 40). */
     public HistogramChart bins(int bins) {
         if (bins < 2) throw new IllegalArgumentException("bins < 2");
         this.bins = bins;
-        return this;
-    }
-
-    /** Facts for the title ({@code jdk}, {@code cores}, {@code runs}). */
-    public HistogramChart meta(Map<String, String> meta) {
-        this.meta = Map.copyOf(meta);
         return this;
     }
 
@@ -101,20 +78,10 @@ public final class HistogramChart extends LabChart<HistogramChart> {
         return c;
     }
 
-    private Units.Unit displayUnit() {
-        double typical = histograms.values().stream().filter(h -> h.getTotalCount() > 0)
-                .mapToDouble(h -> h.getValueAtPercentile(50)).max().orElse(1);
-        return Units.pick(typical, unit);
-    }
-
-    private int runs() {
-        return (int) Math.min(Integer.MAX_VALUE, histograms.values().stream().mapToLong(AbstractHistogram::getTotalCount).sum());
-    }
-
     private String fullTitle() {
         Map<String, String> m = new LinkedHashMap<>(meta);
-        m.putIfAbsent("runs", runs() + "");
-        return Titles.full(title(), m, runs()).replace(" runs", " samples").replace(" run", " sample");
+        m.putIfAbsent("runs", samples() + "");
+        return Titles.full(title(), m, samples()).replace(" runs", " samples").replace(" run", " sample");
     }
 
     static String percentiles(AbstractHistogram h, Units.Unit u, TimeUnit unit) {

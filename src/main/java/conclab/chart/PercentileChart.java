@@ -14,53 +14,27 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import java.awt.BasicStroke;
 import java.awt.Graphics2D;
 import java.math.BigDecimal;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Latency by percentile, the tail stretched out: the x axis counts "nines" (0 → 0 %, 1 → 90 %, 2 → 99 %,
  * 3 → 99.9 %), as HdrHistogram's plots do, so the 99.9th percentile gets as much room as the median.
  */
-public final class PercentileChart extends LabChart<PercentileChart> {
+public final class PercentileChart extends LatencyChart<PercentileChart> {
 
     /** Points per nine on the curve. */
     private static final int STEPS = 8;
 
-    private final Map<String, AbstractHistogram> histograms = new LinkedHashMap<>();
-    private TimeUnit unit = TimeUnit.NANOSECONDS;
     private int nines = -1;
-    private Map<String, String> meta = Map.of();
 
     PercentileChart(String label, AbstractHistogram h) {
-        super("Latency by percentile", 720, 400);
-        add(label, h);
-    }
-
-    /** Adds a histogram as another curve. */
-    public PercentileChart add(String label, AbstractHistogram h) {
-        histograms.put(Objects.requireNonNull(label, "label"), Objects.requireNonNull(h, "histogram"));
-        return this;
-    }
-
-    /** The unit the values were recorded in (default nanoseconds). */
-    public PercentileChart unit(TimeUnit unit) {
-        this.unit = Objects.requireNonNull(unit, "unit");
-        return this;
+        super("Latency by percentile", 720, 400, label, h);
     }
 
     /** How far the axis goes: 3 means up to 99.9 %. Default: as far as the sample count supports (1..6). */
     public PercentileChart nines(int nines) {
         if (nines < 1 || nines > 7) throw new IllegalArgumentException("nines must be 1..7");
         this.nines = nines;
-        return this;
-    }
-
-    /** Facts for the title ({@code jdk}, {@code cores}, {@code runs}). */
-    public PercentileChart meta(Map<String, String> meta) {
-        this.meta = Map.copyOf(meta);
         return this;
     }
 
@@ -80,15 +54,8 @@ public final class PercentileChart extends LabChart<PercentileChart> {
         return NinesAxis.label(x);
     }
 
-    private Units.Unit displayUnit() {
-        double typical = histograms.values().stream().filter(h -> h.getTotalCount() > 0)
-                .mapToDouble(h -> h.getValueAtPercentile(50)).max().orElse(1);
-        return Units.pick(typical, unit);
-    }
-
     private String fullTitle() {
-        long samples = histograms.values().stream().mapToLong(AbstractHistogram::getTotalCount).sum();
-        return Titles.full(title(), meta, (int) Math.min(Integer.MAX_VALUE, samples)).replace(" runs", " samples").replace(" run", " sample");
+        return Titles.full(title(), meta, samples()).replace(" runs", " samples").replace(" run", " sample");
     }
 
     /** The XChart chart this draws, built anew on each call. */
