@@ -27,77 +27,38 @@ public final class TracedLock extends Traced implements Lock {
     public TracedLock(String name, boolean fair) {
         super(name);
         this.lock = new ReentrantLock(fair);
+        this.acquiring = new Acquiring(lock, fair) {
+            SpanState blocked() { return enter(SpanState.BLOCKED); }
+            void restore(SpanState before) { Traced.restore(before); }
+            void held() { TracedLock.this.held(); }
+            void contended() { contended.incrementAndGet(); }
+            public void unlock() { TracedLock.this.unlock(); }
+            public Condition newCondition() { return TracedLock.this.newCondition(); }
+        };
     }
 
-    /*
-     * Each blocking method first tries to take the lock without waiting, to tell contended acquisitions
-     * (recorded as BLOCKED) from free ones. ReentrantLock.tryLock() barges even on a fair lock, which
-     * would take the lock ahead of the threads queued for it; a fair lock's fast path is therefore
-     * tryLock(0, NANOSECONDS), which honours the queue.
-     */
-
-    /** Takes the lock if that needs no waiting, without passing threads queued on a fair lock. */
-    private boolean acquiredAtOnce() throws InterruptedException {
-        return lock.isFair() ? lock.tryLock(0, TimeUnit.NANOSECONDS) : lock.tryLock();
-    }
+    /* The acquisition protocol, shared with TracedReadWriteLock; records into this primitive. */
+    private final Acquiring acquiring;
 
     @Override
     public void lock() {
-        boolean now, interrupted = false;
-        try {
-            now = acquiredAtOnce();
-        } catch (InterruptedException e) { // lock() ignores interrupts: keep the status, wait as usual
-            interrupted = true;
-            now = false;
-        }
-        if (!now) {
-            contended.incrementAndGet();
-            enter(SpanState.BLOCKED);
-            lock.lock();
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-        held();
+        acquiring.lock();
     }
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        if (!acquiredAtOnce()) {
-            contended.incrementAndGet();
-            SpanState before = enter(SpanState.BLOCKED);
-            try {
-                lock.lockInterruptibly();
-            } catch (InterruptedException e) {
-                restore(before);
-                throw e;
-            }
-        }
-        held();
+        acquiring.lockInterruptibly();
     }
 
     /** Takes the lock if free now; never blocks. */
     @Override
     public boolean tryLock() {
-        if (!lock.tryLock()) return false;
-        held();
-        return true;
+        return acquiring.tryLock();
     }
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        if (acquiredAtOnce()) {
-            held();
-            return true;
-        }
-        contended.incrementAndGet();
-        SpanState before = enter(SpanState.BLOCKED);
-        boolean ok = false;
-        try {
-            ok = lock.tryLock(time, unit);
-        } finally {
-            if (ok) held();
-            else restore(before);
-        }
-        return ok;
+        return acquiring.tryLock(time, unit);
     }
 
     @Override

@@ -2,7 +2,6 @@ package conclab.sync;
 
 import conclab.trace.SpanState;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -24,8 +23,8 @@ public final class TracedReadWriteLock extends Traced implements ReadWriteLock {
     public TracedReadWriteLock(String name, boolean fair) {
         super(name);
         this.rw = new ReentrantReadWriteLock(fair);
-        this.read = new View(rw.readLock(), true);
-        this.write = new View(rw.writeLock(), false);
+        this.read = new View(rw.readLock(), true, fair);
+        this.write = new View(rw.writeLock(), false, fair);
     }
 
     @Override
@@ -53,65 +52,28 @@ public final class TracedReadWriteLock extends Traced implements ReadWriteLock {
     }
 
     /** One side of the lock, recording as the class says. */
-    private final class View implements Lock {
-        private final Lock lock;
+    private final class View extends Acquiring {
         private final boolean reader;
 
-        View(Lock lock, boolean reader) {
-            this.lock = lock;
+        View(Lock lock, boolean reader, boolean fair) {
+            super(lock, fair);
             this.reader = reader;
         }
 
-        private void held() {
+        @Override
+        SpanState blocked() {
+            return enter(SpanState.BLOCKED);
+        }
+
+        @Override
+        void restore(SpanState before) {
+            Traced.restore(before);
+        }
+
+        @Override
+        void held() {
             enter(SpanState.HOLDING_LOCK);
             if (reader) counter("readers", rw.getReadLockCount());
-        }
-
-        @Override
-        public void lock() {
-            if (!lock.tryLock()) {
-                enter(SpanState.BLOCKED);
-                lock.lock();
-            }
-            held();
-        }
-
-        @Override
-        public void lockInterruptibly() throws InterruptedException {
-            if (!lock.tryLock()) {
-                SpanState before = enter(SpanState.BLOCKED);
-                try {
-                    lock.lockInterruptibly();
-                } catch (InterruptedException e) {
-                    restore(before);
-                    throw e;
-                }
-            }
-            held();
-        }
-
-        @Override
-        public boolean tryLock() {
-            if (!lock.tryLock()) return false;
-            held();
-            return true;
-        }
-
-        @Override
-        public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-            if (lock.tryLock()) {
-                held();
-                return true;
-            }
-            SpanState before = enter(SpanState.BLOCKED);
-            boolean ok = false;
-            try {
-                ok = lock.tryLock(time, unit);
-            } finally {
-                if (ok) held();
-                else restore(before);
-            }
-            return ok;
         }
 
         @Override

@@ -179,6 +179,26 @@ class SyncTest {
     }
 
     @Test
+    void a_fair_read_write_lock_serves_a_queued_writer_before_a_reader_that_asks_again() throws Exception {
+        TracedReadWriteLock rw = new TracedReadWriteLock("fair rw", true);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        rw.readLock().lock();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            rw.writeLock().lock();
+            order.add("writer");
+            rw.writeLock().unlock();
+        });
+        // the writer is queued once it parks; nothing else makes it wait
+        while (writer.getState() != Thread.State.WAITING) Thread.onSpinWait();
+        rw.readLock().unlock();
+        rw.readLock().lock();   // a barging fast path would take a read hold ahead of the queued writer
+        order.add("reader again");
+        rw.readLock().unlock();
+        writer.join();
+        assertEquals(List.of("writer", "reader again"), order);
+    }
+
+    @Test
     void lock_on_a_fair_lock_keeps_the_interrupt_status_and_still_locks() {
         TracedLock lock = new TracedLock("fair", true);
         Thread.currentThread().interrupt();
