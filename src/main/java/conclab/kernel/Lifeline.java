@@ -17,6 +17,8 @@ import java.lang.management.MemoryUsage;
  *   <tr><td>ARMED</td><td>a kernel thread catches an OutOfMemoryError</td>
  *       <td>SPENT: the reserve is released, so the thread can finish answering (the next cell is then
  *       refused with advice while the heap stays full)</td></tr>
+ *   <tr><td>ARMED</td><td>{@link #spend()}: cells are being refused because the heap stays full</td>
+ *       <td>SPENT: the reserve becomes room for the refusals and for the cell that frees a variable</td></tr>
  *   <tr><td>SPENT</td><td>{@link #rearm()} before a cell, with room again</td><td>ARMED</td></tr>
  *   <tr><td>SPENT</td><td>another OutOfMemoryError in a kernel thread</td>
  *       <td>the kernel cannot go on: it says so in its log and under the last cell (best effort), and
@@ -83,6 +85,17 @@ public final class Lifeline {
             return;
         }
         end(where + ": out of memory again in a kernel thread, with the reserve spent", t);
+    }
+
+    /**
+     * Spends the reserve while the heap stays full (the kernel refuses cells): what a cell left may be
+     * too little even to answer, or to run the cell that frees a variable. Not a failure: the kernel
+     * goes on, and takes the reserve again when there is room.
+     */
+    public void spend() {
+        if (reserve == null) return;
+        reserve = null;
+        log.warn("the heap stays full: the memory reserve is spent so that the kernel can go on answering");
     }
 
     /** Called when a kernel thread ends on an exception nobody caught: the kernel cannot go on. */

@@ -53,6 +53,15 @@ class LifelineTest {
     }
 
     @Test
+    void spendingTheReserveOnAFullHeapIsNoFailureButTheNextOutOfMemoryIs() {
+        lifeline.spend();
+        assertFalse(lifeline.armed());
+        assertEquals(List.of(), events);
+        lifeline.caught("shell", new OutOfMemoryError());
+        assertEquals(List.of("farewell", "halt"), events);
+    }
+
+    @Test
     void aKernelThreadThatDiesEndsTheKernel() {
         lifeline.threadDied(new Thread(() -> {}, "conclab-iopub"), new OutOfMemoryError());
         assertEquals(List.of("farewell", "halt"), events);

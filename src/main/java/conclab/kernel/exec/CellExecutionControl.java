@@ -104,12 +104,31 @@ public final class CellExecutionControl extends DirectExecutionControl {
 
     /** Sets static field {@code name} of snippet class {@code className} to null, so its value can be collected. */
     void clear(String className, String name) {
+        clear(field(className, name));
+    }
+
+    /**
+     * Static field {@code name} of snippet class {@code className}, accessible and already read once (so
+     * that writing it later needs no new reflection machinery), or null when there is none.
+     */
+    java.lang.reflect.Field field(String className, String name) {
         try {
             var f = findClass(className).getDeclaredField(name);
             f.setAccessible(true);
+            f.get(null);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;   // the class was redefined or never loaded: nothing is held
+        }
+    }
+
+    /** Sets a variable's field to null (primitives stay), so its value can be collected. */
+    static void clear(java.lang.reflect.Field f) {
+        if (f == null || f.getType().isPrimitive()) return;
+        try {
             f.set(null, null);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            // the class was redefined or never loaded: nothing is held
+            // final or gone: nothing more to free here
         }
     }
 

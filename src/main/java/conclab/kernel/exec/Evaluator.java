@@ -46,7 +46,9 @@ public final class Evaluator implements AutoCloseable {
     /** Results of expression cells kept reachable as {@code $N}; older ones are dropped. */
     public static final int KEEP_RESULTS = 20;
     /* Wrapper class of each variable's latest definition, to free a variable without compiling. */
-    private final Map<String, String> varClasses = new HashMap<>();
+    /* The static field behind each variable's latest definition, resolved and warmed when it is declared
+       (while there is room), so that freeing it later allocates nothing, even on a full heap. */
+    private final Map<String, java.lang.reflect.Field> varFields = new HashMap<>();
     private record Temp(VarSnippet snippet, String className) {}
     private final java.util.ArrayDeque<Temp> temps = new java.util.ArrayDeque<>();
     private final SnippetPruner pruner;
@@ -163,7 +165,11 @@ public final class Evaluator implements AutoCloseable {
                 if (ev.exception() != null) {
                     return runtimeError(ev.exception(), control.lastFailure(), code, ctx);
                 }
-                if (s instanceof VarSnippet v && control.lastClass() != null) varClasses.put(v.name(), control.lastClass());
+                if (s instanceof VarSnippet v && control.lastClass() != null) {
+                    java.lang.reflect.Field f = control.field(control.lastClass(), v.name());
+                    if (f != null) varFields.put(v.name(), f);
+                    else varFields.remove(v.name());
+                }
                 if (s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND && s instanceof VarSnippet v) {
                     temps.addLast(new Temp(v, control.lastClass()));
                     while (temps.size() > KEEP_RESULTS) {
@@ -221,8 +227,8 @@ public final class Evaluator implements AutoCloseable {
      * as {@code name = null;} would. Returns false when a name is not a variable known to the kernel.
      */
     public boolean free(List<String> names) {
-        for (String n : names) if (!varClasses.containsKey(n)) return false;
-        for (String n : names) control.clear(varClasses.get(n), n);
+        for (String n : names) if (!varFields.containsKey(n)) return false;
+        for (String n : names) CellExecutionControl.clear(varFields.get(n));
         return true;
     }
 

@@ -113,6 +113,16 @@ public final class Dispatcher {
         }
     }
 
+    /** For a handler that caught {@code t} on a kernel thread and goes on: see {@link Lifeline#caught}. */
+    public void caught(String where, Throwable t) {
+        lifeline.caught(where, t);
+    }
+
+    /** For a handler that finds the heap full: see {@link Lifeline#spend}. */
+    public void heapFull() {
+        lifeline.spend();
+    }
+
     /** Longest wait for iopub to catch up before a reply is sent anyway. */
     static final long REPLY_FENCE_MILLIS = 2_000;
 

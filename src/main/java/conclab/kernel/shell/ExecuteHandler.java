@@ -77,8 +77,13 @@ public final class ExecuteHandler implements Dispatcher.Handler {
             var freeing = Memory.freeing(code);
             if (mr != null) outcome = mr.outcome();
             else if (freeing.isPresent() && evaluator.get().free(freeing.get())) outcome = new Outcome.Ok(false, null);
-            else outcome = Memory.refusal(code).orElseGet(() -> evaluator.get().eval(code, ctx));
+            else {
+                var refused = Memory.refusal(code);
+                if (refused.isPresent()) dispatcher.heapFull();   // room to answer, and to free a variable next
+                outcome = refused.orElseGet(() -> evaluator.get().eval(code, ctx));
+            }
         } catch (Throwable t) {
+            dispatcher.caught("execute", t);   // out of memory in the compiler: the reserve lets the answer out
             outcome = new Outcome.Failed(t.getClass().getSimpleName(), String.valueOf(t.getMessage()),
                     List.of("The kernel failed while running this cell: " + t));
         }
