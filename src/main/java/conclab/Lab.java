@@ -46,6 +46,10 @@ import java.util.function.Supplier;
  *       {@link #barrier}, {@link #latch}, {@link #rateLimiter}, {@link #gil}.
  *   <li>Memory-model experiments run in library code: {@link #visibility}, {@link #falseSharing}.
  *   <li>The real CPython beside the simulated GIL: {@link #python}.
+ *   <li>Servers and load: {@link #eventLoopServer} (one thread, a NIO selector), {@link #flood} (a fast
+ *       producer, with {@link #waitWhenFull} for bounded pools); the same work on any kind of thread:
+ *       {@link #cpuSteps}; pinning a virtual thread: {@link #sleepInClassInit}.
+ *   <li>Stress tests in the manner of jcstress: {@link #stress}.
  *   <li>Notebook helpers: {@link #display}, {@link #check}, {@link #ms}.
  * </ul>
  */
