@@ -7,7 +7,6 @@ import conclab.chart.internal.Titles;
 import org.knowm.xchart.BoxChart;
 import org.knowm.xchart.BoxSeries;
 
-import java.awt.Graphics2D;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,6 +70,7 @@ public final class BoxPlotChart extends LabChart<BoxPlotChart> {
     }
 
     /** The XChart chart this draws, built anew on each call. */
+    @Override
     public BoxChart toXChart() {
         BoxChart c = new org.knowm.xchart.BoxChartBuilder().width(width()).height(height()).build();
         Styles.apply(c.getStyler());
@@ -86,13 +86,8 @@ public final class BoxPlotChart extends LabChart<BoxPlotChart> {
     }
 
     @Override
-    void paint(Graphics2D g, int width, int height) {
-        if (runs.isEmpty()) {
-            g.setColor(java.awt.Color.DARK_GRAY);
-            g.drawString(fullTitle() + ": no runs", 20, 30);
-            return;
-        }
-        toXChart().paint(g, width, height);
+    String emptyNotice() {
+        return runs.isEmpty() ? fullTitle() + ": no runs" : null;
     }
 
     @Override

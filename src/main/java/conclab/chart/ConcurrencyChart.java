@@ -15,7 +15,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,6 +87,7 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
     }
 
     /** The XChart chart this draws, built anew on each call. */
+    @Override
     public XYChart toXChart() {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
@@ -121,11 +121,6 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
         Styles.roundTicks(c, maxMs, 0);
         st.setYAxisMax(Math.ceil(top * 1.15));
         return c;
-    }
-
-    @Override
-    void paint(Graphics2D g, int width, int height) {
-        toXChart().paint(g, width, height);
     }
 
     @Override

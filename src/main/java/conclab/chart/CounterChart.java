@@ -12,7 +12,6 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.BasicStroke;
-import java.awt.Graphics2D;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -123,6 +122,7 @@ public final class CounterChart extends LabChart<CounterChart> {
     }
 
     /** The XChart chart this draws, built anew on each call. */
+    @Override
     public XYChart toXChart() {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
@@ -169,11 +169,6 @@ public final class CounterChart extends LabChart<CounterChart> {
         double p = Math.pow(10, Math.floor(Math.log10(x)));
         for (double m : new double[]{1, 2, 2.5, 5, 10}) if (m * p >= x) return m * p;
         return 10 * p;
-    }
-
-    @Override
-    void paint(Graphics2D g, int width, int height) {
-        toXChart().paint(g, width, height);
     }
 
     @Override

@@ -13,7 +13,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,6 +90,7 @@ public final class HistogramChart extends LatencyChart<HistogramChart> {
     }
 
     /** The XChart chart this draws, built anew on each call. */
+    @Override
     public XYChart toXChart() {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
@@ -118,11 +118,6 @@ public final class HistogramChart extends LatencyChart<HistogramChart> {
             s.setLineStyle(new BasicStroke(1.2f));
         }
         return c;
-    }
-
-    @Override
-    void paint(Graphics2D g, int width, int height) {
-        toXChart().paint(g, width, height);
     }
 
     @Override

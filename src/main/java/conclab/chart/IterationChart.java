@@ -9,7 +9,6 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.BasicStroke;
-import java.awt.Graphics2D;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,6 +67,7 @@ public final class IterationChart extends LabChart<IterationChart> {
     }
 
     /** The XChart chart this draws, built anew on each call. */
+    @Override
     public XYChart toXChart() {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
@@ -100,13 +100,8 @@ public final class IterationChart extends LabChart<IterationChart> {
     }
 
     @Override
-    void paint(Graphics2D g, int width, int height) {
-        if (series.isEmpty()) {
-            g.setColor(java.awt.Color.DARK_GRAY);
-            g.drawString(fullTitle() + ": no values", 20, 30);
-            return;
-        }
-        toXChart().paint(g, width, height);
+    String emptyNotice() {
+        return series.isEmpty() ? fullTitle() + ": no values" : null;
     }
 
     @Override

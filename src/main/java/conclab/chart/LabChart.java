@@ -77,8 +77,30 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
         return height;
     }
 
-    /** Paints the chart into a {@code width × height} box at the origin of {@code g}. */
-    abstract void paint(Graphics2D g, int width, int height);
+    /**
+     * Paints the chart into a {@code width × height} box at the origin of {@code g}: its XChart chart
+     * ({@code toXChart()}), or the {@link #emptyNotice()} when it has nothing to draw. A chart that XChart
+     * does not draw as one chart (a figure) overrides this instead.
+     */
+    void paint(Graphics2D g, int width, int height) {
+        String empty = emptyNotice();
+        if (empty != null) {
+            g.setColor(java.awt.Color.DARK_GRAY);
+            g.drawString(empty, 20, 30);
+            return;
+        }
+        toXChart().paint(g, width, height);
+    }
+
+    /** The XChart chart this draws; each kind drawn by XChart overrides it, public, with its own type. */
+    org.knowm.xchart.internal.chartpart.Chart<?, ?> toXChart() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " is not drawn as one XChart chart");
+    }
+
+    /** The line shown instead of a chart with nothing to draw, or null when there is something. */
+    String emptyNotice() {
+        return null;
+    }
 
     /** The Unicode text form, about {@code columns} characters wide. */
     abstract String text(int columns);

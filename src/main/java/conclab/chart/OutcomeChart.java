@@ -8,7 +8,6 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,6 +72,7 @@ public final class OutcomeChart extends LabChart<OutcomeChart> {
     }
 
     /** The XChart chart this draws, built anew on each call. */
+    @Override
     public CategoryChart toXChart() {
         CategoryChart c = new CategoryChart(width(), height());
         Styles.apply(c.getStyler());
@@ -93,13 +93,8 @@ public final class OutcomeChart extends LabChart<OutcomeChart> {
     }
 
     @Override
-    void paint(Graphics2D g, int width, int height) {
-        if (outcomes.isEmpty()) {
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(fullTitle() + ": no outcomes", 20, 30);
-            return;
-        }
-        toXChart().paint(g, width, height);
+    String emptyNotice() {
+        return outcomes.isEmpty() ? fullTitle() + ": no outcomes" : null;
     }
 
     @Override

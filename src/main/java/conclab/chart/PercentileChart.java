@@ -12,7 +12,6 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.BasicStroke;
-import java.awt.Graphics2D;
 import java.math.BigDecimal;
 import java.util.Locale;
 
@@ -59,6 +58,7 @@ public final class PercentileChart extends LatencyChart<PercentileChart> {
     }
 
     /** The XChart chart this draws, built anew on each call. */
+    @Override
     public XYChart toXChart() {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
@@ -88,11 +88,6 @@ public final class PercentileChart extends LatencyChart<PercentileChart> {
         }
         c.getStyler().setMarkerSize(4);
         return c;
-    }
-
-    @Override
-    void paint(Graphics2D g, int width, int height) {
-        toXChart().paint(g, width, height);
     }
 
     @Override

@@ -11,7 +11,6 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.BasicStroke;
-import java.awt.Graphics2D;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -86,6 +85,7 @@ public final class SpeedupChart extends LabChart<SpeedupChart> {
     }
 
     /** The XChart chart this draws, built anew on each call. */
+    @Override
     public XYChart toXChart() {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
@@ -156,11 +156,6 @@ public final class SpeedupChart extends LabChart<SpeedupChart> {
         st.setXAxisMax(maxN + 0.5);
         st.setYAxisMax(Math.ceil(top * 1.1));
         return c;
-    }
-
-    @Override
-    void paint(Graphics2D g, int width, int height) {
-        toXChart().paint(g, width, height);
     }
 
     @Override

@@ -15,7 +15,6 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -161,6 +160,7 @@ public final class TimelineChart extends LabChart<TimelineChart> {
      * The XChart chart this draws: axes, title and legend from XChart, lanes painted by an annotation.
      * Built anew on each call; tune its styler before rendering it yourself.
      */
+    @Override
     public XYChart toXChart() {
         Map<String, List<Span>> lanes = grouped();
         int n = lanes.size();
@@ -205,11 +205,6 @@ public final class TimelineChart extends LabChart<TimelineChart> {
             case BLOCKED -> "blocked";
             case HOLDING_LOCK -> "holding lock";
         };
-    }
-
-    @Override
-    void paint(Graphics2D g, int width, int height) {
-        toXChart().paint(g, width, height);
     }
 
     @Override
