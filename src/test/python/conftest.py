@@ -99,3 +99,12 @@ def drain_iopub(kc, until, timeout=TIMEOUT):
         except Empty:
             pass
     return got
+
+
+def wait_for_text(kc, msg_id, marker):
+    """Waits until request msg_id printed marker: the cell is at the point to test."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if m["parent_header"].get("msg_id") == msg_id and marker in (m["content"].get("text") or ""):
+            return

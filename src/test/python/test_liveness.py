@@ -1,16 +1,6 @@
 """Interrupt, background failures, stdin and late output: the kernel stays trustworthy."""
-import time
 
-from conftest import TIMEOUT, drain_iopub, run, shell_reply, stdout
-
-
-def wait_for_text(kc, msg_id, marker):
-    """Waits until request msg_id printed marker: the cell is at the point to test."""
-    deadline = time.monotonic() + TIMEOUT
-    while True:
-        m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
-        if m["parent_header"].get("msg_id") == msg_id and marker in (m["content"].get("text") or ""):
-            return
+from conftest import TIMEOUT, drain_iopub, run, shell_reply, stdout, wait_for_text
 
 
 def test_an_uncaught_exception_in_a_thread_shows_under_its_cell(kc):

@@ -1,16 +1,6 @@
 """What an interrupt cannot stop is reported, and the kernel goes on. Own kernel: threads stay stuck."""
-import time
 
-from conftest import TIMEOUT, run, shell_reply
-
-
-def wait_for_text(kc, msg_id, marker):
-    """Waits until request msg_id printed marker: the cell is at the point to test."""
-    deadline = time.monotonic() + TIMEOUT
-    while True:
-        m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
-        if m["parent_header"].get("msg_id") == msg_id and marker in (m["content"].get("text") or ""):
-            return
+from conftest import run, shell_reply, wait_for_text
 
 
 def test_a_deadlock_is_reported_with_threads_and_locks_on_interrupt(kernel):
