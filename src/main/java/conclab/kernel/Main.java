@@ -31,6 +31,11 @@ public final class Main {
         }
     }
 
+    /** The JVM options the installed kernelspec starts the kernel with (benchmarks run under the same). */
+    public static java.util.List<String> jvmOptions() {
+        return Installer.JVM_OPTIONS;
+    }
+
     private static void fail(String msg) {
         System.err.println(msg);
         System.exit(2);
