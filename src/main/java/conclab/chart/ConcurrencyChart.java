@@ -1,6 +1,7 @@
 package conclab.chart;
 
 import conclab.chart.internal.Palette;
+import conclab.chart.internal.StepLayer;
 import conclab.chart.internal.Steps;
 import conclab.chart.internal.Styles;
 import conclab.chart.internal.TextArt;
@@ -98,18 +99,26 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
         double top = 1;
         var st = c.getStyler();
         st.setXAxisMin(0.0).setXAxisMax(maxMs).setYAxisMin(0.0);
+        st.setAntiAlias(false);   // steps, grid, axes: all axis-aligned, crisp and faster without; text keeps its own
         Map<String, Color> colours = Map.of("running", Palette.RUNNING, "waiting", new Color(0x5B7F9E), "blocked", Palette.BLOCKED);
+        // XChart draws the legend and axes; the curves are painted per device-pixel column by a layer (a
+        // thousand antialiased steps cost XChart more than the rest of the chart). Each series here holds
+        // one point below the plot, so only its legend entry shows.
+        java.util.List<StepLayer.Curve> curves = new java.util.ArrayList<>();
         for (var e : series().entrySet()) {
             Steps.Series s = e.getValue();
             top = Math.max(top, s.max());
-            XYSeries xs = c.addSeries(e.getKey(), s.xMs(), s.y());
-            xs.setXYSeriesRenderStyle(e.getKey().equals("running") ? XYSeries.XYSeriesRenderStyle.StepArea : XYSeries.XYSeriesRenderStyle.Step);
+            boolean area = e.getKey().equals("running");
             Color col = colours.get(e.getKey());
+            Color fill = new Color(col.getRed(), col.getGreen(), col.getBlue(), 70);
+            curves.add(new StepLayer.Curve(s.xMs(), s.y(), col, area ? fill : null));
+            XYSeries xs = c.addSeries(e.getKey(), new double[]{0, maxMs * 0.37}, new double[]{-5, -5});
+            xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);   // an area would show in the plot's margin
             xs.setLineColor(col);
-            xs.setFillColor(new Color(col.getRed(), col.getGreen(), col.getBlue(), 70));
             xs.setMarker(SeriesMarkers.NONE);
-            xs.setLineStyle(new BasicStroke(1.5f));
+            xs.setLineStyle(new BasicStroke(StepLayer.LINE));
         }
+        c.addAnnotation(new StepLayer(curves, maxMs));
         if (showCores) {
             int cores = cores();
             XYSeries cs = c.addSeries(cores + (cores == 1 ? " core" : " cores"), new double[]{0, maxMs}, new double[]{cores, cores});

@@ -174,6 +174,9 @@ public final class TimelineChart extends LabChart<TimelineChart> {
         var st = c.getStyler();
         st.setXAxisMin(0.0).setXAxisMax(maxMs).setYAxisMin(-1.0).setYAxisMax((double) n);
         st.setPlotGridHorizontalLinesVisible(false);
+        // every shape is axis-aligned (lanes, grid, axes, legend boxes): drawn without antialiasing they stay
+        // crisp and fill faster; text keeps its own antialiasing, marker triangles turn it back on
+        st.setAntiAlias(false);
         // XChart has no categorical y axis for XY charts: hide its ticks, reserve room for the lane names
         // and let the lane layer write them beside each lane.
         st.setYAxisTicksVisible(false);

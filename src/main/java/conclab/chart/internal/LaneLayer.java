@@ -130,6 +130,9 @@ public final class LaneLayer extends Annotation {
     private void paintMarkers(Graphics2D g, int n, double top, double bottom, double laneHeight, double scale) {
         if (markers.isEmpty()) return;
         Color old = g.getColor();
+        // triangles have slanted edges: antialiased even when the chart draws its straight lines without
+        Object aa = g.getRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING);
+        g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
         for (Marker m : markers) {
             Color c = colour(m.kind());
             double xa = x(m.atNanos()), xb = x(m.atNanos() + m.durationNanos());
@@ -159,6 +162,7 @@ public final class LaneLayer extends Annotation {
             }
         }
         g.setColor(old);
+        g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, aa);
     }
 
     /** Colour of a marker kind: GC purple, pinning magenta, anything else dark grey. */
