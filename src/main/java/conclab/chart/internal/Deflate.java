@@ -17,8 +17,8 @@ import java.util.Arrays;
  * edges), which get greedy LZ77 matches and dynamic Huffman codes as zlib's fastest level does.
  *
  * <p>Implementation overview. One pass over the input makes tokens (a literal byte, or a length and a
- * distance): first a run of the previous byte (distance 1), else a match found through a single-entry
- * hash table of 4-byte keys, else a literal. Every {@value #BLOCK_TOKENS} tokens, and at the end, the
+ * distance): first a run of the previous byte (copies at distance 1, a long run kept as one token of
+ * k × 258 bytes), else a match found through a single-entry hash table of 4-byte keys, else a literal. Every {@value #BLOCK_TOKENS} tokens, and at the end, the
  * tokens are written as one dynamic-Huffman block: code lengths from the block's own frequencies (limited
  * to 15 bits by flattening the frequencies until the tree fits), canonical codes, the header's code
  * lengths run-length coded. Not thread-safe: one encoder per call.
@@ -35,9 +35,11 @@ final class Deflate {
     }
 
     static final int WINDOW = 32_768, MAX_MATCH = 258, BLOCK_TOKENS = 1 << 15;
-    private static final int HASH_BITS = 15, MATCH = 1 << 31;
-    private static final byte[] ZEROS = new byte[MAX_MATCH];
+    /* tokens: 0..255 a literal; REPEATS + k, k copies of 258 bytes at distance 1; MATCH | length << 16 | distance */
+    private static final int HASH_BITS = 15, MATCH = 1 << 31, REPEATS = 256;
+    private static final byte[] ZEROS = new byte[4096];
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /* RFC 1951 §3.2.5: lengths 3..258 as symbols 257..285 with extra bits; distances 1..32768 as codes 0..29 */
     private static final int[] LENGTH_BASE = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51,
@@ -93,8 +95,13 @@ final class Deflate {
                 if (i > 0 && i + 2 < n) {
                     byte prev = d[i - 1];
                     if (d[i] == prev && d[i + 1] == prev && d[i + 2] == prev) {
-                        len = run(i, prev);
-                        dist = 1;
+                        // a run of the previous byte: copies of it at distance 1, 258 bytes at a time
+                        int run = run(i, prev), whole = run / MAX_MATCH, rest = run % MAX_MATCH;
+                        if (whole > 0) repeats(whole);
+                        if (rest >= 3) match(rest, 1);
+                        else for (int k = 0; k < rest; k++) literal(prev & 0xff);
+                        i += run;
+                        continue;
                     }
                 }
                 if (len == 0 && i + 3 < n) {
@@ -104,8 +111,7 @@ final class Deflate {
                     head[h] = i + 1;
                     if (c >= 0 && i - c <= WINDOW && (int) INT_LE.get(d, c) == key) {
                         int max = Math.min(MAX_MATCH, n - i);
-                        int k = max <= 4 ? -1 : Arrays.mismatch(d, c + 4, c + max, d, i + 4, i + max);
-                        len = k < 0 ? max : 4 + k;
+                        len = 4 + common(c + 4, i + 4, max - 4);
                         dist = i - c;
                     }
                 }
@@ -120,16 +126,43 @@ final class Deflate {
             block(true);
         }
 
-        /** How many bytes from {@code i} repeat {@code b}, at most 258 and the end of input. */
-        private int run(int i, byte b) {
-            int max = Math.min(MAX_MATCH, n - i);
-            if (b == 0) {
-                int k = Arrays.mismatch(d, i, i + max, ZEROS, 0, max);
-                return k < 0 ? max : k;
+        /** Length of the common prefix of {@code d[a..]} and {@code d[b..]}, at most {@code max}. */
+        private int common(int a, int b, int max) {
+            if (max >= 8) {   // most matches end within 8 bytes: one comparison of two longs, no call
+                long x = (long) LONG_LE.get(d, a) ^ (long) LONG_LE.get(d, b);
+                if (x != 0) return Long.numberOfTrailingZeros(x) >>> 3;
             }
-            int k = 0;
-            while (k < max && d[i + k] == b) k++;
-            return k;
+            if (max <= 0) return 0;
+            int k = Arrays.mismatch(d, a, a + max, d, b, b + max);
+            return k < 0 ? max : k;
+        }
+
+        /** How many bytes from {@code i} repeat {@code b} (zeros compared a page at a time). */
+        private int run(int i, byte b) {
+            int k = i;
+            if (b == 0) {
+                if (k + 8 <= n) {   // a short run ends within 8 bytes: no call
+                    long x = (long) LONG_LE.get(d, k);
+                    if (x != 0) return Long.numberOfTrailingZeros(x) >>> 3;
+                    k += 8;
+                }
+                while (k < n) {
+                    int len = Math.min(ZEROS.length, n - k), m = Arrays.mismatch(d, k, k + len, ZEROS, 0, len);
+                    if (m >= 0) return k + m - i;
+                    k += len;
+                }
+                return n - i;
+            }
+            while (k < n && d[k] == b) k++;
+            return k - i;
+        }
+
+        /** {@code times} copies of 258 bytes at distance 1: one token. */
+        private void repeats(int times) {
+            tokens[count++] = REPEATS + times;
+            litFreq[257 + LENGTH_INDEX[MAX_MATCH]] += times;
+            distFreq[0] += times;
+            if (count == BLOCK_TOKENS) block(false);
         }
 
         private void literal(int b) {
@@ -156,8 +189,14 @@ final class Deflate {
             out.put(last ? 1 : 0, 1);
             out.put(2, 2);   // dynamic Huffman codes
             header(litLen, distLen);
+            int longest = 257 + LENGTH_INDEX[MAX_MATCH];
+            int repeatBits = litLen[longest] + distLen[0], repeatCode = litCode[longest] | distCode[0] << litLen[longest];
             for (int i = 0; i < count; i++) {
                 int t = tokens[i];
+                if (t >= REPEATS) {
+                    for (int k = t - REPEATS; k > 0; k--) out.put(repeatCode, repeatBits);
+                    continue;
+                }
                 if (t >= 0) {
                     out.put(litCode[t], litLen[t]);
                     continue;
@@ -311,15 +350,13 @@ final class Deflate {
             buf = new byte[capacity];
         }
 
+        /** Appends the low {@code bits} (at most 31) of {@code value}. */
         void put(int value, int bits) {
             acc |= (long) value << count;
             count += bits;
             if (count >= 32) {
                 if (size + 4 > buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
-                buf[size] = (byte) acc;
-                buf[size + 1] = (byte) (acc >>> 8);
-                buf[size + 2] = (byte) (acc >>> 16);
-                buf[size + 3] = (byte) (acc >>> 24);
+                INT_LE.set(buf, size, (int) acc);
                 size += 4;
                 acc >>>= 32;
                 count -= 32;
