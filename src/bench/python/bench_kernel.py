@@ -4,6 +4,8 @@
 Prints medians over warm requests (default 60 each) of: kernel_info round trip, an arithmetic cell with a
 new expression each time (1+N), a print cell, a completion, launch to first result, interrupt of a busy
 loop, and the kernel's overhead over a raw JShell.eval of the same snippet; with ratios to ipykernel.
+Then charts in a new kernel: the first timeline of 10,000 spans right after start-up (while the charts'
+warm-up may still run) and after it, and later charts, timed inside the kernel and as whole cells.
 """
 import argparse
 import os
@@ -118,6 +120,63 @@ def raw_jshell(n, warm):
     return float(out.stdout.strip().splitlines()[-1])
 
 
+# A trace like ChartsBench's: 10,000 spans of 20–200 µs over 16 lanes, states cycling; and a timer.
+CHART_SETUP = """
+Trace benchTrace(int n, int lanes) {
+    var r = new SplittableRandom(1);
+    var spans = new ArrayList<Span>(n);
+    long[] t = new long[lanes];
+    for (int i = 0; i < n; i++) {
+        int lane = i % lanes;
+        long start = t[lane] + r.nextLong(0, 50_000), dur = r.nextLong(20_000, 200_000);
+        spans.add(new Span("task " + i, i, "worker-" + lane, lane, null, start, start + dur, SpanState.values()[r.nextInt(4)]));
+        t[lane] = start + dur;
+    }
+    return new Trace("bench", 0, Arrays.stream(t).max().orElse(0), spans, List.of(), List.of(), Map.of());
+}
+double renderMs(LabChart<?> c) { long a = System.nanoTime(); c.png(); return (System.nanoTime() - a) / 1e6; }
+var bt = benchTrace(10_000, 16);
+"""
+
+
+def result_text(kc, code):
+    msg_id = kc.execute(code)
+    text = None
+    while True:
+        m = kc.get_iopub_msg(timeout=120)
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        if m["msg_type"] == "execute_result":
+            text = m["content"]["data"].get("text/plain")
+        if m["msg_type"] == "error":
+            raise RuntimeError("\n".join(m["content"]["traceback"]))
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            return text
+
+
+def charts_in_kernel(wait_s, later=12):
+    """First chart (ms inside the kernel) after start-up plus wait_s; later charts inside and as cells."""
+    km = KernelManager(kernel_name="conclab")
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    wait_reply(kc, kc.execute("1+1"), timeout=120)
+    result_text(kc, CHART_SETUP)
+    time.sleep(wait_s)
+    first = float(result_text(kc, "renderMs(Charts.timeline(bt))"))
+    inside = {"timeline": [], "concurrency": []}
+    cells = []
+    for i in range(later):
+        for kind in inside:
+            inside[kind].append(float(result_text(kc, f"renderMs(Charts.{kind}(bt))")))
+        t0 = time.perf_counter()
+        result_text(kc, "Charts.timeline(bt)")  # shown: PNG at 2x, base64, through iopub
+        cells.append((time.perf_counter() - t0) * 1000)
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+    return first, {k: statistics.median(v) for k, v in inside.items()}, statistics.median(cells)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("-n", type=int, default=60, help="measured requests per figure")
@@ -135,6 +194,14 @@ def main():
     cell = results["conclab"]["1+N cell"]
     print(f"{'raw JShell.eval of 1+N':<28}{raw:>9.1f} ms")
     print(f"{'kernel overhead over it':<28}{cell - raw:>9.1f} ms")
+
+    print("\nCharts in a new kernel (timeline / concurrency of 10,000 spans, PNG at 2x, ms inside the kernel)\n")
+    for wait_s, label in ((0, "right after start-up"), (5, "5 s after start-up")):
+        first, later, cell_ms = charts_in_kernel(wait_s)
+        print(f"{'first chart, ' + label:<44}{first:>9.1f} ms   (target ≤ 250 ms)")
+        print(f"{'  then charts 2–13: timeline, median':<44}{later['timeline']:>9.1f} ms   (target ≤ 50 ms)")
+        print(f"{'  concurrency, median':<44}{later['concurrency']:>9.1f} ms   (target ≤ 50 ms)")
+        print(f"{'  a cell showing a timeline, round trip':<44}{cell_ms:>9.1f} ms")
     return 0
 
 
