@@ -41,6 +41,21 @@ def wait_idle(kc, msg_id, timeout=60):
             return
 
 
+def settle(kc, code, attempts=30):
+    """Runs code until its idle status arrives on iopub: the subscription is then surely connected
+    (ZeroMQ drops what a SUB socket missed while connecting, and a fast kernel can finish before that)."""
+    import queue
+    for _ in range(attempts):
+        msg_id = kc.execute(code)
+        wait_reply(kc, msg_id)
+        try:
+            wait_idle(kc, msg_id, timeout=2)
+            return
+        except queue.Empty:
+            continue
+    raise RuntimeError("no status messages on iopub")
+
+
 def execute(kc, code):
     msg_id = kc.execute(code)
     reply = wait_reply(kc, msg_id)
@@ -80,8 +95,7 @@ def measure(name, n, warm):
     first = kc.execute("1+1")
     wait_reply(kc, first, timeout=120)
     launch = (time.perf_counter() - t0) * 1000
-    # (its iopub messages may predate the subscription: ZeroMQ drops what a SUB missed)
-    execute(kc, case["setup"])
+    settle(kc, case["setup"])
     r = {"launch → first result": launch}
     r["kernel_info round trip"] = timed(lambda i: wait_reply(kc, kc.kernel_info()), n, warm)
     r["1+N cell"] = timed(lambda i: execute(kc, case["arith"].format(n=i + 1000)), n, warm)
@@ -161,6 +175,7 @@ def charts_in_kernel(wait_s, later=12):
     kc = km.client()
     kc.start_channels()
     wait_reply(kc, kc.execute("1+1"), timeout=120)
+    settle(kc, "1")
     result_text(kc, CHART_SETUP)
     time.sleep(wait_s)
     first = float(result_text(kc, "renderMs(Charts.timeline(bt))"))

@@ -132,31 +132,33 @@ public final class Charts {
     /**
      * Loads and exercises the rendering path (AWT, fonts, XChart, the PNG encoder, every chart kind) so the
      * first chart a user asks for is fast. Idempotent and thread-safe; the kernel calls it on a background
-     * thread at start-up. Returns how long it took (zero when already done).
+     * thread at start-up. It stops early when another thread draws a chart meanwhile: from then on the
+     * user's own charts warm the rendering path, and the warm-up would only take their CPU. Returns how
+     * long it took (zero when already done).
      */
     public static Duration warmUp() {
         synchronized (WARM) {
             if (WARM[0]) return Duration.ZERO;
             long t0 = System.nanoTime();
-            Trace t = WarmUp.trace();
-            // a few rounds of the common charts, so the JIT has compiled the hot paths
-            for (int i = 0; i < 3; i++) {
-                timeline(t).png();
-                concurrency(t).png();
+            warming = Thread.currentThread();
+            try {
+                WarmUp.run(() -> userDrew);
+            } finally {
+                warming = null;
             }
-            speedup(SpeedupSeries.of("warm-up").with(1, 1.0, 1.1).with(2, 0.55, 0.6).with(4, 0.3, 0.32)).png();
-            org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
-            for (int i = 1; i <= 1000; i++) h.recordValue(i * 1000L);
-            histogram(h).png();
-            percentiles(h).png();
-            counters(t).png();
-            boxPlot().add("a", 1, 2, 3).png();
-            iterations("µs", 40, 9, 3, 1, 1).png();
-            outcomes(Outcome.of("0", 3, Outcome.Verdict.ACCEPTABLE)).png();
-            timeline(t).text();
             WARM[0] = true;
             return Duration.ofNanos(System.nanoTime() - t0);
         }
+    }
+
+    /* the thread running warmUp(), or null; set true when another thread draws a chart meanwhile */
+    private static volatile Thread warming;
+    private static volatile boolean userDrew;
+
+    /** Called as a chart is drawn: a chart drawn by a thread other than the warm-up's stops the warm-up. */
+    static void drawing() {
+        Thread w = warming;
+        if (w != null && w != Thread.currentThread()) userDrew = true;
     }
 
     /**

@@ -112,6 +112,7 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
 
     /** The chart as a bitmap at {@code scale} (1 = CSS pixels). */
     public BufferedImage image(double scale) {
+        Charts.drawing();
         return Render.image(this::paint, width(), height(), scale);
     }
 
@@ -137,6 +138,7 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
 
     /** SVG document text at 1× size. */
     public String svg() {
+        Charts.drawing();
         return Render.svg(this::paint, width(), height());
     }
 

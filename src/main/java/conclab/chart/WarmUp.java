@@ -9,11 +9,47 @@ import conclab.trace.Trace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
-/** A small made-up trace that exercises every code path of the charts, for {@link Charts#warmUp()}. */
+/** What {@link Charts#warmUp()} draws: a made-up trace that exercises every code path of the charts. */
 final class WarmUp {
 
     private WarmUp() {}
+
+    /**
+     * Draws the warm-up's charts one after the other until {@code stop} says so (checked before each):
+     * first a timeline and a concurrency chart (AWT, fonts, XChart, the PNG encoder), then every other kind
+     * once, then two more rounds of the first two so the JIT compiles their hot loops.
+     *
+     * @return how many charts were drawn
+     */
+    static int run(BooleanSupplier stop) {
+        Trace t = trace();
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        for (int i = 1; i <= 1000; i++) h.recordValue(i * 1000L);
+        List<Runnable> steps = new ArrayList<>(List.of(
+                () -> Charts.timeline(t).png(),
+                () -> Charts.concurrency(t).png(),
+                () -> Charts.speedup(SpeedupSeries.of("warm-up").with(1, 1.0, 1.1).with(2, 0.55, 0.6).with(4, 0.3, 0.32)).png(),
+                () -> Charts.histogram(h).png(),
+                () -> Charts.percentiles(h).png(),
+                () -> Charts.counters(t).png(),
+                () -> Charts.boxPlot().add("a", 1, 2, 3).png(),
+                () -> Charts.iterations("µs", 40, 9, 3, 1, 1).png(),
+                () -> Charts.outcomes(Outcome.of("0", 3, Outcome.Verdict.ACCEPTABLE)).png(),
+                () -> Charts.timeline(t).text()));
+        for (int round = 0; round < 2; round++) {
+            steps.add(() -> Charts.timeline(t).png());
+            steps.add(() -> Charts.concurrency(t).png());
+        }
+        int done = 0;
+        for (Runnable step : steps) {
+            if (stop.getAsBoolean()) break;
+            step.run();
+            done++;
+        }
+        return done;
+    }
 
     /** As dense as a real experiment's trace (several spans per pixel column), so the hot loops compile. */
     static Trace trace() {
