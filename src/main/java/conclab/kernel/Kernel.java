@@ -160,8 +160,13 @@ public final class Kernel {
             }
         }
         // the charts' classes (AWT, fonts, XChart) in the cache too: measured, a first chart in a fresh JVM
-        // 1.0 s → 0.7 s and the start-up warm-up 2.1 s → 1.4 s
-        conclab.chart.Charts.warmUp();
+        // 1.0 s → 0.7 s and the start-up warm-up 2.1 s → 1.4 s. Without fonts (`./lab build` alone does not
+        // install them) the cache keeps JShell's part.
+        try {
+            conclab.chart.Charts.warmUp();
+        } catch (Throwable e) {
+            err.println("charts left out of the training: " + e);
+        }
     }
 
     /** Starts JShell with the start-up script on a thread of its own; the first cell waits for it. */
