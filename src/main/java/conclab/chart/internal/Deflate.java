@@ -356,7 +356,10 @@ final class Deflate {
             count += bits;
             if (count >= 32) {
                 if (size + 4 > buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
-                INT_LE.set(buf, size, (int) acc);
+                buf[size] = (byte) acc;   // plain stores: the JIT keeps them inline wherever this is called from
+                buf[size + 1] = (byte) (acc >>> 8);
+                buf[size + 2] = (byte) (acc >>> 16);
+                buf[size + 3] = (byte) (acc >>> 24);
                 size += 4;
                 acc >>>= 32;
                 count -= 32;

@@ -106,7 +106,8 @@ public final class Lanes {
                 if (part > 0) acc[c * states + st] += part;
             }
         }
-        List<Slice> slices = new ArrayList<>();
+        // at most one slice per column, and no more than a start and an end per span
+        List<Slice> slices = new ArrayList<>((int) Math.min(columns + 1L, 2L * spans.size() + 1));
         int runStart = -1, runBucket = -1;
         SpanState runState = null;
         long runBusy = 0;
@@ -137,7 +138,7 @@ public final class Lanes {
                 runBusy += total;
             }
         }
-        return new Lane(name, busy, first == Long.MAX_VALUE ? t0 : first, List.copyOf(slices));
+        return new Lane(name, busy, first == Long.MAX_VALUE ? t0 : first, java.util.Collections.unmodifiableList(slices));
     }
 
     private static int column(long t, long t0, double colNanos, int columns) {
