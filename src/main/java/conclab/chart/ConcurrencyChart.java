@@ -52,16 +52,17 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
 
     /** The step series drawn: "running", "waiting", and "blocked" when any span was blocked. */
     Map<String, Steps.Series> series() {
+        long t1 = t1();
+        boolean blocked = false;
+        for (Span s : trace.spans()) blocked |= s.state() == SpanState.BLOCKED;
         Map<String, Steps.Series> out = new LinkedHashMap<>();
-        out.put("running", count(EnumSet.of(SpanState.RUNNING, SpanState.HOLDING_LOCK)));
-        out.put("waiting", count(EnumSet.of(SpanState.WAITING)));
-        if (trace.spans().stream().anyMatch(s -> s.state() == SpanState.BLOCKED)) {
-            out.put("blocked", count(EnumSet.of(SpanState.BLOCKED)));
-        }
+        out.put("running", count(EnumSet.of(SpanState.RUNNING, SpanState.HOLDING_LOCK), t1));
+        out.put("waiting", count(EnumSet.of(SpanState.WAITING), t1));
+        if (blocked) out.put("blocked", count(EnumSet.of(SpanState.BLOCKED), t1));
         return out;
     }
 
-    private Steps.Series count(Set<SpanState> states) {
+    private Steps.Series count(Set<SpanState> states, long t1) {
         int n = 0;
         for (Span s : trace.spans()) if (states.contains(s.state())) n++;
         long[] st = new long[n], en = new long[n];
@@ -69,7 +70,7 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
         for (Span s : trace.spans()) {
             if (states.contains(s.state())) { st[i] = s.startNanos(); en[i] = s.endNanos(); i++; }
         }
-        return Steps.count(st, en, trace.originNanos(), t1(), maxPoints);
+        return Steps.count(st, en, trace.originNanos(), t1, maxPoints);
     }
 
     private long t1() {

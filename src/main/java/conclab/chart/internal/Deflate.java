@@ -1,8 +1,5 @@
 package conclab.chart.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -38,8 +35,6 @@ final class Deflate {
     /* tokens: 0..255 a literal; REPEATS + k, k copies of 258 bytes at distance 1; MATCH | length << 16 | distance */
     private static final int HASH_BITS = 15, MATCH = 1 << 31, REPEATS = 256;
     private static final byte[] ZEROS = new byte[4096];
-    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /* RFC 1951 §3.2.5: lengths 3..258 as symbols 257..285 with extra bits; distances 1..32768 as codes 0..29 */
     private static final int[] LENGTH_BASE = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51,
@@ -105,11 +100,11 @@ final class Deflate {
                     }
                 }
                 if (len == 0 && i + 3 < n) {
-                    int key = (int) INT_LE.get(d, i);
+                    int key = key(i);
                     int h = (key * 0x9E3779B1) >>> (32 - HASH_BITS);
                     int c = head[h] - 1;
                     head[h] = i + 1;
-                    if (c >= 0 && i - c <= WINDOW && (int) INT_LE.get(d, c) == key) {
+                    if (c >= 0 && i - c <= WINDOW && key(c) == key) {
                         int max = Math.min(MAX_MATCH, n - i);
                         len = 4 + common(c + 4, i + 4, max - 4);
                         dist = i - c;
@@ -126,25 +121,29 @@ final class Deflate {
             block(true);
         }
 
+        /*
+         * Plain byte loads, not byte-array VarHandles: right after start-up, before the JIT has compiled
+         * them, VarHandle reads cost several times more (measured in a new kernel: a tenth of a chart's time).
+         */
+        private int key(int i) {
+            return (d[i] & 0xff) | (d[i + 1] & 0xff) << 8 | (d[i + 2] & 0xff) << 16 | d[i + 3] << 24;
+        }
+
         /** Length of the common prefix of {@code d[a..]} and {@code d[b..]}, at most {@code max}. */
         private int common(int a, int b, int max) {
-            if (max >= 8) {   // most matches end within 8 bytes: one comparison of two longs, no call
-                long x = (long) LONG_LE.get(d, a) ^ (long) LONG_LE.get(d, b);
-                if (x != 0) return Long.numberOfTrailingZeros(x) >>> 3;
-            }
-            if (max <= 0) return 0;
-            int k = Arrays.mismatch(d, a, a + max, d, b, b + max);
-            return k < 0 ? max : k;
+            int k = 0, quick = Math.min(8, max);   // most matches end within 8 bytes: no call for those
+            while (k < quick && d[a + k] == d[b + k]) k++;
+            if (k < quick || k == max) return k;
+            int m = Arrays.mismatch(d, a + k, a + max, d, b + k, b + max);
+            return m < 0 ? max : k + m;
         }
 
         /** How many bytes from {@code i} repeat {@code b} (zeros compared a page at a time). */
         private int run(int i, byte b) {
             int k = i;
             if (b == 0) {
-                if (k + 8 <= n) {   // a short run ends within 8 bytes: no call
-                    long x = (long) LONG_LE.get(d, k);
-                    if (x != 0) return Long.numberOfTrailingZeros(x) >>> 3;
-                    k += 8;
+                for (int end = Math.min(n, k + 8); k < end; k++) {   // a short run ends within 8 bytes: no call
+                    if (d[k] != 0) return k - i;
                 }
                 while (k < n) {
                     int len = Math.min(ZEROS.length, n - k), m = Arrays.mismatch(d, k, k + len, ZEROS, 0, len);
