@@ -9,16 +9,17 @@ import java.util.Arrays;
  * zeros in long runs (a row the same as the row above filters to zeros). zlib at its fastest level
  * spends 9–12 ms on such an image (measured), most of it walking those runs through its hash chains and
  * sliding its window every 32 KB; its run-length strategy ({@code Z_RLE}) is not reachable from Java and
- * measured no faster through the C library. Here a run of repeated bytes is found with one vectorised
- * comparison and costs one token per 258 bytes, so the time goes to the few non-zero bytes (text and
+ * measured no faster through the C library, nor was libdeflate. Here a run of repeated bytes is found by
+ * vectorised comparisons and kept as one token, so the time goes to the few non-zero bytes (text and
  * edges), which get greedy LZ77 matches and dynamic Huffman codes as zlib's fastest level does.
  *
  * <p>Implementation overview. One pass over the input makes tokens (a literal byte, or a length and a
- * distance): first a run of the previous byte (copies at distance 1, a long run kept as one token of
- * k × 258 bytes), else a match found through a single-entry hash table of 4-byte keys, else a literal. Every {@value #BLOCK_TOKENS} tokens, and at the end, the
- * tokens are written as one dynamic-Huffman block: code lengths from the block's own frequencies (limited
- * to 15 bits by flattening the frequencies until the tree fits), canonical codes, the header's code
- * lengths run-length coded. Not thread-safe: one encoder per call.
+ * distance): first a run of the previous byte (copies at distance 1; k × 258 of them are one token), else
+ * a match found through a single-entry hash table of 4-byte keys, else a literal. Every
+ * {@value #BLOCK_TOKENS} tokens, and at the end, the tokens are written as one dynamic-Huffman block: code
+ * lengths from the block's own frequencies (limited to 15 bits by flattening the frequencies until the
+ * tree fits), canonical codes, the header's code lengths run-length coded. Not thread-safe: one encoder
+ * per call.
  */
 final class Deflate {
 
@@ -99,7 +100,7 @@ final class Deflate {
                         continue;
                     }
                 }
-                if (len == 0 && i + 3 < n) {
+                if (i + 3 < n) {
                     int key = key(i);
                     int h = (key * 0x9E3779B1) >>> (32 - HASH_BITS);
                     int c = head[h] - 1;
