@@ -104,7 +104,7 @@ public final class StepLayer extends Annotation {
             int top = dy(hi[k], at), low = area ? zero : dy(lo[k], at);
             int run = k + 1;
             while (run < n && !Double.isNaN(lo[run]) && dy(hi[run], at) == top
-                    && (area ? true : dy(lo[run], at) == low)) run++;
+                    && (area || dy(lo[run], at) == low)) run++;
             if (area) {
                 if (low > top) g.fillRect(x0 + k, top, run - k, low - top);
             } else {
