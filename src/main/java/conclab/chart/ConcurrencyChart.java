@@ -103,8 +103,7 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
         st.setAntiAlias(false);   // steps, grid, axes: all axis-aligned, crisp and faster without; text keeps its own
         Map<String, Color> colours = Map.of("running", Palette.RUNNING, "waiting", new Color(0x5B7F9E), "blocked", Palette.BLOCKED);
         // XChart draws the legend and axes; the curves are painted per device-pixel column by a layer (a
-        // thousand antialiased steps cost XChart more than the rest of the chart). Each series here holds
-        // one point below the plot, so only its legend entry shows.
+        // thousand antialiased steps cost XChart more than the rest of the chart).
         java.util.List<StepLayer.Curve> curves = new java.util.ArrayList<>();
         for (var e : series().entrySet()) {
             Steps.Series s = e.getValue();
@@ -113,11 +112,9 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
             Color col = colours.get(e.getKey());
             Color fill = new Color(col.getRed(), col.getGreen(), col.getBlue(), 70);
             curves.add(new StepLayer.Curve(s.xMs(), s.y(), col, area ? fill : null));
-            XYSeries xs = c.addSeries(e.getKey(), new double[]{0, maxMs * 0.37}, new double[]{-5, -5});
-            xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);   // an area would show in the plot's margin
-            xs.setLineColor(col);
-            xs.setMarker(SeriesMarkers.NONE);
-            xs.setLineStyle(new BasicStroke(StepLayer.LINE));
+            // a line, even for the area: an area's fill would reach up from y = −5 into the plot's margin
+            Styles.legendOnly(c, e.getKey(), XYSeries.XYSeriesRenderStyle.Step, col, maxMs)
+                    .setLineStyle(new BasicStroke(StepLayer.LINE));
         }
         c.addAnnotation(new StepLayer(curves, maxMs));
         if (showCores) {

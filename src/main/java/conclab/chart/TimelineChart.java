@@ -12,7 +12,6 @@ import conclab.trace.SpanState;
 import conclab.trace.Trace;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
 import java.util.ArrayList;
@@ -191,14 +190,7 @@ public final class TimelineChart extends LabChart<TimelineChart> {
     }
 
     private static void legend(XYChart c, String name, Color colour, double maxMs) {
-        // A degenerate polygon below the visible y range: only its legend entry shows. Its x values are
-        // deliberately not equally spaced with the axis ends: XChart would then put ticks only there.
-        double x = maxMs * 0.37;
-        XYSeries s = c.addSeries(name, new double[]{0, x, x}, new double[]{-5, -5, -5});
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
-        s.setFillColor(colour);
-        s.setLineColor(colour);
-        s.setMarker(SeriesMarkers.NONE);
+        Styles.legendOnly(c, name, XYSeries.XYSeriesRenderStyle.PolygonArea, colour, maxMs).setFillColor(colour);
     }
 
     static String label(SpanState s) {

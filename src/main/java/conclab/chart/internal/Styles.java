@@ -27,6 +27,21 @@ public final class Styles {
         s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
     }
 
+    /**
+     * A series that shows only as a legend entry, for what a layer paints itself: its points lie at
+     * y = −5, below a y axis that starts at −1 or above, where XChart clips them. Its x values are
+     * deliberately not equally spaced with the axis ends: XChart would then put ticks only there.
+     */
+    public static org.knowm.xchart.XYSeries legendOnly(org.knowm.xchart.XYChart c, String name,
+            org.knowm.xchart.XYSeries.XYSeriesRenderStyle style, Color colour, double xMax) {
+        double x = xMax * 0.37;
+        var s = c.addSeries(name, new double[]{0, x, x}, new double[]{-5, -5, -5});
+        s.setXYSeriesRenderStyle(style);
+        s.setLineColor(colour);
+        s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        return s;
+    }
+
     public static void apply(AxesChartStyler s) {
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
