@@ -194,17 +194,9 @@ public final class ChartsBench {
 
     /** Median wall time and median CPU time of this thread, in ms, after 3 unmeasured runs. */
     private static double[] time(int reps, Supplier<?> work) {
-        for (int i = 0; i < 3; i++) work.get();
-        double[] ms = new double[reps], cpu = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long c = THREADS.getCurrentThreadCpuTime();
-            long a = System.nanoTime();
-            Object o = work.get();
-            ms[i] = (System.nanoTime() - a) / 1e6;
-            cpu[i] = (THREADS.getCurrentThreadCpuTime() - c) / 1e6;
-            if (o == null) throw new AssertionError();
-        }
-        return new double[]{median(ms), median(cpu)};
+        interleaved(Map.of("", work), 3);
+        double[][] wallCpu = interleaved(Map.of("", work), reps).get("");
+        return new double[]{median(wallCpu[0]), median(wallCpu[1])};
     }
 
     private static double median(double[] v) {
