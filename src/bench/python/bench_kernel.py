@@ -56,11 +56,22 @@ def settle(kc, code, attempts=30):
     raise RuntimeError("no status messages on iopub")
 
 
-def execute(kc, code):
+def run_cell(kc, code, timeout=60):
+    """Runs a cell to its end (shell reply, then idle on iopub) and returns its result's text/plain, or None.
+    A cell that fails raises: a benchmark whose cell fails measures nothing."""
     msg_id = kc.execute(code)
-    reply = wait_reply(kc, msg_id)
-    wait_idle(kc, msg_id)
-    return reply
+    wait_reply(kc, msg_id, timeout)
+    text = None
+    while True:
+        m = kc.get_iopub_msg(timeout=timeout)
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        if m["msg_type"] == "execute_result":
+            text = m["content"]["data"].get("text/plain")
+        if m["msg_type"] == "error":
+            raise RuntimeError("\n".join(m["content"]["traceback"]))
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            return text
 
 
 def timed(fn, n, warm):
@@ -98,8 +109,8 @@ def measure(name, n, warm):
     settle(kc, case["setup"])
     r = {"launch → first result": launch}
     r["kernel_info round trip"] = timed(lambda i: wait_reply(kc, kc.kernel_info()), n, warm)
-    r["1+N cell"] = timed(lambda i: execute(kc, case["arith"].format(n=i + 1000)), n, warm)
-    r["print cell"] = timed(lambda i: execute(kc, case["print"].format(n=i)), n, warm)
+    r["1+N cell"] = timed(lambda i: run_cell(kc, case["arith"].format(n=i + 1000)), n, warm)
+    r["print cell"] = timed(lambda i: run_cell(kc, case["print"].format(n=i)), n, warm)
     code, pos = case["complete"]
     r["completion"] = timed(lambda i: wait_reply(kc, kc.complete(code, pos)), n, warm)
 
@@ -118,7 +129,7 @@ def measure(name, n, warm):
 
     r["interrupt of a busy loop"] = statistics.median(interrupt(i) for i in range(max(3, n // 10)))
     for i in range(20):
-        execute(kc, case["arith"].format(n=i + 5000))
+        run_cell(kc, case["arith"].format(n=i + 5000))
     r["RSS after the run (MB)"] = rss_mb(km)
     kc.stop_channels()
     km.shutdown_kernel(now=True)
@@ -153,21 +164,6 @@ var bt = benchTrace(10_000, 16);
 """
 
 
-def result_text(kc, code):
-    msg_id = kc.execute(code)
-    text = None
-    while True:
-        m = kc.get_iopub_msg(timeout=120)
-        if m["parent_header"].get("msg_id") != msg_id:
-            continue
-        if m["msg_type"] == "execute_result":
-            text = m["content"]["data"].get("text/plain")
-        if m["msg_type"] == "error":
-            raise RuntimeError("\n".join(m["content"]["traceback"]))
-        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
-            return text
-
-
 def charts_in_kernel(wait_s, later=12):
     """First chart (ms inside the kernel) after start-up plus wait_s; later charts inside and as cells."""
     km = KernelManager(kernel_name="conclab")
@@ -176,16 +172,16 @@ def charts_in_kernel(wait_s, later=12):
     kc.start_channels()
     wait_reply(kc, kc.execute("1+1"), timeout=120)
     settle(kc, "1")
-    result_text(kc, CHART_SETUP)
+    run_cell(kc, CHART_SETUP, 120)
     time.sleep(wait_s)
-    first = float(result_text(kc, "renderMs(Charts.timeline(bt))"))
+    first = float(run_cell(kc, "renderMs(Charts.timeline(bt))", 120))
     inside = {"timeline": [], "concurrency": []}
     cells = []
     for i in range(later):
         for kind in inside:
-            inside[kind].append(float(result_text(kc, f"renderMs(Charts.{kind}(bt))")))
+            inside[kind].append(float(run_cell(kc, f"renderMs(Charts.{kind}(bt))", 120)))
         t0 = time.perf_counter()
-        result_text(kc, "Charts.timeline(bt)")  # shown: PNG at 2x, base64, through iopub
+        run_cell(kc, "Charts.timeline(bt)", 120)  # shown: PNG at 2x, base64, through iopub
         cells.append((time.perf_counter() - t0) * 1000)
     kc.stop_channels()
     km.shutdown_kernel(now=True)

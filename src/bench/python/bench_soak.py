@@ -10,24 +10,9 @@ import time
 
 from jupyter_client.manager import start_new_kernel
 
+from bench_kernel import run_cell
+
 HEAP = "System.gc(); System.gc(); (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1024"
-
-
-def run(kc, code):
-    msg_id = kc.execute(code)
-    while True:
-        m = kc.get_shell_msg(timeout=120)
-        if m["parent_header"].get("msg_id") == msg_id:
-            break
-    result = None
-    while True:
-        m = kc.get_iopub_msg(timeout=120)
-        if m["parent_header"].get("msg_id") != msg_id:
-            continue
-        if m["msg_type"] == "execute_result":
-            result = m["content"]["data"]["text/plain"]
-        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
-            return m, result
 
 
 def cell(i):
@@ -50,17 +35,17 @@ def main():
     km, kc = start_new_kernel(kernel_name="conclab", startup_timeout=120)
     try:
         for i in range(50):   # warm up
-            run(kc, cell(i))
-        heap0 = int(run(kc, HEAP)[1])
+            run_cell(kc, cell(i), 120)
+        heap0 = int(run_cell(kc, HEAP, 120))
         lat = []
         t_start = time.perf_counter()
         for i in range(args.n):
             t0 = time.perf_counter()
-            run(kc, cell(i))
+            run_cell(kc, cell(i), 120)
             lat.append((time.perf_counter() - t0) * 1000)
             if (i + 1) % 1000 == 0:
                 print(f"  {i + 1} cells, {time.perf_counter() - t_start:.0f} s", flush=True)
-        heap1 = int(run(kc, HEAP)[1])
+        heap1 = int(run_cell(kc, HEAP, 120))
         first, last = statistics.median(lat[:200]), statistics.median(lat[-200:])
         per_cell = (heap1 - heap0) / args.n
         print(f"\nsoak: {args.n} cells")
