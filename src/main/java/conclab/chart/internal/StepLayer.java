@@ -54,7 +54,7 @@ public final class StepLayer extends Annotation {
     @Override
     public void paint(Graphics2D g) {
         double left = x(0), right = x(xMaxMs), bottom = y(0);
-        bounds = new Rectangle2D.Double(left, y(0), right - left, 0);
+        bounds = new Rectangle2D.Double(left, bottom, right - left, 0);
         if (right <= left) return;
         AffineTransform at = g.getTransform();
         boolean device = at.getShearX() == 0 && at.getShearY() == 0 && at.getScaleX() > 0 && at.getScaleY() > 0;
