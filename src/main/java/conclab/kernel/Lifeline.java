@@ -2,6 +2,8 @@ package conclab.kernel;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the kernel does when its own threads run out of memory: go on when it can, exit when it
@@ -27,8 +29,13 @@ import java.lang.management.MemoryUsage;
  *       <td>the process ends, as above</td></tr>
  * </table>
  *
+ * <p>Ending never waits on the farewell: the log line and the farewell are best effort on a full heap,
+ * and either may block (a lock held by a thread that cannot allocate, a stream that cannot be written).
+ * A watchdog thread, started with the lifeline so that ending needs no new thread, halts the process
+ * {@link #GRACE_MILLIS} after the end began, whatever they do.
+ *
  * <p>Thread-safe: kernel threads call {@link #caught} and {@link #threadDied} concurrently; the reserve
- * is a volatile reference, released by whichever thread swaps it out first.
+ * is a volatile reference, released by whichever thread swaps it out first; the process is halted once.
  */
 public final class Lifeline {
 
@@ -42,12 +49,41 @@ public final class Lifeline {
     /* Says under the last cell why the kernel ends; set once at start-up, before any kernel thread runs. */
     private volatile Runnable farewell = () -> {};
     private volatile Runnable halt = () -> Runtime.getRuntime().halt(EXIT_STATUS);
+    /* Counted down when the end begins; the watchdog then halts after the grace period. */
+    private final CountDownLatch ending = new CountDownLatch(1);
+    /* Set by whoever halts first (the ending thread or the watchdog); only tests' halts return. */
+    private final AtomicBoolean halted = new AtomicBoolean();
+    private final long graceMillis;
+
+    /** How long the farewell may take before the watchdog halts the process anyway. */
+    static final long GRACE_MILLIS = 5_000;
 
     /** A lifeline holding {@code reserveBytes} of heap in reserve. */
     public Lifeline(Log log, int reserveBytes) {
+        this(log, reserveBytes, GRACE_MILLIS);
+    }
+
+    Lifeline(Log log, int reserveBytes, long graceMillis) {
         this.log = log;
         this.reserveBytes = reserveBytes;
         this.reserve = new byte[reserveBytes];
+        this.graceMillis = graceMillis;
+        Thread.ofPlatform().name("conclab-lifeline").daemon(true).start(this::watch);
+    }
+
+    /* The watchdog: waits for the end to begin, gives the farewell its grace period, halts. */
+    private void watch() {
+        try {
+            ending.await();
+            Thread.sleep(graceMillis);
+        } catch (InterruptedException e) {
+            return;
+        }
+        haltOnce();
+    }
+
+    private void haltOnce() {
+        if (halted.compareAndSet(false, true)) halt.run();
     }
 
     /** The reserve for a heap of {@code maxHeap} bytes: 3 % of it, between 1 and 16 MiB. */
@@ -128,6 +164,7 @@ public final class Lifeline {
     }
 
     private void end(String why, Throwable t) {
+        ending.countDown();   // from here the process ends within the grace period, whatever blocks below
         try {
             log.error(why + "; the kernel exits (status " + EXIT_STATUS + ") so that the front end can restart it", t);
         } catch (Throwable ignored) {
@@ -138,6 +175,6 @@ public final class Lifeline {
         } catch (Throwable ignored) {
             // best effort: the process ends anyway
         }
-        halt.run();
+        haltOnce();
     }
 }

@@ -76,6 +76,32 @@ class LifelineTest {
     }
 
     @Test
+    void aFarewellThatBlocksCannotKeepTheKernelAlive() throws Exception {
+        // the farewell waits on something that never comes (a lock held by a thread that cannot allocate):
+        // the watchdog halts the process once the grace period is over, while the farewell still waits
+        var halted = new java.util.concurrent.CountDownLatch(1);
+        var never = new java.util.concurrent.CountDownLatch(1);
+        Lifeline l = new Lifeline(new Log(new PrintStream(logged, true), false), 1 << 20, 200);
+        l.onFarewell(() -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        var halts = new java.util.concurrent.atomic.AtomicInteger();
+        l.onHalt(() -> { halts.incrementAndGet(); halted.countDown(); });
+        Thread dying = Thread.ofPlatform().daemon(true).start(
+                () -> l.threadDied(new Thread(() -> {}, "iothread-2"), new OutOfMemoryError()));
+        assertTrue(halted.await(30, java.util.concurrent.TimeUnit.SECONDS), "halted while the farewell blocks");
+        assertTrue(dying.isAlive(), "the farewell is still waiting");
+        never.countDown();   // the farewell returns at last: the process is not halted a second time
+        dying.join(30_000);
+        assertFalse(dying.isAlive());
+        assertEquals(1, halts.get());
+    }
+
+    @Test
     void theReserveIsThreePercentOfTheHeapWithinBounds() {
         assertEquals(1 << 20, Lifeline.reserveFor(8L << 20));
         assertEquals((256L << 20) / 33, Lifeline.reserveFor(256L << 20));
