@@ -82,22 +82,18 @@ public final class Kernel {
             if (kernel.shutdown.getCount() == 0) return;   // an ordinary shutdown_request
             CellContext cell = contexts.lastCell();
             if (cell == null) return;
-            JsonObject c = new JsonObject();
-            c.addProperty("name", "stderr");
-            c.addProperty("text", "\n[the kernel is exiting: something called System.exit or Runtime.halt past the "
-                    + "kernel's guard (reflection, a library), or the process got a signal. Restart the kernel.]\n");
-            output.flush(cell);
-            publisher.publish("stream", cell.parentHeader(), c);
+            output.notice(cell, "the kernel is exiting: something called System.exit or Runtime.halt past the "
+                    + "kernel's guard (reflection, a library), or the process got a signal. Restart the kernel.");
             transport.close();
         }, "conclab-exit-notice"));
         java.util.concurrent.atomic.AtomicReference<CompletableFuture<Evaluator>> engine =
-                new java.util.concurrent.atomic.AtomicReference<>(startInBackground(err, log));
+                new java.util.concurrent.atomic.AtomicReference<>(startInBackground(err, log, output));
         // the first chart of a session is quick when XChart and Java2D warm up once JShell is ready
         engine.get().thenRun(conclab.chart.Charts::warmUpInBackground);
         Supplier<Evaluator> evaluator = () -> engine.get().join();
         Runnable reset = () -> {   // %reset: a fresh JShell in the same kernel (shell thread)
             Evaluator old = evaluator.get();
-            engine.set(startInBackground(err, log));
+            engine.set(startInBackground(err, log, output));
             old.close();
             evaluator.get();
         };
@@ -107,11 +103,8 @@ public final class Kernel {
         lifeline.onFarewell(() -> {   // best effort, with the reserve spent: one line under the last cell
             CellContext cell = contexts.lastCell();
             if (cell == null) return;
-            JsonObject c = new JsonObject();
-            c.addProperty("name", "stderr");
-            c.addProperty("text", "\n[the kernel ran out of memory in its own threads and exits. A cell kept the heap "
-                    + "full (a thread still allocating, or a variable holding what it caught). Restart the kernel.]\n");
-            publisher.publish("stream", cell.parentHeader(), c);
+            output.notice(cell, "the kernel ran out of memory in its own threads and exits. A cell kept the heap "
+                    + "full (a thread still allocating, or a variable holding what it caught). Restart the kernel.");
             transport.flushIopub(1000);
         });
         new Requests(evaluator, history, version()).register(dispatcher);
@@ -145,7 +138,7 @@ public final class Kernel {
      */
     static void train() throws IOException {
         PrintStream err = System.err;
-        try (Evaluator ev = startJShell(err)) {
+        try (Evaluator ev = startJShell(err, (cell, notice) -> { })) {
             CellContext ctx = new CellContext(1, new JsonObject(), List.of(), false, true);
             String[] cells = {"1 + 1", "int x = 3;\nx * 2", "System.out.println(\"hello\")",
                     "record P(int a, String b) {}\nnew P(1, \"b\")", "String greet(String w) { return \"hi \" + w; }\ngreet(\"a\")",
@@ -170,12 +163,12 @@ public final class Kernel {
     }
 
     /** Starts JShell with the start-up script on a thread of its own; the first cell waits for it. */
-    private static CompletableFuture<Evaluator> startInBackground(PrintStream err, Log log) {
+    private static CompletableFuture<Evaluator> startInBackground(PrintStream err, Log log, OutputRouter output) {
         CompletableFuture<Evaluator> ready = new CompletableFuture<>();
         Thread.ofPlatform().name("conclab-init").daemon(true).start(() -> {
             try {
                 long t0 = System.nanoTime();
-                Evaluator ev = startJShell(err);
+                Evaluator ev = startJShell(err, output::notice);
                 ready.complete(ev);
                 log.info("JShell ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
                 if (ev.pruningDisabled() != null) {
@@ -189,8 +182,9 @@ public final class Kernel {
         return ready;
     }
 
-    private static Evaluator startJShell(PrintStream err) throws IOException {
-        Evaluator ev = new Evaluator(List.of(ownClassPath()), err);
+    private static Evaluator startJShell(PrintStream err, java.util.function.BiConsumer<CellContext, String> notices)
+            throws IOException {
+        Evaluator ev = new Evaluator(List.of(ownClassPath()), err, notices, Evaluator.keepValuesSetting());
         String startup;
         try (InputStream in = Kernel.class.getResourceAsStream("/conclab/kernel/startup.jsh")) {
             if (in == null) throw new IOException("startup.jsh is missing from the jar");

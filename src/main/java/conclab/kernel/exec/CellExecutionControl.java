@@ -75,9 +75,21 @@ public final class CellExecutionControl extends DirectExecutionControl {
         lastFailure = null;
     }
 
+    /* Names of the classes loaded since the last takeLoaded(); shell thread only (JShell loads on the
+       thread that evaluates). */
+    private final java.util.List<String> loaded = new java.util.ArrayList<>();
+
+    /** The classes JShell loaded since the last call, oldest first (new wrapper classes of updated snippets). */
+    java.util.List<String> takeLoaded() {
+        var names = java.util.List.copyOf(loaded);
+        loaded.clear();
+        return names;
+    }
+
     @Override
     public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException,
             EngineTerminationException {
+        for (ClassBytecodes c : cbcs) loaded.add(c.name());
         super.load(Stream.of(cbcs)
                 .map(c -> new ClassBytecodes(c.name(), Instrumenter.instrument(c.bytecodes())))
                 .toArray(ClassBytecodes[]::new));

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -52,12 +53,26 @@ public final class Evaluator implements AutoCloseable {
     private record Temp(VarSnippet snippet, String className) {}
     private final java.util.ArrayDeque<Temp> temps = new java.util.ArrayDeque<>();
     private final SnippetPruner pruner;
+    private final Updates updates;
+    private final BiConsumer<CellContext, String> notices;
 
     /**
      * @param classPath entries added to the compiler's and the cells' class path
      * @param err       where JShell itself may write (never cell output)
      */
     public Evaluator(List<String> classPath, PrintStream err) {
+        this(classPath, err, (cell, notice) -> { }, Updates.keepValuesSetting());
+    }
+
+    /**
+     * @param classPath  entries added to the compiler's and the cells' class path
+     * @param err        where JShell itself may write (never cell output)
+     * @param notices    where notices about a cell go (what JShell changed in other snippets), under that cell
+     * @param keepValues whether a variable moved to a new wrapper class keeps its value when it fits
+     */
+    public Evaluator(List<String> classPath, PrintStream err, BiConsumer<CellContext, String> notices,
+                     boolean keepValues) {
+        this.notices = notices;
         shell = JShell.builder()
                 .executionEngine(control.provider(), Map.of())
                 .in(new ByteArrayInputStream(new byte[0]))
@@ -67,6 +82,7 @@ public final class Evaluator implements AutoCloseable {
         for (String cp : classPath) shell.addToClasspath(cp);
         analysis = shell.sourceCodeAnalysis();
         pruner = new SnippetPruner(shell);
+        updates = new Updates(shell, control, varFields, keepValues);
     }
 
     /** Null when JShell forgets the snippets no longer in force (see {@link SnippetPruner}), else why not. */
@@ -82,6 +98,11 @@ public final class Evaluator implements AutoCloseable {
     /** Prunes now (tests); returns the wrapper classes forgotten. */
     int pruneNow() {
         return pruner.prune();
+    }
+
+    /** Whether variables keep their values across updates (see {@link Updates}): {@code CONCLAB_KEEP_VALUES}. */
+    public static boolean keepValuesSetting() {
+        return Updates.keepValuesSetting();
     }
 
     public JShell jshell() {
@@ -145,6 +166,7 @@ public final class Evaluator implements AutoCloseable {
     private Outcome evalCell(String code, CellContext ctx) {
         control.enter(ctx);
         control.forgetClass();
+        control.takeLoaded();
         Outcome result = new Outcome.Ok(false, null);
         boolean silent = false;
         for (Piece p : split(code)) {
@@ -154,10 +176,17 @@ public final class Evaluator implements AutoCloseable {
             while (first < code.length() && Character.isWhitespace(code.charAt(first))) first++;
             int lineOffset = lineOf(code, first) - 1;
             List<SnippetEvent> events = shell.eval(p.source());
+            // what the snippet did to others (recompiled, reset, made unusable), said before its own result
+            for (String notice : updates.apply(events, control.takeLoaded(), ctx.executionCount(), this::cellOf)) {
+                notices.accept(ctx, notice);
+            }
             result = new Outcome.Ok(false, null);
             for (SnippetEvent ev : events) {
                 if (ev.causeSnippet() != null) continue;
                 Snippet s = ev.snippet();
+                if (s instanceof VarSnippet v && !s.subKind().equals(Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)) {
+                    updates.declared(v.name());
+                }
                 origins.put(s.id(), new Origin(ctx.executionCount(), lineOffset));
                 if (ev.status() == Snippet.Status.REJECTED) {
                     return compileError(code, p, s, ctx);
@@ -177,6 +206,7 @@ public final class Evaluator implements AutoCloseable {
                         Temp old = temps.removeFirst();
                         shell.drop(old.snippet());
                         if (old.className() != null) control.clear(old.className(), old.snippet().name());
+                        CellExecutionControl.clear(varFields.remove(old.snippet().name()));   // moved by an update
                     }
                 }
                 if (isExpression(s)) {
@@ -230,6 +260,12 @@ public final class Evaluator implements AutoCloseable {
         for (String n : names) if (!varFields.containsKey(n)) return false;
         for (String n : names) CellExecutionControl.clear(varFields.get(n));
         return true;
+    }
+
+    /** The execution count of the cell that declared {@code s}, or 0 when forgotten. */
+    private int cellOf(Snippet s) {
+        Origin o = origins.get(s.id());
+        return o == null ? 0 : o.executionCount();
     }
 
     /** Old snippets' origins are only needed for stack traces of recent cells: keep a bounded map. */
@@ -320,6 +356,7 @@ public final class Evaluator implements AutoCloseable {
         String msg = ex.getMessage() == null ? "" : ex.getMessage();
         List<String> tb = new ArrayList<>();
         tb.add(BOLD_RED + cls + RESET + (msg.isEmpty() ? "" : ": " + msg));
+        tb.addAll(updates.hints(cls, msg, code));
         if (raw instanceof OutOfMemoryError) {
             tb.add(GREEN + "The heap is full. Free large variables (x = null), or restart the kernel." + RESET);
         } else if (raw instanceof StackOverflowError) {
