@@ -2,8 +2,8 @@ package conclab.kernel;
 
 import com.google.gson.JsonObject;
 import conclab.kernel.exec.Evaluator;
-import conclab.kernel.io.CellContext;
-import conclab.kernel.io.Contexts;
+import conclab.kernel.cell.CellContext;
+import conclab.kernel.cell.Contexts;
 import conclab.kernel.io.KernelHost;
 import conclab.kernel.io.OutputRouter;
 import conclab.kernel.io.Publisher;
@@ -107,20 +107,10 @@ public final class Kernel {
                     + "full (a thread still allocating, or a variable holding what it caught). Restart the kernel.");
             transport.flushIopub(1000);
         });
-        new Requests(evaluator, history, version()).register(dispatcher);
         Magics magics = new Magics(evaluator, contexts, reset);
-        dispatcher.shell("execute_request", new ExecuteHandler(evaluator, contexts, output, publisher, renderers,
-                history, magics, dispatcher));
-        dispatcher.control("interrupt_request", r -> {
-            CellContext running = contexts.runningCell();
-            CompletableFuture<Evaluator> ready = engine.get();
-            if (running != null && ready.isDone() && !ready.isCompletedExceptionally()) {
-                ready.join().control().stop(running);
-            }
-            r.reply("interrupt_reply", Request.ok());
-        });
-        dispatcher.control("shutdown_request", kernel::shutdown);
-        dispatcher.shell("shutdown_request", kernel::shutdown);
+        ExecuteHandler execute = new ExecuteHandler(evaluator, contexts, output, publisher, renderers, history, magics,
+                dispatcher);
+        new Requests(evaluator, history, contexts, version()).register(dispatcher, execute, kernel::shutdown);
 
         transport.start(dispatcher.shellLoop(), dispatcher.controlLoop());
         kernel.watchParent();

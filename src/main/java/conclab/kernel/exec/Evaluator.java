@@ -1,6 +1,8 @@
 package conclab.kernel.exec;
 
-import conclab.kernel.io.CellContext;
+import conclab.kernel.cell.CellContext;
+import conclab.kernel.cell.CellStoppedError;
+import conclab.kernel.cell.UnstoppableError;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -335,15 +337,15 @@ public final class Evaluator implements AutoCloseable {
             }
             tb.add(GREEN + "It runs code the kernel cannot stop. Restart the kernel to end it "
                     + "(Kernel > Restart); other cells keep working until then." + RESET);
-            return new Outcome.Failed("KeyboardInterrupt", "interrupted; thread " + u.thread().getName()
-                    + " could not be stopped", tb);
+            return new Outcome.Interrupted("interrupted; thread " + u.thread().getName()
+                    + " could not be stopped", tb, u.thread());
         }
         // after an interrupt, whatever ended the cell (a stop check, an InterruptedException out of
         // join, sleep or take) is the interrupt, and is reported as one
         if (ctx.stopRequested() || raw instanceof CellStoppedError || (ex instanceof EvalException ee
                 && CellStoppedError.class.getName().equals(ee.getExceptionClassName()))) {
-            return new Outcome.Failed("KeyboardInterrupt", "interrupted",
-                    List.of(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was stopped."));
+            return new Outcome.Interrupted("interrupted",
+                    List.of(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was stopped."), null);
         }
         if (ex instanceof UnresolvedReferenceException ure) {
             String what = ure.getSnippet().toString();

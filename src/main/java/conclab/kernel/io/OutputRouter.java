@@ -1,5 +1,7 @@
 package conclab.kernel.io;
 
+import conclab.kernel.cell.CellContext;
+import conclab.kernel.cell.Contexts;
 import com.google.gson.JsonObject;
 
 import java.io.OutputStream;
@@ -158,7 +160,7 @@ public final class OutputRouter implements AutoCloseable {
         @Override
         public void write(byte[] b, int off, int len) {
             if (len <= 0) return;
-            CellContext owner = CellContext.CURRENT.get();
+            CellContext owner = Contexts.current();
             CellContext ctx = owner != null ? owner : contexts.lastCell();
             if (ctx == null) {
                 fallback.write(b, off, len);   // nothing has run yet: only start-up code prints here

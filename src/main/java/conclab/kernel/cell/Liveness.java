@@ -1,6 +1,4 @@
-package conclab.kernel.exec;
-
-import conclab.kernel.io.CellContext;
+package conclab.kernel.cell;
 
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
