@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import conclab.kernel.exec.Evaluator;
 import conclab.kernel.cell.CellContext;
 import conclab.kernel.cell.Contexts;
+import conclab.kernel.io.IopubPublisher;
 import conclab.kernel.io.KernelHost;
 import conclab.kernel.io.OutputRouter;
 import conclab.kernel.io.Publisher;
@@ -42,14 +43,14 @@ public final class Kernel {
 
     private final Log log;
     private final Transport transport;
-    private final Codec codec;
+    private final Publisher publisher;
     private final OutputRouter output;
     private final CountDownLatch shutdown = new CountDownLatch(1);
 
-    private Kernel(Log log, Transport transport, Codec codec, OutputRouter output) {
+    private Kernel(Log log, Transport transport, Publisher publisher, OutputRouter output) {
         this.log = log;
         this.transport = transport;
-        this.codec = codec;
+        this.publisher = publisher;
         this.output = output;
     }
 
@@ -62,8 +63,7 @@ public final class Kernel {
         Lifeline lifeline = new Lifeline(log, Lifeline.reserveFor(Runtime.getRuntime().maxMemory()));
         Transport transport = new Transport(info, codec, log, lifeline);
         transport.bind(2 * MAX_FRAME_BYTES);
-        Publisher publisher = (type, parent, content) ->
-                transport.publish(codec.message(type, parent, List.of(), content));
+        Publisher publisher = new IopubPublisher(transport, codec);
 
         Contexts contexts = new Contexts();
         OutputRouter output = new OutputRouter(contexts, publisher, OutputRouter.Settings.defaults(), err);
@@ -74,9 +74,9 @@ public final class Kernel {
         Renderers renderers = new Renderers(Kernel.class.getClassLoader());
         Hosts.install(new KernelHost(contexts, output, publisher, renderers, log));
         // an exception that ends a thread is shown under the thread's cell, on its stderr
-        Thread.setDefaultUncaughtExceptionHandler((t, e) -> conclab.kernel.exec.Failures.printUncaught(t, e, System.err));
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> conclab.kernel.exec.Tracebacks.printUncaught(t, e, System.err));
 
-        Kernel kernel = new Kernel(log, transport, codec, output);
+        Kernel kernel = new Kernel(log, transport, publisher, output);
         // if the JVM ends anyway (System.exit through reflection, a library, a signal), say why under the cell
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (kernel.shutdown.getCount() == 0) return;   // an ordinary shutdown_request
@@ -99,7 +99,7 @@ public final class Kernel {
         };
 
         History history = new History(1);
-        Dispatcher dispatcher = new Dispatcher(codec, transport, log, lifeline);
+        Dispatcher dispatcher = new Dispatcher(codec, transport, publisher, log, lifeline);
         lifeline.onFarewell(() -> {   // best effort, with the reserve spent: one line under the last cell
             CellContext cell = contexts.lastCell();
             if (cell == null) return;
@@ -206,7 +206,7 @@ public final class Kernel {
         JsonObject c = Request.ok();
         c.addProperty("restart", restart);
         r.reply("shutdown_reply", c);
-        transport.publish(codec.message("shutdown_reply", r.message().header(), List.of(), c));
+        publisher.publish("shutdown_reply", r.message().header(), c);
         log.info("shutdown requested" + (restart ? " (restart)" : ""));
         r.afterReply(shutdown::countDown);   // end only once the reply is on its way
     }

@@ -2,6 +2,7 @@ package conclab.kernel.exec;
 
 import conclab.kernel.cell.CellContext;
 import conclab.kernel.cell.CellStoppedError;
+import conclab.kernel.cell.Liveness;
 import conclab.kernel.cell.UnstoppableError;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -39,13 +40,12 @@ public final class Evaluator implements AutoCloseable {
     private static final String RED = "\u001b[0;31m", BOLD_RED = "\u001b[1;31m", GREEN = "\u001b[0;32m",
             DIM = "\u001b[2m", RESET = "\u001b[0m";
 
-    /** Where a snippet's source sits in its cell, for error positions. */
-    private record Origin(int executionCount, int lineOffset) {}
-
     private final CellExecutionControl control = new CellExecutionControl();
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
-    private final Map<String, Origin> origins = new HashMap<>();
+    /* Where each snippet's source sits in its cell, for error positions; shell thread only. */
+    private final Map<String, Tracebacks.Origin> origins = new HashMap<>();
+    private final Tracebacks tracebacks = new Tracebacks(origins);
     /** Results of expression cells kept reachable as {@code $N}; older ones are dropped. */
     public static final int KEEP_RESULTS = 20;
     /* Wrapper class of each variable's latest definition, to free a variable without compiling. */
@@ -189,7 +189,7 @@ public final class Evaluator implements AutoCloseable {
                 if (s instanceof VarSnippet v && !s.subKind().equals(Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)) {
                     updates.declared(v.name());
                 }
-                origins.put(s.id(), new Origin(ctx.executionCount(), lineOffset));
+                origins.put(s.id(), new Tracebacks.Origin(ctx.executionCount(), lineOffset));
                 if (ev.status() == Snippet.Status.REJECTED) {
                     return compileError(code, p, s, ctx);
                 }
@@ -266,7 +266,7 @@ public final class Evaluator implements AutoCloseable {
 
     /** The execution count of the cell that declared {@code s}, or 0 when forgotten. */
     private int cellOf(Snippet s) {
-        Origin o = origins.get(s.id());
+        Tracebacks.Origin o = origins.get(s.id());
         return o == null ? 0 : o.executionCount();
     }
 
@@ -328,17 +328,8 @@ public final class Evaluator implements AutoCloseable {
 
     private Outcome runtimeError(JShellException ex, Throwable raw, String code, CellContext ctx) {
         if (raw instanceof UnstoppableError u) {
-            List<String> tb = new ArrayList<>();
-            tb.add(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was asked to stop, but thread \""
-                    + u.thread().getName() + "\" ignores interrupts and is still running:");
-            for (StackTraceElement f : u.thread().getStackTrace()) {
-                if (tb.size() > 12) break;
-                tb.add(DIM + "  at " + f + RESET);
-            }
-            tb.add(GREEN + "It runs code the kernel cannot stop. Restart the kernel to end it "
-                    + "(Kernel > Restart); other cells keep working until then." + RESET);
             return new Outcome.Interrupted("interrupted; thread " + u.thread().getName()
-                    + " could not be stopped", tb, u.thread());
+                    + " could not be stopped", Liveness.unstoppableReport(ctx, u.thread()), u.thread());
         }
         // after an interrupt, whatever ended the cell (a stop check, an InterruptedException out of
         // join, sleep or take) is the interrupt, and is reported as one
@@ -354,7 +345,7 @@ public final class Evaluator implements AutoCloseable {
             return new Outcome.Failed("UnresolvedReference", msg,
                     List.of(BOLD_RED + "UnresolvedReference" + RESET + ": " + msg, DIM + what.strip() + RESET));
         }
-        String cls = ex instanceof EvalException ee ? ee.getExceptionClassName() : ex.getClass().getName();
+        String cls = Tracebacks.className(ex);
         String msg = ex.getMessage() == null ? "" : ex.getMessage();
         List<String> tb = new ArrayList<>();
         tb.add(BOLD_RED + cls + RESET + (msg.isEmpty() ? "" : ": " + msg));
@@ -364,52 +355,8 @@ public final class Evaluator implements AutoCloseable {
         } else if (raw instanceof StackOverflowError) {
             tb.add(GREEN + "Runaway recursion: check the base case of the recursive method." + RESET);
         }
-        appendFrames(tb, ex, code, ctx);
-        Throwable cause = ex.getCause();
-        int depth = 0;
-        while (cause instanceof JShellException c && depth++ < 8) {
-            String ccls = c instanceof EvalException ce ? ce.getExceptionClassName() : c.getClass().getName();
-            tb.add(RED + "Caused by: " + ccls + (c.getMessage() == null ? "" : ": " + c.getMessage()) + RESET);
-            appendFrames(tb, c, code, ctx);
-            cause = c.getCause();
-        }
+        tb.addAll(tracebacks.frames(ex, code, ctx.executionCount()));
         return new Outcome.Failed(cls, msg, tb);
-    }
-
-    /** The user's frames first, then the library's; kernel and reflection frames hidden. */
-    private void appendFrames(List<String> tb, Throwable ex, String code, CellContext ctx) {
-        List<String> user = new ArrayList<>(), library = new ArrayList<>();
-        for (StackTraceElement f : ex.getStackTrace()) {
-            String file = f.getFileName();
-            if (file != null && file.startsWith("#")) {
-                Origin o = origins.get(file.substring(1));
-                String where = o == null ? "snippet " + file : "cell [" + o.executionCount() + "]";
-                int line = o == null ? f.getLineNumber() : o.lineOffset() + f.getLineNumber();
-                String method = f.getMethodName().isEmpty() || f.getMethodName().equals("do_it$")
-                        ? "" : " in " + f.getMethodName() + "()";
-                String text = "  at " + where + ", line " + line + method;
-                if (o != null && o.executionCount() == ctx.executionCount()) {
-                    String[] lines = code.split("\n", -1);
-                    if (line >= 1 && line <= lines.length) text += ":  " + DIM + lines[line - 1].strip() + RESET;
-                }
-                user.add(GREEN + text + RESET);
-            } else if (!hidden(f.getClassName())) {
-                library.add(DIM + "  at " + f + RESET);
-            }
-        }
-        tb.addAll(user);
-        if (library.size() > 12) {
-            int more = library.size() - 12;
-            library = new ArrayList<>(library.subList(0, 12));
-            library.add(DIM + "  ... " + more + " more" + RESET);
-        }
-        tb.addAll(library);
-    }
-
-    private static boolean hidden(String cls) {
-        return cls.startsWith("conclab.kernel.") || cls.startsWith("jdk.internal.reflect.")
-                || cls.startsWith("java.lang.reflect.") || cls.startsWith("jdk.jshell.")
-                || cls.equals("java.lang.Thread") || cls.startsWith("REPL.");
     }
 
     /** Code after the last complete snippet, for is_complete: complete, incomplete or invalid. */
