@@ -14,9 +14,8 @@ public final class Contexts {
     private static final InheritableThreadLocal<CellContext> CURRENT = new InheritableThreadLocal<>();
 
     /* The cell being executed, or the last one executed; null before the first. Written by the shell
-       thread at each cell start, read by any thread. */
+       thread at each cell start, read by any thread. Whether it still runs is its own state (finished). */
     private volatile CellContext running;
-    private volatile boolean cellRunning;
 
     /* Recent cells by execution count, for %output; guarded by itself. */
     private final java.util.Map<Integer, CellContext> recent = new java.util.LinkedHashMap<>(64, 0.75f, false) {
@@ -28,7 +27,6 @@ public final class Contexts {
     /** Marks {@code ctx} as the running cell. */
     public void started(CellContext ctx) {
         running = ctx;
-        cellRunning = true;
         synchronized (recent) {
             recent.put(ctx.executionCount(), ctx);
         }
@@ -44,12 +42,12 @@ public final class Contexts {
     /** Marks the running cell as finished; it stays the "last" cell for rule 3. */
     public void finished(CellContext ctx) {
         ctx.finish();
-        if (running == ctx) cellRunning = false;
     }
 
     /** The running cell, or null when none is running. */
     public CellContext runningCell() {
-        return cellRunning ? running : null;
+        CellContext c = running;
+        return c != null && !c.finished() ? c : null;
     }
 
     /** The running cell or the last one, or null before the first. */
