@@ -16,7 +16,8 @@ import java.util.function.BiConsumer;
 /**
  * One handler table per channel. For every request the dispatcher, not the handler, publishes
  * {@code busy} before and {@code idle} after; a handler that throws anything gets an error reply
- * sent for it, and the channel's loop goes on.
+ * sent for it, and the channel's loop goes on. The tables' entries, every message type of every
+ * channel, are declared in one place: {@link Requests#register}.
  */
 public final class Dispatcher {
 
