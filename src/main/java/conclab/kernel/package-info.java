@@ -45,6 +45,9 @@
  *       ({@link conclab.kernel.cell.Contexts}) and is stopped with it</td></tr>
  *   <tr><td>{@code iothread-N}, {@code reaper-N}</td><td>JeroMQ</td><td>its socket I/O; a death ends the
  *       kernel through the lifeline</td></tr>
+ *   <tr><td>{@code process reaper}</td><td>the JDK, for {@code ProcessHandle.onExit} in
+ *       {@code Kernel.watchParent}</td><td>waits for the process that started the kernel; ends the kernel
+ *       when it is gone</td></tr>
  * </table>
  *
  * <h2>Where a thread's output goes</h2>
