@@ -2,8 +2,9 @@ package conclab.kernel;
 
 import com.google.gson.JsonObject;
 import conclab.kernel.exec.Evaluator;
-import conclab.kernel.io.CellContext;
-import conclab.kernel.io.Contexts;
+import conclab.kernel.cell.CellContext;
+import conclab.kernel.cell.Contexts;
+import conclab.kernel.io.IopubPublisher;
 import conclab.kernel.io.KernelHost;
 import conclab.kernel.io.OutputRouter;
 import conclab.kernel.io.Publisher;
@@ -42,14 +43,14 @@ public final class Kernel {
 
     private final Log log;
     private final Transport transport;
-    private final Codec codec;
+    private final Publisher publisher;
     private final OutputRouter output;
     private final CountDownLatch shutdown = new CountDownLatch(1);
 
-    private Kernel(Log log, Transport transport, Codec codec, OutputRouter output) {
+    private Kernel(Log log, Transport transport, Publisher publisher, OutputRouter output) {
         this.log = log;
         this.transport = transport;
-        this.codec = codec;
+        this.publisher = publisher;
         this.output = output;
     }
 
@@ -62,8 +63,7 @@ public final class Kernel {
         Lifeline lifeline = new Lifeline(log, Lifeline.reserveFor(Runtime.getRuntime().maxMemory()));
         Transport transport = new Transport(info, codec, log, lifeline);
         transport.bind(2 * MAX_FRAME_BYTES);
-        Publisher publisher = (type, parent, content) ->
-                transport.publish(codec.message(type, parent, List.of(), content));
+        Publisher publisher = new IopubPublisher(transport, codec);
 
         Contexts contexts = new Contexts();
         OutputRouter output = new OutputRouter(contexts, publisher, OutputRouter.Settings.defaults(), err);
@@ -74,60 +74,43 @@ public final class Kernel {
         Renderers renderers = new Renderers(Kernel.class.getClassLoader());
         Hosts.install(new KernelHost(contexts, output, publisher, renderers, log));
         // an exception that ends a thread is shown under the thread's cell, on its stderr
-        Thread.setDefaultUncaughtExceptionHandler((t, e) -> conclab.kernel.exec.Failures.printUncaught(t, e, System.err));
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> conclab.kernel.exec.Tracebacks.printUncaught(t, e, System.err));
 
-        Kernel kernel = new Kernel(log, transport, codec, output);
+        Kernel kernel = new Kernel(log, transport, publisher, output);
         // if the JVM ends anyway (System.exit through reflection, a library, a signal), say why under the cell
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (kernel.shutdown.getCount() == 0) return;   // an ordinary shutdown_request
             CellContext cell = contexts.lastCell();
             if (cell == null) return;
-            JsonObject c = new JsonObject();
-            c.addProperty("name", "stderr");
-            c.addProperty("text", "\n[the kernel is exiting: something called System.exit or Runtime.halt past the "
-                    + "kernel's guard (reflection, a library), or the process got a signal. Restart the kernel.]\n");
-            output.flush(cell);
-            publisher.publish("stream", cell.parentHeader(), c);
+            output.notice(cell, "the kernel is exiting: something called System.exit or Runtime.halt past the "
+                    + "kernel's guard (reflection, a library), or the process got a signal. Restart the kernel.");
             transport.close();
         }, "conclab-exit-notice"));
         java.util.concurrent.atomic.AtomicReference<CompletableFuture<Evaluator>> engine =
-                new java.util.concurrent.atomic.AtomicReference<>(startInBackground(err, log));
+                new java.util.concurrent.atomic.AtomicReference<>(startInBackground(err, log, output));
         // the first chart of a session is quick when XChart and Java2D warm up once JShell is ready
         engine.get().thenRun(conclab.chart.Charts::warmUpInBackground);
         Supplier<Evaluator> evaluator = () -> engine.get().join();
         Runnable reset = () -> {   // %reset: a fresh JShell in the same kernel (shell thread)
             Evaluator old = evaluator.get();
-            engine.set(startInBackground(err, log));
+            engine.set(startInBackground(err, log, output));
             old.close();
             evaluator.get();
         };
 
         History history = new History(1);
-        Dispatcher dispatcher = new Dispatcher(codec, transport, log, lifeline);
+        Dispatcher dispatcher = new Dispatcher(codec, transport, publisher, log, lifeline);
         lifeline.onFarewell(() -> {   // best effort, with the reserve spent: one line under the last cell
             CellContext cell = contexts.lastCell();
             if (cell == null) return;
-            JsonObject c = new JsonObject();
-            c.addProperty("name", "stderr");
-            c.addProperty("text", "\n[the kernel ran out of memory in its own threads and exits. A cell kept the heap "
-                    + "full (a thread still allocating, or a variable holding what it caught). Restart the kernel.]\n");
-            publisher.publish("stream", cell.parentHeader(), c);
+            output.notice(cell, "the kernel ran out of memory in its own threads and exits. A cell kept the heap "
+                    + "full (a thread still allocating, or a variable holding what it caught). Restart the kernel.");
             transport.flushIopub(1000);
         });
-        new Requests(evaluator, history, version()).register(dispatcher);
         Magics magics = new Magics(evaluator, contexts, reset);
-        dispatcher.shell("execute_request", new ExecuteHandler(evaluator, contexts, output, publisher, renderers,
-                history, magics, dispatcher));
-        dispatcher.control("interrupt_request", r -> {
-            CellContext running = contexts.runningCell();
-            CompletableFuture<Evaluator> ready = engine.get();
-            if (running != null && ready.isDone() && !ready.isCompletedExceptionally()) {
-                ready.join().control().stop(running);
-            }
-            r.reply("interrupt_reply", Request.ok());
-        });
-        dispatcher.control("shutdown_request", kernel::shutdown);
-        dispatcher.shell("shutdown_request", kernel::shutdown);
+        ExecuteHandler execute = new ExecuteHandler(evaluator, contexts, output, publisher, renderers, history, magics,
+                dispatcher);
+        new Requests(evaluator, history, contexts, version()).register(dispatcher, execute, kernel::shutdown);
 
         transport.start(dispatcher.shellLoop(), dispatcher.controlLoop());
         kernel.watchParent();
@@ -145,7 +128,7 @@ public final class Kernel {
      */
     static void train() throws IOException {
         PrintStream err = System.err;
-        try (Evaluator ev = startJShell(err)) {
+        try (Evaluator ev = startJShell(err, (cell, notice) -> { })) {
             CellContext ctx = new CellContext(1, new JsonObject(), List.of(), false, true);
             String[] cells = {"1 + 1", "int x = 3;\nx * 2", "System.out.println(\"hello\")",
                     "record P(int a, String b) {}\nnew P(1, \"b\")", "String greet(String w) { return \"hi \" + w; }\ngreet(\"a\")",
@@ -170,12 +153,12 @@ public final class Kernel {
     }
 
     /** Starts JShell with the start-up script on a thread of its own; the first cell waits for it. */
-    private static CompletableFuture<Evaluator> startInBackground(PrintStream err, Log log) {
+    private static CompletableFuture<Evaluator> startInBackground(PrintStream err, Log log, OutputRouter output) {
         CompletableFuture<Evaluator> ready = new CompletableFuture<>();
         Thread.ofPlatform().name("conclab-init").daemon(true).start(() -> {
             try {
                 long t0 = System.nanoTime();
-                Evaluator ev = startJShell(err);
+                Evaluator ev = startJShell(err, output::notice);
                 ready.complete(ev);
                 log.info("JShell ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
                 if (ev.pruningDisabled() != null) {
@@ -189,8 +172,9 @@ public final class Kernel {
         return ready;
     }
 
-    private static Evaluator startJShell(PrintStream err) throws IOException {
-        Evaluator ev = new Evaluator(List.of(ownClassPath()), err);
+    private static Evaluator startJShell(PrintStream err, java.util.function.BiConsumer<CellContext, String> notices)
+            throws IOException {
+        Evaluator ev = new Evaluator(List.of(ownClassPath()), err, notices, Evaluator.keepValuesSetting());
         String startup;
         try (InputStream in = Kernel.class.getResourceAsStream("/conclab/kernel/startup.jsh")) {
             if (in == null) throw new IOException("startup.jsh is missing from the jar");
@@ -222,7 +206,7 @@ public final class Kernel {
         JsonObject c = Request.ok();
         c.addProperty("restart", restart);
         r.reply("shutdown_reply", c);
-        transport.publish(codec.message("shutdown_reply", r.message().header(), List.of(), c));
+        publisher.publish("shutdown_reply", r.message().header(), c);
         log.info("shutdown requested" + (restart ? " (restart)" : ""));
         r.afterReply(shutdown::countDown);   // end only once the reply is on its way
     }

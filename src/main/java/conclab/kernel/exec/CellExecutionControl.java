@@ -1,6 +1,8 @@
 package conclab.kernel.exec;
 
-import conclab.kernel.io.CellContext;
+import conclab.kernel.cell.CellContext;
+import conclab.kernel.cell.CellThreads;
+import conclab.kernel.cell.UnstoppableError;
 import jdk.jshell.execution.DirectExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
@@ -9,15 +11,15 @@ import jdk.jshell.spi.ExecutionEnv;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
  * Runs cell code in the kernel's JVM, the kernel's way:
  * <ul>
  *   <li>each snippet runs on a fresh platform thread of its cell's thread group, under its
- *       {@link CellContext}; the request completes when that thread returns, whatever threads the cell
- *       started (the JDK's {@code LocalExecutionControl} waits for the whole thread group instead);</li>
+ *       {@link CellContext} ({@link CellThreads#run}); the request completes when that thread returns,
+ *       whatever threads the cell started (the JDK's {@code LocalExecutionControl} waits for the whole
+ *       thread group instead);</li>
  *   <li>snippet classes are rewritten by {@link Instrumenter} (per-cell stop checks, no {@code System.exit});</li>
  *   <li>the raw result and the raw exception of the last invocation are kept, for rich display and
  *       error reports ({@link #lastValue()}, {@link #lastFailure()}).</li>
@@ -27,19 +29,12 @@ import java.util.stream.Stream;
  */
 public final class CellExecutionControl extends DirectExecutionControl {
 
-    /** Stack size of cell threads: deep recursion demos fit, runaway recursion still overflows fast. */
-    private static final long CELL_STACK_BYTES = 16L << 20;
-
-    /** How long an interrupted snippet may go on before the kernel stops waiting for it. */
-    static final long ABANDON_AFTER_NANOS = 2_000_000_000L;
-
     /* The cell whose snippets run now; set by the shell thread before eval, read in invoke. */
     private volatile CellContext cell;
     /* Results of the last invoke; written by the cell thread before it ends, read by the shell thread
        after join (Thread.join happens-before). */
     private Object lastValue;
     private Throwable lastFailure;
-    private volatile Thread snippetThread;
 
     /** The provider JShell asks for its engine; it hands out this instance. */
     public ExecutionControlProvider provider() {
@@ -75,9 +70,21 @@ public final class CellExecutionControl extends DirectExecutionControl {
         lastFailure = null;
     }
 
+    /* Names of the classes loaded since the last takeLoaded(); shell thread only (JShell loads on the
+       thread that evaluates). */
+    private final java.util.List<String> loaded = new java.util.ArrayList<>();
+
+    /** The classes JShell loaded since the last call, oldest first (new wrapper classes of updated snippets). */
+    java.util.List<String> takeLoaded() {
+        var names = java.util.List.copyOf(loaded);
+        loaded.clear();
+        return names;
+    }
+
     @Override
     public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException,
             EngineTerminationException {
+        for (ClassBytecodes c : cbcs) loaded.add(c.name());
         super.load(Stream.of(cbcs)
                 .map(c -> new ClassBytecodes(c.name(), Instrumenter.instrument(c.bytecodes())))
                 .toArray(ClassBytecodes[]::new));
@@ -137,61 +144,22 @@ public final class CellExecutionControl extends DirectExecutionControl {
         CellContext ctx = cell;
         lastValue = null;
         lastFailure = null;
-        AtomicReference<Object> value = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = Thread.ofPlatform()
-                .group(ctx != null ? ctx.group() : Thread.currentThread().getThreadGroup())
-                .name(ctx != null ? "cell-" + ctx.executionCount() : "cell")
-                .stackSize(CELL_STACK_BYTES)
-                .inheritInheritableThreadLocals(false)
-                .unstarted(() -> {
-                    if (ctx != null) CellContext.CURRENT.set(ctx);
-                    try {
-                        value.set(doit.invoke(null));
-                    } catch (InvocationTargetException e) {
-                        failure.set(e.getCause());
-                    } catch (Throwable e) {
-                        failure.set(e);
-                    }
-                });
-        snippetThread = t;
-        t.start();
-        boolean interrupted = false;
-        long stoppedAt = 0;
-        while (t.isAlive()) {
-            try {
-                t.join(100);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-            if (ctx != null && ctx.stopRequested() && t.isAlive()) {
-                if (stoppedAt == 0) stoppedAt = System.nanoTime();
-                else if (System.nanoTime() - stoppedAt > ABANDON_AFTER_NANOS) {
-                    // it ignores interrupts and runs no stop check (a loop inside a library): leave it
-                    snippetThread = null;
-                    lastFailure = new UnstoppableError(t);
-                    throw new InvocationTargetException(lastFailure);
-                }
-            }
+        CellThreads.Result r;
+        try {
+            r = CellThreads.run(ctx, () -> doit.invoke(null));
+        } catch (UnstoppableError e) {
+            lastFailure = e;
+            throw new InvocationTargetException(e);
         }
-        snippetThread = null;
-        if (interrupted) Thread.currentThread().interrupt();
-        lastFailure = failure.get();
+        lastFailure = r.failure() instanceof InvocationTargetException e ? e.getCause() : r.failure();
         if (lastFailure != null) throw new InvocationTargetException(lastFailure);
-        lastValue = value.get();
+        lastValue = r.value();
         return valueString(lastValue);
     }
 
-    /**
-     * Stops {@code ctx}: its stop checks throw, and the snippet thread and every thread of its group are
-     * interrupted. Threads of other cells are not touched.
-     */
+    /** Stops {@code ctx} (see {@link CellThreads#stop}); may be called from the control thread. */
     public void stop(CellContext ctx) {
-        ctx.requestStop();
-        CellRuntime.stopRequested();
-        Thread t = snippetThread;
-        if (t != null && ctx == cell) t.interrupt();
-        ctx.stopOwned();
+        CellThreads.stop(ctx);
     }
 
     @Override

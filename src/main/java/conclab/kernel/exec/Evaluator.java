@@ -1,6 +1,9 @@
 package conclab.kernel.exec;
 
-import conclab.kernel.io.CellContext;
+import conclab.kernel.cell.CellContext;
+import conclab.kernel.cell.CellStoppedError;
+import conclab.kernel.cell.Liveness;
+import conclab.kernel.cell.UnstoppableError;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -19,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -36,13 +40,12 @@ public final class Evaluator implements AutoCloseable {
     private static final String RED = "\u001b[0;31m", BOLD_RED = "\u001b[1;31m", GREEN = "\u001b[0;32m",
             DIM = "\u001b[2m", RESET = "\u001b[0m";
 
-    /** Where a snippet's source sits in its cell, for error positions. */
-    private record Origin(int executionCount, int lineOffset) {}
-
     private final CellExecutionControl control = new CellExecutionControl();
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
-    private final Map<String, Origin> origins = new HashMap<>();
+    /* Where each snippet's source sits in its cell, for error positions; shell thread only. */
+    private final Map<String, Tracebacks.Origin> origins = new HashMap<>();
+    private final Tracebacks tracebacks = new Tracebacks(origins);
     /** Results of expression cells kept reachable as {@code $N}; older ones are dropped. */
     public static final int KEEP_RESULTS = 20;
     /* Wrapper class of each variable's latest definition, to free a variable without compiling. */
@@ -52,12 +55,26 @@ public final class Evaluator implements AutoCloseable {
     private record Temp(VarSnippet snippet, String className) {}
     private final java.util.ArrayDeque<Temp> temps = new java.util.ArrayDeque<>();
     private final SnippetPruner pruner;
+    private final Updates updates;
+    private final BiConsumer<CellContext, String> notices;
 
     /**
      * @param classPath entries added to the compiler's and the cells' class path
      * @param err       where JShell itself may write (never cell output)
      */
     public Evaluator(List<String> classPath, PrintStream err) {
+        this(classPath, err, (cell, notice) -> { }, Updates.keepValuesSetting());
+    }
+
+    /**
+     * @param classPath  entries added to the compiler's and the cells' class path
+     * @param err        where JShell itself may write (never cell output)
+     * @param notices    where notices about a cell go (what JShell changed in other snippets), under that cell
+     * @param keepValues whether a variable moved to a new wrapper class keeps its value when it fits
+     */
+    public Evaluator(List<String> classPath, PrintStream err, BiConsumer<CellContext, String> notices,
+                     boolean keepValues) {
+        this.notices = notices;
         shell = JShell.builder()
                 .executionEngine(control.provider(), Map.of())
                 .in(new ByteArrayInputStream(new byte[0]))
@@ -67,6 +84,7 @@ public final class Evaluator implements AutoCloseable {
         for (String cp : classPath) shell.addToClasspath(cp);
         analysis = shell.sourceCodeAnalysis();
         pruner = new SnippetPruner(shell);
+        updates = new Updates(shell, control, varFields, keepValues);
     }
 
     /** Null when JShell forgets the snippets no longer in force (see {@link SnippetPruner}), else why not. */
@@ -82,6 +100,11 @@ public final class Evaluator implements AutoCloseable {
     /** Prunes now (tests); returns the wrapper classes forgotten. */
     int pruneNow() {
         return pruner.prune();
+    }
+
+    /** Whether variables keep their values across updates (see {@link Updates}): {@code CONCLAB_KEEP_VALUES}. */
+    public static boolean keepValuesSetting() {
+        return Updates.keepValuesSetting();
     }
 
     public JShell jshell() {
@@ -145,6 +168,7 @@ public final class Evaluator implements AutoCloseable {
     private Outcome evalCell(String code, CellContext ctx) {
         control.enter(ctx);
         control.forgetClass();
+        control.takeLoaded();
         Outcome result = new Outcome.Ok(false, null);
         boolean silent = false;
         for (Piece p : split(code)) {
@@ -154,11 +178,18 @@ public final class Evaluator implements AutoCloseable {
             while (first < code.length() && Character.isWhitespace(code.charAt(first))) first++;
             int lineOffset = lineOf(code, first) - 1;
             List<SnippetEvent> events = shell.eval(p.source());
+            // what the snippet did to others (recompiled, reset, made unusable), said before its own result
+            for (String notice : updates.apply(events, control.takeLoaded(), ctx.executionCount(), this::cellOf)) {
+                notices.accept(ctx, notice);
+            }
             result = new Outcome.Ok(false, null);
             for (SnippetEvent ev : events) {
                 if (ev.causeSnippet() != null) continue;
                 Snippet s = ev.snippet();
-                origins.put(s.id(), new Origin(ctx.executionCount(), lineOffset));
+                if (s instanceof VarSnippet v && !s.subKind().equals(Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)) {
+                    updates.declared(v.name());
+                }
+                origins.put(s.id(), new Tracebacks.Origin(ctx.executionCount(), lineOffset));
                 if (ev.status() == Snippet.Status.REJECTED) {
                     return compileError(code, p, s, ctx);
                 }
@@ -177,6 +208,7 @@ public final class Evaluator implements AutoCloseable {
                         Temp old = temps.removeFirst();
                         shell.drop(old.snippet());
                         if (old.className() != null) control.clear(old.className(), old.snippet().name());
+                        CellExecutionControl.clear(varFields.remove(old.snippet().name()));   // moved by an update
                     }
                 }
                 if (isExpression(s)) {
@@ -230,6 +262,12 @@ public final class Evaluator implements AutoCloseable {
         for (String n : names) if (!varFields.containsKey(n)) return false;
         for (String n : names) CellExecutionControl.clear(varFields.get(n));
         return true;
+    }
+
+    /** The execution count of the cell that declared {@code s}, or 0 when forgotten. */
+    private int cellOf(Snippet s) {
+        Tracebacks.Origin o = origins.get(s.id());
+        return o == null ? 0 : o.executionCount();
     }
 
     /** Old snippets' origins are only needed for stack traces of recent cells: keep a bounded map. */
@@ -290,24 +328,15 @@ public final class Evaluator implements AutoCloseable {
 
     private Outcome runtimeError(JShellException ex, Throwable raw, String code, CellContext ctx) {
         if (raw instanceof UnstoppableError u) {
-            List<String> tb = new ArrayList<>();
-            tb.add(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was asked to stop, but thread \""
-                    + u.thread().getName() + "\" ignores interrupts and is still running:");
-            for (StackTraceElement f : u.thread().getStackTrace()) {
-                if (tb.size() > 12) break;
-                tb.add(DIM + "  at " + f + RESET);
-            }
-            tb.add(GREEN + "It runs code the kernel cannot stop. Restart the kernel to end it "
-                    + "(Kernel > Restart); other cells keep working until then." + RESET);
-            return new Outcome.Failed("KeyboardInterrupt", "interrupted; thread " + u.thread().getName()
-                    + " could not be stopped", tb);
+            return new Outcome.Interrupted("interrupted; thread " + u.thread().getName()
+                    + " could not be stopped", Liveness.unstoppableReport(ctx, u.thread()), u.thread());
         }
         // after an interrupt, whatever ended the cell (a stop check, an InterruptedException out of
         // join, sleep or take) is the interrupt, and is reported as one
         if (ctx.stopRequested() || raw instanceof CellStoppedError || (ex instanceof EvalException ee
                 && CellStoppedError.class.getName().equals(ee.getExceptionClassName()))) {
-            return new Outcome.Failed("KeyboardInterrupt", "interrupted",
-                    List.of(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was stopped."));
+            return new Outcome.Interrupted("interrupted",
+                    List.of(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was stopped."), null);
         }
         if (ex instanceof UnresolvedReferenceException ure) {
             String what = ure.getSnippet().toString();
@@ -316,61 +345,18 @@ public final class Evaluator implements AutoCloseable {
             return new Outcome.Failed("UnresolvedReference", msg,
                     List.of(BOLD_RED + "UnresolvedReference" + RESET + ": " + msg, DIM + what.strip() + RESET));
         }
-        String cls = ex instanceof EvalException ee ? ee.getExceptionClassName() : ex.getClass().getName();
+        String cls = Tracebacks.className(ex);
         String msg = ex.getMessage() == null ? "" : ex.getMessage();
         List<String> tb = new ArrayList<>();
         tb.add(BOLD_RED + cls + RESET + (msg.isEmpty() ? "" : ": " + msg));
+        tb.addAll(updates.hints(cls, msg, code));
         if (raw instanceof OutOfMemoryError) {
             tb.add(GREEN + "The heap is full. Free large variables (x = null), or restart the kernel." + RESET);
         } else if (raw instanceof StackOverflowError) {
             tb.add(GREEN + "Runaway recursion: check the base case of the recursive method." + RESET);
         }
-        appendFrames(tb, ex, code, ctx);
-        Throwable cause = ex.getCause();
-        int depth = 0;
-        while (cause instanceof JShellException c && depth++ < 8) {
-            String ccls = c instanceof EvalException ce ? ce.getExceptionClassName() : c.getClass().getName();
-            tb.add(RED + "Caused by: " + ccls + (c.getMessage() == null ? "" : ": " + c.getMessage()) + RESET);
-            appendFrames(tb, c, code, ctx);
-            cause = c.getCause();
-        }
+        tb.addAll(tracebacks.frames(ex, code, ctx.executionCount()));
         return new Outcome.Failed(cls, msg, tb);
-    }
-
-    /** The user's frames first, then the library's; kernel and reflection frames hidden. */
-    private void appendFrames(List<String> tb, Throwable ex, String code, CellContext ctx) {
-        List<String> user = new ArrayList<>(), library = new ArrayList<>();
-        for (StackTraceElement f : ex.getStackTrace()) {
-            String file = f.getFileName();
-            if (file != null && file.startsWith("#")) {
-                Origin o = origins.get(file.substring(1));
-                String where = o == null ? "snippet " + file : "cell [" + o.executionCount() + "]";
-                int line = o == null ? f.getLineNumber() : o.lineOffset() + f.getLineNumber();
-                String method = f.getMethodName().isEmpty() || f.getMethodName().equals("do_it$")
-                        ? "" : " in " + f.getMethodName() + "()";
-                String text = "  at " + where + ", line " + line + method;
-                if (o != null && o.executionCount() == ctx.executionCount()) {
-                    String[] lines = code.split("\n", -1);
-                    if (line >= 1 && line <= lines.length) text += ":  " + DIM + lines[line - 1].strip() + RESET;
-                }
-                user.add(GREEN + text + RESET);
-            } else if (!hidden(f.getClassName())) {
-                library.add(DIM + "  at " + f + RESET);
-            }
-        }
-        tb.addAll(user);
-        if (library.size() > 12) {
-            int more = library.size() - 12;
-            library = new ArrayList<>(library.subList(0, 12));
-            library.add(DIM + "  ... " + more + " more" + RESET);
-        }
-        tb.addAll(library);
-    }
-
-    private static boolean hidden(String cls) {
-        return cls.startsWith("conclab.kernel.") || cls.startsWith("jdk.internal.reflect.")
-                || cls.startsWith("java.lang.reflect.") || cls.startsWith("jdk.jshell.")
-                || cls.equals("java.lang.Thread") || cls.startsWith("REPL.");
     }
 
     /** Code after the last complete snippet, for is_complete: complete, incomplete or invalid. */

@@ -1,5 +1,6 @@
 package conclab.kernel.exec;
 
+import conclab.kernel.cell.CellRuntime;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassTransform;
 import java.lang.classfile.CodeBuilder;

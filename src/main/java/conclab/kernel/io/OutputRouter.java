@@ -1,5 +1,7 @@
 package conclab.kernel.io;
 
+import conclab.kernel.cell.CellContext;
+import conclab.kernel.cell.Contexts;
 import com.google.gson.JsonObject;
 
 import java.io.OutputStream;
@@ -101,6 +103,25 @@ public final class OutputRouter implements AutoCloseable {
         if (out != null) drain(ctx, out);
     }
 
+    /**
+     * Writes a kernel notice under {@code ctx}: one line on its stderr, in brackets, after what the cell
+     * printed so far, sent now on the calling thread. The one way the kernel speaks under a cell (an
+     * update JShell made, output truncated, the kernel exiting); not counted against the output cap.
+     */
+    public void notice(CellContext ctx, String sentence) {
+        stdout.flush();
+        stderr.flush();
+        if (ctx.silent()) return;
+        CellOutput out = buffers.computeIfAbsent(ctx, c -> new CellOutput(settings.capBytes()));
+        out.notice(sentence);
+        drain(ctx, out);
+    }
+
+    /** A notice's text: on a line of its own, in brackets. */
+    static String noticeText(String sentence, boolean midLine) {
+        return (midLine ? "\n[" : "[") + sentence + "]\n";
+    }
+
     /** Stops the pump after sending what is buffered. */
     @Override
     public void close() {
@@ -139,7 +160,7 @@ public final class OutputRouter implements AutoCloseable {
         @Override
         public void write(byte[] b, int off, int len) {
             if (len <= 0) return;
-            CellContext owner = CellContext.CURRENT.get();
+            CellContext owner = Contexts.current();
             CellContext ctx = owner != null ? owner : contexts.lastCell();
             if (ctx == null) {
                 fallback.write(b, off, len);   // nothing has run yet: only start-up code prints here
@@ -247,6 +268,8 @@ public final class OutputRouter implements AutoCloseable {
         private long accepted, dropped;
         private boolean noticeSent;
         private int size;
+        /* Whether the last byte accepted was not a newline: a notice then starts on a new line. */
+        private boolean midLine;
 
         CellOutput(long cap) {
             this.cap = cap;
@@ -269,6 +292,7 @@ public final class OutputRouter implements AutoCloseable {
             int n = (int) Math.min(len, cap - accepted);
             dropped += len - n;
             accepted += n;
+            if (n > 0) midLine = b[off + n - 1] != '\n';
             ByteBuf seg;
             if (!names.isEmpty() && names.getLast().equals(name)) {
                 seg = segments.getLast();
@@ -302,6 +326,19 @@ public final class OutputRouter implements AutoCloseable {
             }
             size += seg.length - before;
             return size;
+        }
+
+        /** Appends a kernel notice on stderr, whatever the cap. */
+        synchronized void notice(String sentence) {
+            byte[] b = noticeText(sentence, midLine).getBytes(StandardCharsets.UTF_8);
+            if (names.isEmpty() || !names.getLast().equals("stderr")) {
+                names.add("stderr");
+                segments.add(new ByteBuf());
+            }
+            ByteBuf seg = segments.getLast();
+            seg.add(b, 0, b.length);
+            size += b.length;
+            midLine = false;
         }
 
         /** Takes everything complete out of the buffer, as chunks of at most {@code max} bytes. */
@@ -342,8 +379,8 @@ public final class OutputRouter implements AutoCloseable {
         private void addNotice(List<Chunk> out) {
             if (dropped > 0 && !noticeSent) {
                 noticeSent = true;
-                out.add(new Chunk("stderr", "\n[output truncated: this cell printed more than "
-                        + (cap >> 10) + " KiB; the rest is dropped]\n"));
+                out.add(new Chunk("stderr", noticeText("output truncated: this cell printed more than "
+                        + (cap >> 10) + " KiB; the rest is dropped", true)));
             }
         }
     }

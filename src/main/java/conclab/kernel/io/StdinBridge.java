@@ -1,5 +1,7 @@
 package conclab.kernel.io;
 
+import conclab.kernel.cell.CellContext;
+import conclab.kernel.cell.Contexts;
 import com.google.gson.JsonObject;
 import conclab.kernel.wire.Codec;
 import conclab.kernel.wire.Message;

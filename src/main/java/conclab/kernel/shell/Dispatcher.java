@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import conclab.kernel.Lifeline;
 import conclab.kernel.Log;
+import conclab.kernel.io.Publisher;
 import conclab.kernel.wire.Codec;
 import conclab.kernel.wire.Message;
 import conclab.kernel.wire.Transport;
@@ -15,7 +16,8 @@ import java.util.function.BiConsumer;
 /**
  * One handler table per channel. For every request the dispatcher, not the handler, publishes
  * {@code busy} before and {@code idle} after; a handler that throws anything gets an error reply
- * sent for it, and the channel's loop goes on.
+ * sent for it, and the channel's loop goes on. The tables' entries, every message type of every
+ * channel, are declared in one place: {@link Requests#register}.
  */
 public final class Dispatcher {
 
@@ -28,13 +30,15 @@ public final class Dispatcher {
     private final Map<String, Handler> shell = new HashMap<>(), control = new HashMap<>();
     private final Codec codec;
     private final Transport transport;
+    private final Publisher publisher;
     private final Log log;
     private final Lifeline lifeline;
 
-    public Dispatcher(Codec codec, Transport transport, Log log, Lifeline lifeline) {
+    public Dispatcher(Codec codec, Transport transport, Publisher publisher, Log log, Lifeline lifeline) {
         this.lifeline = lifeline;
         this.codec = codec;
         this.transport = transport;
+        this.publisher = publisher;
         this.log = log;
     }
 
@@ -130,7 +134,7 @@ public final class Dispatcher {
     public void status(Message m, String state) {
         JsonObject c = new JsonObject();
         c.addProperty("execution_state", state);
-        transport.publish(codec.message("status", m.header(), java.util.List.of(), c));
+        publisher.publish("status", m.header(), c);
     }
 
     /** The content of an error reply for {@code t}. */

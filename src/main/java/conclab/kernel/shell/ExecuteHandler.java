@@ -5,8 +5,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import conclab.kernel.exec.Evaluator;
 import conclab.kernel.exec.Outcome;
-import conclab.kernel.io.CellContext;
-import conclab.kernel.io.Contexts;
+import conclab.kernel.cell.CellContext;
+import conclab.kernel.cell.Contexts;
+import conclab.kernel.cell.Liveness;
 import conclab.kernel.io.KernelHost;
 import conclab.kernel.io.OutputRouter;
 import conclab.kernel.io.Publisher;
@@ -102,21 +103,9 @@ public final class ExecuteHandler implements Dispatcher.Handler {
                 }
                 reply.addProperty("status", "ok");
             }
-            case Outcome.Failed f0 -> {
-                Outcome.Failed f = f0;
-                if (f.ename().equals("KeyboardInterrupt")) {
-                    // say what did not stop, and any deadlock, with the interrupt
-                    List<String> tb = new java.util.ArrayList<>(f.traceback());
-                    tb.addAll(conclab.kernel.exec.Liveness.deadlocks());
-                    tb.addAll(conclab.kernel.exec.Liveness.survivorReport(
-                            conclab.kernel.exec.Liveness.survivors(ctx, 1000)));
-                    f = new Outcome.Failed(f.ename(), f.evalue(), tb);
-                }
-                JsonObject err = errorContent(f);
-                if (!silent) publisher.publish("error", m.header(), err);
-                reply.addProperty("status", "error");
-                err.entrySet().forEach(e -> reply.add(e.getKey(), e.getValue()));
-            }
+            case Outcome.Failed f -> failed(f, silent, m, reply);
+            // say what did not stop, and any deadlock, with the interrupt
+            case Outcome.Interrupted i -> failed(i.withSurvivors(Liveness.survivors(ctx, 1000)).failed(), silent, m, reply);
         }
         reply.addProperty("execution_count", n);
         reply.add("payload", payload);
@@ -124,11 +113,18 @@ public final class ExecuteHandler implements Dispatcher.Handler {
         contexts.finished(ctx);
         // what is queued now, before the front end hears of the error, is aborted; later requests run
         List<Message> queued = new java.util.ArrayList<>();
-        if (outcome instanceof Outcome.Failed && stopOnError) {
+        if (!(outcome instanceof Outcome.Ok) && stopOnError) {
             for (Message q; (q = r.channel().poll()) != null; ) queued.add(q);
         }
         r.reply("execute_reply", reply);
         if (!queued.isEmpty()) r.afterReply(() -> abort(r, queued));
+    }
+
+    private void failed(Outcome.Failed f, boolean silent, Message m, JsonObject reply) {
+        JsonObject err = errorContent(f);
+        if (!silent) publisher.publish("error", m.header(), err);
+        reply.addProperty("status", "error");
+        err.entrySet().forEach(e -> reply.add(e.getKey(), e.getValue()));
     }
 
     private JsonObject userExpressions(Message m, CellContext ctx) {
@@ -148,7 +144,7 @@ public final class ExecuteHandler implements Dispatcher.Handler {
                 v.remove("transient");
                 v.addProperty("status", "ok");
             } else {
-                v = errorContent((Outcome.Failed) o);
+                v = errorContent(o instanceof Outcome.Interrupted i ? i.failed() : (Outcome.Failed) o);
                 v.addProperty("status", "error");
             }
             out.add(e.getKey(), v);

@@ -4,7 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import conclab.kernel.exec.Evaluator;
 import conclab.kernel.exec.Outcome;
-import conclab.kernel.io.CellContext;
+import conclab.kernel.cell.CellContext;
 
 import java.io.File;
 import java.util.List;
@@ -30,10 +30,10 @@ public final class Magics {
 
     private static final Pattern PAGE = Pattern.compile("^\\s*([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.]*)\\s*\\?\\s*$");
     private final Supplier<Evaluator> evaluator;
-    private final conclab.kernel.io.Contexts contexts;
+    private final conclab.kernel.cell.Contexts contexts;
     private final Map<String, Magic> line = new TreeMap<>(), cell = new TreeMap<>();
 
-    public Magics(Supplier<Evaluator> evaluator, conclab.kernel.io.Contexts contexts, Runnable reset) {
+    public Magics(Supplier<Evaluator> evaluator, conclab.kernel.cell.Contexts contexts, Runnable reset) {
         this.evaluator = evaluator;
         this.contexts = contexts;
         line.put("reset", (a, b, c, p) -> {
@@ -47,7 +47,7 @@ public final class Magics {
         line.put("time", (a, b, c, p) -> time(a, c));
         line.put("timeit", (a, b, c, p) -> timeit(a, c));
         cell.put("timeit", (a, b, c, p) -> timeit(b, c));
-        line.put("threads", (a, b, c, p) -> print(conclab.kernel.exec.Liveness.table()));
+        line.put("threads", (a, b, c, p) -> print(conclab.kernel.cell.Liveness.table()));
         line.put("output", this::lateOutput);
         cell.put("time", (a, b, c, p) -> time(b, c));
     }

@@ -2,6 +2,9 @@ package conclab.kernel.shell;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import conclab.kernel.cell.CellContext;
+import conclab.kernel.cell.CellThreads;
+import conclab.kernel.cell.Contexts;
 import conclab.kernel.exec.Evaluator;
 import jdk.jshell.SourceCodeAnalysis;
 
@@ -19,18 +22,23 @@ public final class Requests {
 
     private final Supplier<Evaluator> evaluator;
     private final History history;
+    private final Contexts contexts;
     private final String version;
 
-    public Requests(Supplier<Evaluator> evaluator, History history, String version) {
+    public Requests(Supplier<Evaluator> evaluator, History history, Contexts contexts, String version) {
         this.evaluator = evaluator;
         this.history = history;
+        this.contexts = contexts;
         this.version = version;
     }
 
-    /** Registers every handler of this class. */
-    public Dispatcher register(Dispatcher d) {
-        return d.shell("kernel_info_request", this::kernelInfo)
-                .control("kernel_info_request", this::kernelInfo)
+    /**
+     * The kernel's handler table: every message type of every channel and who handles it. Execute and
+     * shutdown are handled elsewhere ({@link ExecuteHandler}, the kernel's own shutdown).
+     */
+    public Dispatcher register(Dispatcher d, ExecuteHandler execute, Dispatcher.Handler shutdown) {
+        return d.shell("execute_request", execute)
+                .shell("kernel_info_request", this::kernelInfo)
                 .shell("complete_request", this::complete)
                 .shell("inspect_request", this::inspect)
                 .shell("is_complete_request", this::isComplete)
@@ -38,7 +46,18 @@ public final class Requests {
                 .shell("comm_info_request", this::commInfo)
                 .shell("comm_open", r -> {})
                 .shell("comm_msg", r -> {})
-                .shell("comm_close", r -> {});
+                .shell("comm_close", r -> {})
+                .shell("shutdown_request", shutdown)
+                .control("kernel_info_request", this::kernelInfo)
+                .control("interrupt_request", this::interrupt)
+                .control("shutdown_request", shutdown);
+    }
+
+    /** interrupt_request (control thread): stops the running cell, if any (see {@link CellThreads#stop}). */
+    void interrupt(Request r) {
+        CellContext running = contexts.runningCell();
+        if (running != null) CellThreads.stop(running);
+        r.reply("interrupt_reply", Request.ok());
     }
 
     void kernelInfo(Request r) {

@@ -1,7 +1,7 @@
 package conclab.kernel.exec;
 
 import com.google.gson.JsonObject;
-import conclab.kernel.io.CellContext;
+import conclab.kernel.cell.CellContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,7 +96,7 @@ class EvaluatorTest {
         assertTrue(busy.group().activeCount() > 0, "the busy cell never started");
         ev.control().stop(busy);
         Outcome o = running.get(30, TimeUnit.SECONDS);
-        assertEquals("KeyboardInterrupt", assertInstanceOf(Outcome.Failed.class, o).ename());
+        assertEquals("KeyboardInterrupt", assertInstanceOf(Outcome.Interrupted.class, o).ename());
         // the other cell's thread still counts
         Outcome.Ok a = (Outcome.Ok) ev.eval("otherRuns.get()", cell());
         Outcome.Ok b;

@@ -1,7 +1,7 @@
 package conclab.kernel.exec;
 
 import com.google.gson.JsonObject;
-import conclab.kernel.io.CellContext;
+import conclab.kernel.cell.CellContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

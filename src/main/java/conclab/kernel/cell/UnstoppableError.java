@@ -1,4 +1,4 @@
-package conclab.kernel.exec;
+package conclab.kernel.cell;
 
 /**
  * Reported when an interrupted cell's thread neither checks for interrupts nor reaches a stop check

@@ -1,6 +1,4 @@
-package conclab.kernel.exec;
-
-import conclab.kernel.io.CellContext;
+package conclab.kernel.cell;
 
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
@@ -16,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /** What threads are doing: survivors of an interrupt, deadlocks, the {@code %threads} table. */
 public final class Liveness {
 
-    private static final String DIM = "\u001b[2m", RESET = "\u001b[0m", RED = "\u001b[1;31m";
+    private static final String DIM = "\u001b[2m", RESET = "\u001b[0m", RED = "\u001b[1;31m",
+            GREEN = "\u001b[0;32m";
 
     /** Threads of the kernel and the JVM, not of cells. */
     private static final java.util.regex.Pattern KERNEL_THREADS = java.util.regex.Pattern.compile(
@@ -39,6 +38,21 @@ public final class Liveness {
             }
         }
         return ctx.liveThreads();
+    }
+
+    /**
+     * Lines saying that {@code ctx}'s snippet thread {@code t} ignored the stop and still runs, with its
+     * top frames, and the advice to restart.
+     */
+    public static List<String> unstoppableReport(CellContext ctx, Thread t) {
+        List<String> out = new ArrayList<>();
+        out.add(RED + "Interrupted" + RESET + ": " + ctx.label() + " was asked to stop, but thread \""
+                + t.getName() + "\" ignores interrupts and is still running:");
+        StackTraceElement[] st = t.getStackTrace();
+        for (int i = 0; i < Math.min(12, st.length); i++) out.add(DIM + "  at " + st[i] + RESET);
+        out.add(GREEN + "It runs code the kernel cannot stop. Restart the kernel to end it "
+                + "(Kernel > Restart); other cells keep working until then." + RESET);
+        return out;
     }
 
     /** Lines naming each survivor with its top frames, and the advice to restart. */

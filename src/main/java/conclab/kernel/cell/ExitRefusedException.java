@@ -1,4 +1,4 @@
-package conclab.kernel.exec;
+package conclab.kernel.cell;
 
 /** Thrown instead of ending the kernel's JVM when cell code calls {@code System.exit} or {@code Runtime.halt}. */
 public final class ExitRefusedException extends RuntimeException {

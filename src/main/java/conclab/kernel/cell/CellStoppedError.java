@@ -1,4 +1,4 @@
-package conclab.kernel.exec;
+package conclab.kernel.cell;
 
 /**
  * Thrown by a stop check in cell code when its cell was interrupted. An {@link Error}, so that

@@ -1,10 +1,8 @@
-package conclab.kernel.exec;
-
-import conclab.kernel.io.CellContext;
+package conclab.kernel.cell;
 
 /**
- * Static entry points that rewritten cell bytecode calls (see {@link Instrumenter}). Public because
- * snippet classes, in another class loader, link to them.
+ * Static entry points that rewritten cell bytecode calls (see {@code conclab.kernel.exec.Instrumenter}).
+ * Public because snippet classes, in another class loader, link to them.
  *
  * <p>Stop checks are cheap when no cell was ever interrupted: one volatile read of {@link #stops}.
  * After an interrupt they look up the calling thread's cell and throw {@link CellStoppedError} when
@@ -24,7 +22,7 @@ public final class CellRuntime {
     }
 
     private static void slowCheck() {
-        CellContext ctx = CellContext.CURRENT.get();
+        CellContext ctx = Contexts.current();
         if (ctx != null && ctx.stopRequested()) throw new CellStoppedError();
     }
 
@@ -38,7 +36,7 @@ public final class CellRuntime {
      * cell owns it, and stopping the cell stops it.
      */
     public static void own(Object resource) {
-        CellContext ctx = CellContext.CURRENT.get();
+        CellContext ctx = Contexts.current();
         if (ctx != null && resource != null) ctx.own(resource);
     }
 

@@ -1,15 +1,21 @@
-package conclab.kernel.io;
+package conclab.kernel.cell;
 
 /**
  * Knows the running cell and answers which cell a thread belongs to (the rule in {@link CellContext}).
  * One instance per kernel.
+ *
+ * <p>The current thread's cell (rules 1 and 2) is an inheritable thread-local private to this package:
+ * platform and virtual threads created by a thread of a cell belong to that cell. It is read through
+ * {@link #current()} and {@link #forCurrentThread()}, and set only by {@link #runIn} (a task captured
+ * at submission) and {@link CellThreads} (the thread a snippet runs on).
  */
 public final class Contexts {
 
+    private static final InheritableThreadLocal<CellContext> CURRENT = new InheritableThreadLocal<>();
+
     /* The cell being executed, or the last one executed; null before the first. Written by the shell
-       thread at each cell start, read by any thread. */
+       thread at each cell start, read by any thread. Whether it still runs is its own state (finished). */
     private volatile CellContext running;
-    private volatile boolean cellRunning;
 
     /* Recent cells by execution count, for %output; guarded by itself. */
     private final java.util.Map<Integer, CellContext> recent = new java.util.LinkedHashMap<>(64, 0.75f, false) {
@@ -21,7 +27,6 @@ public final class Contexts {
     /** Marks {@code ctx} as the running cell. */
     public void started(CellContext ctx) {
         running = ctx;
-        cellRunning = true;
         synchronized (recent) {
             recent.put(ctx.executionCount(), ctx);
         }
@@ -37,12 +42,12 @@ public final class Contexts {
     /** Marks the running cell as finished; it stays the "last" cell for rule 3. */
     public void finished(CellContext ctx) {
         ctx.finish();
-        if (running == ctx) cellRunning = false;
     }
 
     /** The running cell, or null when none is running. */
     public CellContext runningCell() {
-        return cellRunning ? running : null;
+        CellContext c = running;
+        return c != null && !c.finished() ? c : null;
     }
 
     /** The running cell or the last one, or null before the first. */
@@ -50,21 +55,31 @@ public final class Contexts {
         return running;
     }
 
+    /** The cell the calling thread belongs to by rules 1 and 2, or null (rule 3 then applies). */
+    public static CellContext current() {
+        return CURRENT.get();
+    }
+
+    /** Sets the cell of a fresh thread that inherited nothing (a snippet thread). */
+    static void enter(CellContext ctx) {
+        CURRENT.set(ctx);
+    }
+
     /** The cell the calling thread belongs to: rules 1 and 2, else rule 3; null before the first cell. */
     public CellContext forCurrentThread() {
-        CellContext c = CellContext.CURRENT.get();
+        CellContext c = CURRENT.get();
         return c != null ? c : running;
     }
 
     /** Runs {@code task} on the calling thread under {@code ctx}, restoring the previous context after. */
     public static void runIn(CellContext ctx, Runnable task) {
-        CellContext prev = CellContext.CURRENT.get();
-        CellContext.CURRENT.set(ctx);
+        CellContext prev = CURRENT.get();
+        CURRENT.set(ctx);
         try {
             task.run();
         } finally {
-            if (prev == null) CellContext.CURRENT.remove();
-            else CellContext.CURRENT.set(prev);
+            if (prev == null) CURRENT.remove();
+            else CURRENT.set(prev);
         }
     }
 }
