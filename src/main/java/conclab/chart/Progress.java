@@ -6,6 +6,7 @@ import conclab.spi.DisplayHandle;
 import conclab.spi.Displayable;
 import conclab.spi.Host;
 import conclab.spi.Hosts;
+import conclab.trace.Html;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -146,16 +147,12 @@ public final class Progress implements Displayable {
         Map<String, Object> out = new LinkedHashMap<>();
         if (accepted.contains(HTML)) {
             String pct = String.format(Locale.ROOT, "%.1f", fraction() * 100);
-            out.put(HTML, "<div style=\"font-family:sans-serif;font-size:13px\"><span>" + escape(label)
+            out.put(HTML, "<div style=\"font-family:sans-serif;font-size:13px\"><span>" + Html.escape(label)
                     + "</span> <progress max=\"100\" value=\"" + pct + "\" style=\"width:20em\"></progress> "
-                    + escape(text().substring(label.length() + 2 + width).strip()) + "</div>");
+                    + Html.escape(text().substring(label.length() + 2 + width).strip()) + "</div>");
         }
         if (accepted.contains(PLAIN) || accepted.isEmpty()) out.put(PLAIN, text());
         return out;
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     @Override

@@ -38,7 +38,7 @@ public final class ProgressBar implements Consumer<Experiment.Progress> {
             Map<String, Object> m = new LinkedHashMap<>();
             if (accepted.contains(HTML)) {
                 m.put(HTML, "<div><progress value=\"" + p.done() + "\" max=\"" + p.total() + "\"></progress> "
-                        + p.done() + "/" + p.total() + " " + escape(label()) + "</div>");
+                        + p.done() + "/" + p.total() + " " + conclab.trace.Html.escape(label()) + "</div>");
             }
             m.put(PLAIN, toString());
             return m;
@@ -52,10 +52,6 @@ public final class ProgressBar implements Consumer<Experiment.Progress> {
         public String toString() {
             int filled = p.total() == 0 ? WIDTH : (int) ((long) WIDTH * p.done() / p.total());
             return "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + p.done() + "/" + p.total() + " " + label();
-        }
-
-        private static String escape(String s) {
-            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
         }
     }
 }
