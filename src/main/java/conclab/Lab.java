@@ -183,9 +183,12 @@ public final class Lab {
         return Load.open(work, perSecond, duration);
     }
 
-    /** A progress bar for {@code experiment(...).progress(progressBar())}, updated in place in notebooks. */
-    public static conclab.task.ProgressBar progressBar() {
-        return new conclab.task.ProgressBar();
+    /**
+     * A progress bar for {@code experiment(...).progress(progressBar())}, updated in place in notebooks:
+     * a {@link conclab.chart.Progress} bar over the experiment's runs; see {@link Experiment#progressBar()}.
+     */
+    public static java.util.function.Consumer<Experiment.Progress> progressBar() {
+        return Experiment.progressBar();
     }
 
     /** A producer/consumer pipeline of {@code items} items; see {@link Pipeline}. */
