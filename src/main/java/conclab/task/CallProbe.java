@@ -8,7 +8,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,7 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       same moment; once that happened the gate stays open. If it does not happen within the deadline,
  *       the probe notes it ({@link #overlapped()} is false) and no later call waits.
  *   <li>{@link #finishIn(int...) finishIn(order)}: call {@code order[j]} returns only after call
- *       {@code order[j-1]} has returned (a forced completion order), with the same deadline rule.
+ *       {@code order[j-1]} has returned (a forced completion order), with the same deadline rule. On a
+ *       {@link #pool pool of the probe}, "returned" means the pool's task has ended, so a {@code Future}
+ *       (and a {@code CompletionService}'s queue) sees the calls complete in exactly that order.
  *   <li>{@link #run(Callable)} runs the code under test on a thread of its own and gives up after the
  *       deadline (interrupting it and every thread that ran a call), so a check never hangs.
  * </ul>
@@ -56,6 +63,9 @@ public final class CallProbe {
     private Duration deadline = Duration.ofSeconds(4);
     private final CountDownLatch enough = new CountDownLatch(1);
     private volatile Thread caller;
+    private final Set<Thread> poolThreads = ConcurrentHashMap.newKeySet();
+    /** The call the current thread ran last, released when its pool task ends. */
+    private final ThreadLocal<Integer> lastRun = new ThreadLocal<>();
 
     private CallProbe(int n) {
         this.n = n;
@@ -96,6 +106,29 @@ public final class CallProbe {
             list.add(() -> call(id));
         }
         return List.copyOf(list);
+    }
+
+    /**
+     * A fixed pool of {@code threads} platform threads named {@code name0, name1, …} for the code under
+     * test: with {@link #finishIn}, a call counts as returned once the pool's task that ran it has ended.
+     * Shut it down when done.
+     */
+    public ExecutorService pool(int threads, String name) {
+        ThreadFactory named = Thread.ofPlatform().name(name, 0).factory();
+        ThreadFactory recorded = r -> {
+            Thread t = named.newThread(r);
+            poolThreads.add(t);
+            return t;
+        };
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                recorded) {
+            @Override
+            protected void afterExecute(Runnable r, Throwable t) {
+                Integer id = lastRun.get();
+                lastRun.remove();
+                if (id != null && returned != null) returned[id].countDown();
+            }
+        };
     }
 
     /** What call {@code i} returns. */
@@ -223,7 +256,10 @@ public final class CallProbe {
             synchronized (this) {
                 inFlight--;
             }
-            if (returned != null) returned[id].countDown();
+            if (returned != null) {
+                if (poolThreads.contains(me)) lastRun.set(id);
+                else returned[id].countDown();
+            }
         }
     }
 
