@@ -392,4 +392,26 @@ public final class Lab {
         }
         return check(name, ok, why);
     }
+
+    // lesson 01
+
+    /** {@code n} instrumented calls for exercise checks: who ran them, how many at once; see {@link conclab.task.CallProbe}. */
+    public static conclab.task.CallProbe callProbe(int n) {
+        return conclab.task.CallProbe.of(n);
+    }
+
+    /** Runs {@code body} on a daemon thread a check can watch, wait for and give up on; see {@link conclab.task.Attempt}. */
+    public static <T> conclab.task.Attempt<T> attempt(java.util.concurrent.Callable<T> body) {
+        return conclab.task.Attempt.start(body);
+    }
+
+    /** Polls {@code condition} until it holds or {@code within} has passed; never throws. */
+    public static boolean eventually(java.util.function.BooleanSupplier condition, Duration within) {
+        return conclab.task.Attempt.eventually(condition, within);
+    }
+
+    /** How many threads wait on {@code condition} of {@code lock} right now. */
+    public static int waiters(java.util.concurrent.locks.ReentrantLock lock, java.util.concurrent.locks.Condition condition) {
+        return conclab.task.Attempt.waiters(lock, condition);
+    }
 }

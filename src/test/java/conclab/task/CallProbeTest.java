@@ -1,0 +1,141 @@
+package conclab.task;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CallProbeTest {
+
+    private static List<String> oneByOne(List<Callable<String>> calls) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (var c : calls) out.add(c.call());
+        return out;
+    }
+
+    private static List<String> onThreads(List<Callable<String>> calls) throws InterruptedException {
+        String[] r = new String[calls.size()];
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < r.length; i++) {
+            int id = i;
+            ts.add(Thread.ofPlatform().start(() -> {
+                try {
+                    r[id] = calls.get(id).call();
+                } catch (Exception e) {
+                    r[id] = e.toString();
+                }
+            }));
+        }
+        for (var t : ts) t.join();
+        return List.of(r);
+    }
+
+    @Test
+    void calls_in_flight_together_overlap_and_one_at_a_time_does_not() {
+        var together = CallProbe.of(4).overlap(4);
+        var out = together.run(() -> onThreads(together.calls()));
+        assertTrue(out.ok());
+        assertEquals(together.replies(), out.value());
+        assertTrue(together.overlapped());
+        assertTrue(together.ranOffCaller());
+        assertEquals(4, together.threads().size());
+
+        var serial = CallProbe.of(3).overlap(3).deadline(Duration.ofMillis(200));
+        var out2 = serial.run(() -> oneByOne(serial.calls()));
+        assertEquals(serial.replies(), out2.value(), "the calls still return, after the deadline");
+        assertFalse(serial.overlapped());
+        assertFalse(serial.ranOffCaller());
+    }
+
+    @Test
+    void replies_carry_a_token_of_the_probe() {
+        var a = CallProbe.of(2);
+        var b = CallProbe.of(2);
+        assertNotEquals(a.replies(), b.replies());
+        assertTrue(a.reply(1).startsWith("reply 1 #"));
+    }
+
+    @Test
+    void a_forced_finish_order_is_what_a_completion_service_sees() throws Exception {
+        for (int k = 0; k < 50; k++) {
+            var probe = CallProbe.of(4).finishIn(2, 0, 3, 1);
+            var pool = probe.pool(4, "probe-pool-");
+            try {
+                var done = new ExecutorCompletionService<String>(pool);
+                for (var c : probe.calls()) done.submit(c);
+                List<String> got = new ArrayList<>();
+                for (int i = 0; i < 4; i++) got.add(done.take().get());
+                assertEquals(probe.repliesInFinishOrder(), got);
+                assertTrue(probe.overlapped());
+                assertTrue(probe.ranOnThreadsNamed("probe-pool-"));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void futures_in_submission_order_do_not_see_the_finish_order() throws Exception {
+        var probe = CallProbe.of(3).finishIn(1, 2, 0);
+        var pool = probe.pool(3, "probe-pool-");
+        try {
+            List<String> got = new ArrayList<>();
+            for (Future<String> f : pool.invokeAll(probe.calls())) got.add(f.get());
+            assertEquals(probe.replies(), got);
+            assertNotEquals(probe.repliesInFinishOrder(), got);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void run_gives_up_on_code_that_blocks_and_interrupts_it() {
+        var probe = CallProbe.of(1).deadline(Duration.ofMillis(100));
+        var out = probe.run(() -> {
+            Thread.sleep(60_000);
+            return "late";
+        });
+        assertFalse(out.finished());
+    }
+
+    @Test
+    void attempt_sees_a_thread_waiting_on_a_condition() {
+        var lock = new ReentrantLock();
+        Condition c = lock.newCondition();
+        var a = Attempt.start(() -> {
+            lock.lock();
+            try {
+                c.await();
+                return "woken";
+            } finally {
+                lock.unlock();
+            }
+        });
+        assertTrue(Attempt.eventually(() -> Attempt.waiters(lock, c) == 1, Duration.ofSeconds(5)));
+        lock.lock();
+        try {
+            c.signal();
+        } finally {
+            lock.unlock();
+        }
+        var out = a.await(Duration.ofSeconds(5));
+        assertTrue(out.ok());
+        assertEquals("woken", out.value());
+        var stuck = Attempt.start(() -> {
+            Thread.sleep(60_000);
+            return null;
+        });
+        assertFalse(stuck.await(Duration.ofMillis(50)).finished());
+        stuck.cancel();
+        assertTrue(stuck.await(Duration.ofSeconds(5)).finished());
+        assertInstanceOf(InterruptedException.class, stuck.await(Duration.ZERO).error());
+    }
+}
