@@ -6,6 +6,10 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntToLongFunction;
@@ -31,6 +35,8 @@ public final class SplitProbe implements IntToLongFunction {
 
     /** How long the first caller waits for a second one. */
     public static final Duration PATIENCE = Duration.ofSeconds(3);
+    /** The longest {@link #invoke} waits for a task's result. */
+    public static final Duration DEADLINE = Duration.ofSeconds(20);
 
     private final long[] values;
     private final long expected;
@@ -95,6 +101,29 @@ public final class SplitProbe implements IntToLongFunction {
 
     /** The names of the threads that called. */
     public Set<String> threads() { return Set.copyOf(threads); }
+
+    /**
+     * Runs {@code task} on a new {@code ForkJoinPool} of {@code workers} and returns its result; the pool is
+     * shut down after. Throws an unchecked exception, saying what happened, when the task throws or has no
+     * result after {@link #DEADLINE}.
+     */
+    public static long invoke(int workers, ForkJoinTask<Long> task) {
+        ForkJoinPool pool = new ForkJoinPool(workers);
+        try {
+            Long r = pool.submit(task).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            if (r == null) throw new IllegalStateException("the task returned null");
+            return r;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the task threw " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no result after " + DEADLINE.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 
     @Override
     public String toString() {
