@@ -414,4 +414,24 @@ public final class Lab {
     public static int waiters(java.util.concurrent.locks.ReentrantLock lock, java.util.concurrent.locks.Condition condition) {
         return conclab.task.Attempt.waiters(lock, condition);
     }
+
+    // lesson 02
+
+    /**
+     * Runs a whole Python program on the machine's {@code python3} and returns what it printed, its exit
+     * code and how long it took; see {@link conclab.task.PythonProgram}. Without python3 the result says so.
+     */
+    public static conclab.task.PythonProgram.Result runPython(String program) throws InterruptedException {
+        return conclab.task.PythonProgram.run(program);
+    }
+
+    /**
+     * Starts {@code command} and runs {@code parent} on the child, watched: whether it read the child's
+     * output, and whether it waited for the child before reading; see {@link conclab.task.WatchedProcess}.
+     */
+    public static conclab.task.WatchedProcess.Trial pipeTrial(java.util.List<String> command,
+                                                              conclab.task.WatchedProcess.Parent parent)
+            throws java.io.IOException, InterruptedException {
+        return conclab.task.WatchedProcess.trial(command, parent);
+    }
 }

@@ -1,0 +1,230 @@
+package conclab.task;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A child process that records how its parent treats it, for the lesson on the full-pipe trap: whether
+ * anyone read its standard output, whether that reading reached the end, and whether the parent waited
+ * for the child before anyone read (the trap) or after (the fix). Everything else is the real process's.
+ *
+ * <p>A wait ({@link #waitFor()}, {@link #waitFor(long, TimeUnit)}, {@link #onExit()}) waits for the real
+ * child. If nobody has started reading its output after {@link #PATIENCE}, the wait is recorded as
+ * {@link #waitedUnread()} (the child of the trap would block for ever on its full pipe): an unbounded
+ * {@code waitFor()} then throws {@link InterruptedException} instead of hanging, a timed one returns
+ * false as the real one would. {@link #trial} runs a parent's code on a watched child with a deadline.
+ *
+ * <p>Thread-safe: the records are volatile flags set by the reading and waiting threads.
+ */
+public final class WatchedProcess extends Process {
+
+    /** How long a wait may go on with nobody reading the child's output before it counts as the trap. */
+    public static final Duration PATIENCE = Duration.ofSeconds(3);
+    /** The longest a {@link #trial} lets the parent's code run. */
+    public static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    private final Process p;
+    private final InputStream out;
+    private volatile boolean readStarted, drained, waitedUnread, waitedToExit;
+
+    /** {@code p}, watched. */
+    public WatchedProcess(Process p) {
+        this.p = p;
+        this.out = new Watched(p.getInputStream());
+    }
+
+    /** True when something read the child's standard output (at least one call). */
+    public boolean readStarted() { return readStarted; }
+
+    /** True when a read of the child's standard output reached its end. */
+    public boolean drained() { return drained; }
+
+    /** True when a wait went on for {@link #PATIENCE} (or its own timeout) with nobody reading: the trap. */
+    public boolean waitedUnread() { return waitedUnread; }
+
+    /** True when a wait returned with the child exited. */
+    public boolean waitedToExit() { return waitedToExit; }
+
+    @Override
+    public OutputStream getOutputStream() { return p.getOutputStream(); }
+
+    @Override
+    public InputStream getInputStream() { return out; }
+
+    @Override
+    public InputStream getErrorStream() { return p.getErrorStream(); }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+        long start = System.nanoTime();
+        while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
+            if (!readStarted && System.nanoTime() - start > PATIENCE.toNanos()) {
+                waitedUnread = true;
+                throw new InterruptedException("waitFor() with nobody reading the child's output: the child is blocked"
+                        + " on its full pipe and would never exit (stopped by the lab after " + PATIENCE.toSeconds() + " s)");
+            }
+        }
+        waitedToExit = true;
+        return p.exitValue();
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        long start = System.nanoTime(), limit = unit.toNanos(timeout), slice = TimeUnit.MILLISECONDS.toNanos(20);
+        while (true) {
+            long elapsed = System.nanoTime() - start;
+            if (p.waitFor(Math.max(0, Math.min(limit - elapsed, slice)), TimeUnit.NANOSECONDS)) {
+                waitedToExit = true;
+                return true;
+            }
+            elapsed = System.nanoTime() - start;
+            if (!readStarted && elapsed >= Math.min(limit, PATIENCE.toNanos())) {
+                waitedUnread = true;   // the real child would still be blocked when this wait timed out
+                return false;
+            }
+            if (elapsed >= limit) return false;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Process> onExit() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                waitFor();
+            } catch (InterruptedException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+            return this;
+        });
+    }
+
+    @Override
+    public int exitValue() { return p.exitValue(); }
+
+    @Override
+    public boolean isAlive() { return p.isAlive(); }
+
+    @Override
+    public void destroy() { p.destroy(); }
+
+    @Override
+    public Process destroyForcibly() {
+        p.destroyForcibly();
+        return this;
+    }
+
+    @Override
+    public long pid() { return p.pid(); }
+
+    @Override
+    public ProcessHandle toHandle() { return p.toHandle(); }
+
+    @Override
+    public String toString() {
+        return "watched " + p + (readStarted ? ", read" : "") + (drained ? " to the end" : "")
+                + (waitedUnread ? ", waited before anyone read" : "") + (waitedToExit ? ", waited to exit" : "");
+    }
+
+    /** The child's standard output, recording the first read and the end. */
+    private final class Watched extends InputStream {
+        private final InputStream in;
+
+        Watched(InputStream in) { this.in = in; }
+
+        private int seen(int n) {
+            if (n < 0) drained = true;
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            readStarted = true;
+            return seen(in.read());
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            readStarted = true;
+            return seen(in.read(b, off, len));
+        }
+
+        @Override
+        public byte[] readAllBytes() throws IOException {
+            readStarted = true;
+            byte[] all = in.readAllBytes();
+            drained = true;
+            return all;
+        }
+
+        @Override
+        public long transferTo(OutputStream o) throws IOException {
+            readStarted = true;
+            long n = in.transferTo(o);
+            drained = true;
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException { return in.available(); }
+
+        @Override
+        public void close() throws IOException { in.close(); }
+    }
+
+    // ------------------------------------------------------------------ trials
+
+    /** A parent's code under test: given the started child, returns all of its standard output. */
+    @FunctionalInterface
+    public interface Parent {
+        byte[] collect(Process child) throws Exception;
+    }
+
+    /**
+     * What {@link #trial} saw: the bytes returned (null if the code threw or ran out of time), what the
+     * code threw, whether it ran out of time, and the child's records.
+     */
+    public record Trial(byte[] bytes, Throwable thrown, boolean timedOut, boolean readStarted, boolean drained,
+                        boolean waitedUnread, boolean waitedToExit) {
+
+        /** The number of bytes returned, -1 if none. */
+        public int length() { return bytes == null ? -1 : bytes.length; }
+    }
+
+    /**
+     * Starts {@code command}, runs {@code parent} on the watched child on a thread of its own, and
+     * reports; after {@link #DEADLINE} the child is destroyed (which ends any read) and the thread
+     * interrupted. Never throws for what {@code parent} does.
+     */
+    public static Trial trial(java.util.List<String> command, Parent parent) throws IOException, InterruptedException {
+        Process real = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        WatchedProcess child = new WatchedProcess(real);
+        AtomicReference<byte[]> got = new AtomicReference<>();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().daemon().name("pipe-trial").start(() -> {
+            try {
+                got.set(parent.collect(child));
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        boolean timedOut = !t.join(DEADLINE);
+        try {
+            if (timedOut) {
+                real.descendants().forEach(ProcessHandle::destroyForcibly);
+                real.destroyForcibly();
+                t.interrupt();
+                t.join(Duration.ofSeconds(5));
+            }
+            return new Trial(got.get(), thrown.get(), timedOut, child.readStarted, child.drained, child.waitedUnread,
+                    child.waitedToExit);
+        } finally {
+            real.descendants().forEach(ProcessHandle::destroyForcibly);
+            real.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package conclab.task;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveTask;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The helpers of lessons 02 and 03: PythonProgram, WatchedProcess, SplitProbe. */
+class LessonHelpersTest {
+
+    @Test
+    void a_python_program_prints_and_exits() throws Exception {
+        CPython py = CPython.find();
+        assumeTrue(py.available(), "no python3 here");
+        var r = PythonProgram.run("import sys\nprint(6 * 7)\nprint('oops', file=sys.stderr)\nsys.exit(3)\n");
+        assertTrue(r.ran());
+        assertEquals("42\n", r.out());
+        assertTrue(r.err().contains("oops"), r.err());
+        assertEquals(3, r.exitCode());
+        assertTrue(r.toString().contains("exit code 3"), r.toString());
+    }
+
+    @Test
+    void without_python_the_result_says_why() throws Exception {
+        var r = PythonProgram.run(CPython.at(Path.of("/nonexistent/python3")), "print(1)", Duration.ofSeconds(5));
+        assertFalse(r.ran());
+        assertTrue(r.toString().startsWith("python3 not found"), r.toString());
+    }
+
+    private static final List<String> BIG = List.of("seq", "1", "150000");
+
+    @Test
+    void reading_then_waiting_is_recorded_as_right() throws Exception {
+        var t = WatchedProcess.trial(BIG, p -> {
+            byte[] b = p.getInputStream().readAllBytes();
+            p.waitFor();
+            return b;
+        });
+        assertEquals(938_895, t.length());
+        assertTrue(t.readStarted() && t.drained() && t.waitedToExit());
+        assertFalse(t.waitedUnread() || t.timedOut());
+    }
+
+    @Test
+    void waiting_before_reading_is_stopped_and_recorded() throws Exception {
+        var t = WatchedProcess.trial(BIG, p -> {
+            p.waitFor();
+            return p.getInputStream().readAllBytes();
+        });
+        assertTrue(t.waitedUnread());
+        assertInstanceOf(InterruptedException.class, t.thrown());
+        assertFalse(t.timedOut());
+    }
+
+    static final class Sum extends RecursiveTask<Long> {
+        final SplitProbe p;
+        final int lo, hi;
+        final boolean fork;
+
+        Sum(SplitProbe p, int lo, int hi, boolean fork) { this.p = p; this.lo = lo; this.hi = hi; this.fork = fork; }
+
+        @Override
+        protected Long compute() {
+            if (hi - lo <= 8) return IntStream.range(lo, hi).mapToLong(p).sum();
+            int mid = (lo + hi) >>> 1;
+            var left = new Sum(p, lo, mid, fork);
+            if (!fork) return left.compute() + new Sum(p, mid, hi, fork).compute();
+            left.fork();
+            return new Sum(p, mid, hi, fork).compute() + left.join();
+        }
+    }
+
+    @Test
+    void a_probe_sees_two_threads_at_once_only_when_the_work_is_split() {
+        var pool = new ForkJoinPool(2);
+        try {
+            var split = SplitProbe.of(500);
+            assertEquals(split.expected(), pool.invoke(new Sum(split, 0, 500, true)));
+            assertTrue(split.met() && split.eachOnce(), split.toString());
+            var serial = SplitProbe.of(500);
+            assertEquals(serial.expected(), pool.invoke(new Sum(serial, 0, 500, false)));
+            assertFalse(serial.met(), serial.toString());
+            assertTrue(serial.eachOnce());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
