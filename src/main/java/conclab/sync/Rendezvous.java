@@ -1,11 +1,17 @@
 package conclab.sync;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.AbstractOwnableSynchronizer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * The worst timing, forced: a participant thread that reaches a {@link #step()} waits there until every
@@ -31,9 +37,11 @@ public final class Rendezvous {
      * Implementation overview. A step adds the thread to `present` and polls (every 20 µs) until the
      * meeting number changes or every other participant is present or stuck; the thread that sees that
      * first bumps the meeting number, which releases every thread present. "Stuck" reads the thread's
-     * state: anything but RUNNABLE (a thread parked in a lock, sleeping, waiting on a monitor, or
-     * terminated) once the thread has arrived; a thread that has not arrived yet (still starting) is
-     * always waited for. A thread that polls here is TIMED_WAITING but present, so it counts as met.
+     * state once it has arrived (a thread still starting is always waited for): finished, sleeping,
+     * waiting for a signal, or waiting for a lock someone holds (the JVM's ThreadMXBean names the
+     * owner). A thread whose lock was just released still shows BLOCKED or WAITING until it runs: it
+     * is counted as coming, else the releasing thread would race on alone. A thread that polls here is
+     * TIMED_WAITING but present, so it counts as met.
      */
 
     private final long patienceNanos;
@@ -43,8 +51,8 @@ public final class Rendezvous {
     private final Set<Thread> arrived = ConcurrentHashMap.newKeySet();
     /** Participants waiting in a step now. */
     private final Set<Thread> present = ConcurrentHashMap.newKeySet();
-    /** Participants waiting inside instrumented code (a lock of a Bank): stuck whatever their state says. */
-    private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
+    /** Participants waiting inside instrumented code (a lock of a Bank): stuck while the supplier says so. */
+    private final Map<Thread, BooleanSupplier> waiting = new ConcurrentHashMap<>();
     private final AtomicLong meetings = new AtomicLong();
     private final LongAdder impatient = new LongAdder();
     private volatile boolean closed;
@@ -64,9 +72,12 @@ public final class Rendezvous {
         arrived.add(Thread.currentThread());
     }
 
-    /** Marks the calling thread as waiting inside instrumented code (true) or not any more (false). */
-    public void waiting(boolean now) {
-        if (now) waiting.add(Thread.currentThread());
+    /**
+     * Marks the calling thread as waiting inside instrumented code, stuck for as long as {@code blocked}
+     * says (for a lock: while another thread holds it); null: not waiting any more.
+     */
+    public void waiting(BooleanSupplier blocked) {
+        if (blocked != null) waiting.put(Thread.currentThread(), blocked);
         else waiting.remove(Thread.currentThread());
     }
 
@@ -98,10 +109,36 @@ public final class Rendezvous {
         for (Thread t : participants) {
             if (t == me || present.contains(t)) continue;
             if (!arrived.contains(t)) return false;
-            if (waiting.contains(t)) continue;
-            if (t.getState() == Thread.State.RUNNABLE) return false;
+            BooleanSupplier w = waiting.get(t);
+            if (w != null ? !w.getAsBoolean() : !stuck(t)) return false;
         }
         return true;
+    }
+
+    /**
+     * Whether {@code t} cannot move now: finished, sleeping, waiting for a signal, or waiting for a lock
+     * that another thread holds. A thread waiting for a lock that is free (just released, the waiter not
+     * yet run) is about to move: its state says BLOCKED or WAITING for a moment longer than is true.
+     */
+    private static boolean stuck(Thread t) {
+        switch (t.getState()) {
+            case NEW, RUNNABLE:
+                return false;
+            case TERMINATED:
+                return true;
+            case BLOCKED:
+                return lockHeld(t);
+            default:
+                return !(LockSupport.getBlocker(t) instanceof AbstractOwnableSynchronizer) || lockHeld(t);
+        }
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** True if the lock {@code t} waits for has an owner (false if it waits for none or a free one). */
+    private static boolean lockHeld(Thread t) {
+        ThreadInfo info = THREADS.getThreadInfo(t.threadId());
+        return info == null || info.getLockOwnerId() != -1;
     }
 
     /** How many times a step gave up waiting for a participant that kept running. */

@@ -8,7 +8,8 @@ import java.util.function.IntUnaryOperator;
  * An {@code int} shared by threads, with the methods of {@link AtomicInteger} that lessons use, and the
  * same guarantees: each method is one atomic action, and a write happens-before every read that sees it.
  * What it adds is for checks: made with a {@link Rendezvous}, every plain read ({@link #get()}) waits
- * after reading until the other participating threads have read too, or are blocked (on your lock, say).
+ * after reading, and every write waits before writing, until the other participating threads have reached
+ * such a step too, or are blocked (on your lock, say).
  * That is the worst timing for a check-then-act (two threads both see the last ticket) made to happen on
  * every run. {@code AtomicInteger} cannot be instrumented that way: its methods are final.
  *
@@ -37,6 +38,11 @@ public final class SharedInt {
         if (closed) throw new CancellationException("this SharedInt was closed by the check that made it");
     }
 
+    /** With a rendezvous: waits before a write too, until the others have reached a step or are stuck. */
+    private void beforeWrite() {
+        if (rendezvous != null) rendezvous.step();
+    }
+
     /** The value (a volatile read); with a rendezvous, waits after reading as described above. */
     public int get() {
         open();
@@ -48,48 +54,56 @@ public final class SharedInt {
     /** Sets the value (a volatile write). */
     public void set(int newValue) {
         open();
+        beforeWrite();
         value.set(newValue);
     }
 
     /** Sets the value to {@code newValue} if it is {@code expected}, atomically; false if it was not. */
     public boolean compareAndSet(int expected, int newValue) {
         open();
+        beforeWrite();
         return value.compareAndSet(expected, newValue);
     }
 
     /** Adds one atomically; the new value. */
     public int incrementAndGet() {
         open();
+        beforeWrite();
         return value.incrementAndGet();
     }
 
     /** Subtracts one atomically; the new value. */
     public int decrementAndGet() {
         open();
+        beforeWrite();
         return value.decrementAndGet();
     }
 
     /** Adds one atomically; the previous value. */
     public int getAndIncrement() {
         open();
+        beforeWrite();
         return value.getAndIncrement();
     }
 
     /** Subtracts one atomically; the previous value. */
     public int getAndDecrement() {
         open();
+        beforeWrite();
         return value.getAndDecrement();
     }
 
     /** Adds {@code delta} atomically; the new value. */
     public int addAndGet(int delta) {
         open();
+        beforeWrite();
         return value.addAndGet(delta);
     }
 
     /** Adds {@code delta} atomically; the previous value. */
     public int getAndAdd(int delta) {
         open();
+        beforeWrite();
         return value.getAndAdd(delta);
     }
 

@@ -36,7 +36,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <pre>{@code
  * Bank.Audit audit = Bank.audit((from, to, amount) -> transfer(from, to, amount));
- * audit.noDeadlock(); audit.moneyAddsUp(); audit.guarded(); audit.ordered();
+ * audit.done();        // no deadlock, every transfer done once
+ * audit.ordered();     // both locks held while the money moved, always in one order
  * }</pre>
  */
 public final class Bank {
@@ -54,6 +55,8 @@ public final class Bank {
     /** "1 → 2": a thread holding account 1's lock waited for account 2's. */
     private final Set<String> orders = ConcurrentHashMap.newKeySet();
     private final Set<String> unguarded = ConcurrentHashMap.newKeySet();
+    /** Set when a thread held two of the bank's locks at once. */
+    private volatile boolean bothHeld;
     private volatile boolean closed;
 
     private Bank(Rendezvous rendezvous) {
@@ -96,11 +99,14 @@ public final class Bank {
         Thread me = Thread.currentThread();
         if (forLock == null) {
             waitsFor.remove(me);
-            if (rendezvous != null) rendezvous.waiting(false);
+            if (rendezvous != null) rendezvous.waiting(null);
             return;
         }
         if (untimed) waitsFor.put(me, forLock);
-        if (rendezvous != null) rendezvous.waiting(true);
+        if (rendezvous != null) rendezvous.waiting(() -> {
+            Thread owner = forLock.owner();
+            return owner != null && owner != me;
+        });
     }
 
     /** The calling thread is about to wait for {@code a}'s lock if it must: notes the locks it holds. */
@@ -112,7 +118,10 @@ public final class Bank {
 
     void acquired(Account a) {
         for (Account other : accounts) {
-            if (other != a && other.heldByCurrentThread()) return;
+            if (other != a && other.heldByCurrentThread()) {
+                bothHeld = true;
+                return;
+            }
         }
         step();                          // a first lock; with the worst timing the others take theirs too
     }
@@ -142,7 +151,7 @@ public final class Bank {
      * balance changes made without the account's lock, and the lock orders seen.
      */
     public record Audit(String deadlock, String failure, boolean finished, String money, List<String> unguarded,
-                        List<String> orders) {
+                        List<String> orders, boolean bothHeld) {
 
         public Audit {
             unguarded = List.copyOf(unguarded);
@@ -170,13 +179,27 @@ public final class Bank {
             return money != null ? money : "the transfers did not all finish";
         }
 
-        /** Every balance changed under its account's lock, and the locks were taken in one order only. */
+        /** No deadlock, and every transfer done exactly once. */
+        public boolean done() {
+            return moneyAddsUp();
+        }
+
+        /** What went wrong, for {@link #done()}'s check. */
+        public String doneHint() {
+            return noDeadlock() ? moneyHint() : deadlockHint();
+        }
+
+        /**
+         * Every balance changed under its account's lock, a transfer held both locks at once, and no
+         * thread ever waited for account 1's lock holding 2's as well as for 2's holding 1's.
+         */
         public boolean ordered() {
-            return unguarded.isEmpty() && !(orders.contains("1 → 2") && orders.contains("2 → 1"));
+            return unguarded.isEmpty() && bothHeld && !(orders.contains("1 → 2") && orders.contains("2 → 1"));
         }
 
         public String orderHint() {
             if (!unguarded.isEmpty()) return unguarded.get(0) + ": hold both accounts' locks while the money moves";
+            if (!bothHeld) return "no transfer held both accounts' locks at once: take both (lower id first), then move the money";
             return "your code took account 1's lock while holding 2's and 2's while holding 1's: a deadlock waiting"
                     + " for its moment. Take the lower id first, whichever way the money goes";
         }
@@ -207,14 +230,14 @@ public final class Bank {
                     new Mover("b-to-a", transfer, b, a, 2, each)));
             f.balances(a, 1_000_000 - each + 2L * each, b, 1_000_000 + each - 2L * each, "at full speed");
         }
-        return new Audit(f.deadlock, f.failure, f.finished, f.money, List.copyOf(f.unguarded), List.copyOf(f.orders));
+        return new Audit(f.deadlock, f.failure, f.finished, f.money, List.copyOf(f.unguarded), List.copyOf(f.orders), f.bothHeld);
     }
 
     private record Mover(String name, Transfer transfer, Account from, Account to, long amount, int times) {}
 
     private static final class Findings {
         String deadlock, failure, money;
-        boolean finished = true;
+        boolean finished = true, bothHeld;
         final Set<String> unguarded = new LinkedHashSet<>(), orders = new LinkedHashSet<>();
 
         boolean clean() {
@@ -273,12 +296,13 @@ public final class Bank {
         if (first != null && f.failure == null) f.failure = first.toString();
         f.unguarded.addAll(unguarded);
         f.orders.addAll(orders);
+        f.bothHeld |= bothHeld;
     }
 
-    /** A deadlock among {@code threads} on monitors or other locks, as the JVM sees it, or null. */
+    /** A deadlock among {@code threads} on monitors ({@code synchronized}), as the JVM sees it, or null. */
     private static String monitorDeadlock(List<Thread> threads) {
         var mx = ManagementFactory.getThreadMXBean();
-        long[] ids = mx.findDeadlockedThreads();
+        long[] ids = mx.findMonitorDeadlockedThreads();          // monitors only: a timed tryLock is no deadlock
         if (ids == null) return null;
         Set<Long> ours = new java.util.HashSet<>();
         threads.forEach(t -> ours.add(t.threadId()));
