@@ -65,6 +65,12 @@ public final class BoxOffice {
             if (left != 0) return where + "sold them all, but left ends at %,d: take a ticket only when one is left".formatted(left);
             return "";
         }
+
+        @Override
+        public String toString() {
+            return "%d seller%s, %,d ticket%s: sold %,d, left ends at %,d%s".formatted(sellers, sellers == 1 ? "" : "s",
+                    tickets, tickets == 1 ? "" : "s", sold, left, exact() ? " (exact)" : " — " + hint().substring(hint().indexOf(": ") + 2));
+        }
     }
 
     /**
