@@ -250,7 +250,7 @@ public final class Bank {
                 money = "%s: account 1 holds %,d and account 2 %,d, where every transfer done once gives %,d and %,d%s"
                         .formatted(when, a.balance(), b.balance(), wantA, wantB,
                                 a.balance() + b.balance() != wantA + wantB ? " (money appeared or vanished: a lost update)"
-                                        : " (a transfer was skipped: giving up is not transferring)");
+                                        : " (a transfer was not done: one that gives up, or does nothing, moves no money)");
             }
         }
     }
