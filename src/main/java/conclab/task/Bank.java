@@ -1,0 +1,317 @@
+package conclab.task;
+
+import conclab.spi.Hosts;
+import conclab.sync.Rendezvous;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Accounts whose locks are watched, and the audit of a {@code transfer} method: the check of lesson 05's
+ * lock-ordering exercise. The audit runs transfers in opposite directions on threads of its own, first
+ * with the worst timing forced (each thread, once it holds its first lock, waits until the others hold
+ * one too or are blocked; each balance change waits between its read and its write), then at full
+ * speed, and reports:
+ * <ul>
+ *   <li>a deadlock: a cycle of threads each waiting for a lock another one holds (found in the bank's own
+ *       wait-for table, or by the JVM's {@code ThreadMXBean} for monitors); the bank is then closed, which
+ *       ends the waiting threads, so nothing is left blocked;
+ *   <li>whether the money adds up: every transfer done once, none lost;
+ *   <li>whether every balance changed while its account's lock was held;
+ *   <li>the order in which each thread took the accounts' locks while holding another (as Linux's lockdep
+ *       does): both 1 → 2 and 2 → 1 means a deadlock is possible, even in a run that did not deadlock.
+ *       Only waiting acquisitions count ({@code lock()}, {@code lockInterruptibly()}): a {@code tryLock}
+ *       cannot wait for ever.
+ * </ul>
+ *
+ * <pre>{@code
+ * Bank.Audit audit = Bank.audit((from, to, amount) -> transfer(from, to, amount));
+ * audit.done();        // no deadlock, every transfer done once
+ * audit.ordered();     // both locks held while the money moved, always in one order
+ * }</pre>
+ */
+public final class Bank {
+
+    /** A transfer of {@code amount} from one account to another, as a lesson writes it. */
+    @FunctionalInterface
+    public interface Transfer {
+        void transfer(Account from, Account to, long amount) throws Exception;
+    }
+
+    private final Rendezvous rendezvous;
+    private final List<Account> accounts = new ArrayList<>();
+    /** Threads waiting, untimed, for an account's lock. */
+    private final Map<Thread, Account> waitsFor = new ConcurrentHashMap<>();
+    /** "1 → 2": a thread holding account 1's lock waited for account 2's. */
+    private final Set<String> orders = ConcurrentHashMap.newKeySet();
+    private final Set<String> unguarded = ConcurrentHashMap.newKeySet();
+    /** Set when a thread held two of the bank's locks at once. */
+    private volatile boolean bothHeld;
+    private volatile boolean closed;
+
+    private Bank(Rendezvous rendezvous) {
+        this.rendezvous = rendezvous;
+    }
+
+    /** A bank whose locks are watched, at full speed (nothing waits on purpose). */
+    public static Bank open() {
+        return new Bank(null);
+    }
+
+    /** Opens an account; not thread-safe: open accounts before threads use them. */
+    public Account account(int id, long balance) {
+        Account a = new Account(this, id, balance);
+        accounts.add(a);
+        return a;
+    }
+
+    /** Every later acquisition, wait and balance change of this bank's accounts throws {@link CancellationException}. */
+    public void close() {
+        closed = true;
+        if (rendezvous != null) rendezvous.close();
+    }
+
+    // ------------------------------------------------------------------ called by the accounts
+
+    void ensureOpen() {
+        if (closed) throw new CancellationException("the bank was closed by the check that opened it");
+    }
+
+    void step() {
+        if (rendezvous != null) rendezvous.step();
+    }
+
+    void unguarded(Account a) {
+        unguarded.add(a + " changed by " + Thread.currentThread().getName() + " without its lock");
+    }
+
+    void waiting(Account forLock, boolean untimed) {
+        Thread me = Thread.currentThread();
+        if (forLock == null) {
+            waitsFor.remove(me);
+            if (rendezvous != null) rendezvous.waiting(null);
+            return;
+        }
+        if (untimed) waitsFor.put(me, forLock);
+        if (rendezvous != null) rendezvous.waiting(() -> {
+            Thread owner = forLock.owner();
+            return owner != null && owner != me;
+        });
+    }
+
+    /** The calling thread is about to wait for {@code a}'s lock if it must: notes the locks it holds. */
+    void attempt(Account a) {
+        for (Account other : accounts) {
+            if (other != a && other.heldByCurrentThread()) orders.add(other.id() + " → " + a.id());
+        }
+    }
+
+    void acquired(Account a) {
+        for (Account other : accounts) {
+            if (other != a && other.heldByCurrentThread()) {
+                bothHeld = true;
+                return;
+            }
+        }
+        step();                          // a first lock; with the worst timing the others take theirs too
+    }
+
+    /** A cycle of threads waiting for each other's account locks, described, or null. */
+    String deadlock() {
+        for (Thread start : waitsFor.keySet()) {
+            List<String> links = new ArrayList<>();
+            Set<Thread> seen = new LinkedHashSet<>();
+            for (Thread t = start; t != null && seen.add(t); ) {
+                Account wanted = waitsFor.get(t);
+                Thread owner = wanted == null ? null : wanted.owner();
+                if (owner == null) break;
+                links.add(t.getName() + " waits for " + wanted + " held by " + owner.getName());
+                if (owner == start) return String.join("; ", links);
+                t = owner;
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ the audit
+
+    /**
+     * What an audit found: a deadlock (null if none), the first exception a transfer threw (null if
+     * none), whether every thread finished, what is wrong with the balances (null if they add up), the
+     * balance changes made without the account's lock, and the lock orders seen.
+     */
+    public record Audit(String deadlock, String failure, boolean finished, String money, List<String> unguarded,
+                        List<String> orders, boolean bothHeld) {
+
+        public Audit {
+            unguarded = List.copyOf(unguarded);
+            orders = List.copyOf(orders);
+        }
+
+        /** Every transfer finished: no deadlock, no exception, nothing still running. */
+        public boolean noDeadlock() {
+            return deadlock == null && failure == null && finished;
+        }
+
+        public String deadlockHint() {
+            if (deadlock != null) return "deadlock: " + deadlock + " (the check ended those threads). Take the lower id first, in both directions";
+            if (failure != null) return "transfer threw " + failure;
+            if (!finished) return "transfers still running after the deadline";
+            return "";
+        }
+
+        /** Every transfer done exactly once (an audit that stopped early at a deadlock says no). */
+        public boolean moneyAddsUp() {
+            return money == null && noDeadlock();
+        }
+
+        public String moneyHint() {
+            return money != null ? money : "the transfers did not all finish";
+        }
+
+        /** No deadlock, and every transfer done exactly once. */
+        public boolean done() {
+            return moneyAddsUp();
+        }
+
+        /** What went wrong, for {@link #done()}'s check. */
+        public String doneHint() {
+            return noDeadlock() ? moneyHint() : deadlockHint();
+        }
+
+        /**
+         * Every balance changed under its account's lock, a transfer held both locks at once, and no
+         * thread ever waited for account 1's lock holding 2's as well as for 2's holding 1's.
+         */
+        public boolean ordered() {
+            return unguarded.isEmpty() && bothHeld && !(orders.contains("1 → 2") && orders.contains("2 → 1"));
+        }
+
+        public String orderHint() {
+            if (!unguarded.isEmpty()) return unguarded.get(0) + ": hold both accounts' locks while the money moves";
+            if (!bothHeld) return "no transfer held both accounts' locks at once: take both (lower id first), then move the money";
+            return "your code took account 1's lock while holding 2's and 2's while holding 1's: a deadlock waiting"
+                    + " for its moment. Take the lower id first, whichever way the money goes";
+        }
+    }
+
+    /**
+     * Runs {@code transfer} as described in the class comment: three collisions with the worst timing
+     * (two threads moving 1 and 10 from account 1 to 2, one moving 100 from 2 to 1), then two threads
+     * moving 1 and 2 in opposite directions 5,000 times each.
+     */
+    public static Audit audit(Transfer transfer) throws InterruptedException {
+        Findings f = new Findings();
+        for (int round = 0; round < 3 && f.clean(); round++) {
+            Bank bank = new Bank(new Rendezvous(Duration.ofMillis(200)));
+            Account a = bank.account(1, 1_000), b = bank.account(2, 1_000);
+            bank.run(f, Duration.ofSeconds(5), List.of(
+                    new Mover("a-to-b-1", transfer, a, b, 1, 1),
+                    new Mover("a-to-b-2", transfer, a, b, 10, 1),
+                    new Mover("b-to-a", transfer, b, a, 100, 1)));
+            f.balances(a, 1_000 - 11 + 100, b, 1_000 + 11 - 100, "with the worst timing");
+        }
+        if (f.clean()) {
+            Bank bank = open();
+            Account a = bank.account(1, 1_000_000), b = bank.account(2, 1_000_000);
+            int each = 5_000;
+            bank.run(f, Duration.ofSeconds(10), List.of(
+                    new Mover("a-to-b", transfer, a, b, 1, each),
+                    new Mover("b-to-a", transfer, b, a, 2, each)));
+            f.balances(a, 1_000_000 - each + 2L * each, b, 1_000_000 + each - 2L * each, "at full speed");
+        }
+        return new Audit(f.deadlock, f.failure, f.finished, f.money, List.copyOf(f.unguarded), List.copyOf(f.orders), f.bothHeld);
+    }
+
+    private record Mover(String name, Transfer transfer, Account from, Account to, long amount, int times) {}
+
+    private static final class Findings {
+        String deadlock, failure, money;
+        boolean finished = true, bothHeld;
+        final Set<String> unguarded = new LinkedHashSet<>(), orders = new LinkedHashSet<>();
+
+        boolean clean() {
+            return deadlock == null && failure == null && finished && money == null;
+        }
+
+        void balances(Account a, long wantA, Account b, long wantB, String when) {
+            if (!clean()) return;
+            if (a.balance() != wantA || b.balance() != wantB) {
+                money = "%s: account 1 holds %,d and account 2 %,d, where every transfer done once gives %,d and %,d%s"
+                        .formatted(when, a.balance(), b.balance(), wantA, wantB,
+                                a.balance() + b.balance() != wantA + wantB ? " (money appeared or vanished: a lost update)"
+                                        : " (a transfer was not done: one that gives up, or does nothing, moves no money)");
+            }
+        }
+    }
+
+    private void run(Findings f, Duration deadline, List<Mover> movers) throws InterruptedException {
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (Mover m : movers) {
+            Runnable body = Hosts.current().capture((Runnable) () -> {
+                if (rendezvous != null) rendezvous.arrive();
+                try {
+                    for (int i = 0; i < m.times(); i++) m.transfer().transfer(m.from(), m.to(), m.amount());
+                } catch (CancellationException e) {
+                    // the bank was closed by the audit
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            Thread t = Thread.ofPlatform().name(m.name()).daemon().unstarted(body);
+            if (rendezvous != null) rendezvous.expect(t);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        long end = System.nanoTime() + deadline.toNanos();
+        String seen = null;
+        while (threads.stream().anyMatch(Thread::isAlive) && System.nanoTime() < end) {
+            String cycle = deadlock();
+            if (cycle == null) cycle = monitorDeadlock(threads);
+            if (cycle != null && cycle.equals(seen)) {
+                f.deadlock = cycle;
+                break;
+            }
+            seen = cycle;
+            Thread.sleep(10);
+        }
+        boolean finished = threads.stream().noneMatch(Thread::isAlive);
+        if (!finished) {
+            close();
+            for (Thread t : threads) t.join(Duration.ofSeconds(1));
+            if (f.deadlock == null) f.finished = false;
+        }
+        Throwable first = failures.peek();
+        if (first != null && f.failure == null) f.failure = first.toString();
+        f.unguarded.addAll(unguarded);
+        f.orders.addAll(orders);
+        f.bothHeld |= bothHeld;
+    }
+
+    /** A deadlock among {@code threads} on monitors ({@code synchronized}), as the JVM sees it, or null. */
+    private static String monitorDeadlock(List<Thread> threads) {
+        var mx = ManagementFactory.getThreadMXBean();
+        long[] ids = mx.findMonitorDeadlockedThreads();          // monitors only: a timed tryLock is no deadlock
+        if (ids == null) return null;
+        Set<Long> ours = new java.util.HashSet<>();
+        threads.forEach(t -> ours.add(t.threadId()));
+        List<String> links = new ArrayList<>();
+        for (ThreadInfo info : mx.getThreadInfo(ids)) {
+            if (info != null && ours.contains(info.getThreadId())) {
+                links.add(info.getThreadName() + " waits for " + info.getLockName() + " held by " + info.getLockOwnerName());
+            }
+        }
+        return links.isEmpty() ? null : String.join("; ", links);
+    }
+}

@@ -1,0 +1,99 @@
+package conclab.task;
+
+import conclab.sync.SharedInt;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The checks of lessons 04 and 05: the worst timing, forced, separates right from wrong on every run. */
+class WorstTimingTest {
+
+    static final Function<SharedInt, BooleanSupplier> CHECK_THEN_ACT =
+            left -> () -> { if (left.get() > 0) { left.decrementAndGet(); return true; } return false; };
+
+    static final Function<SharedInt, BooleanSupplier> LOCKED = left -> {
+        ReentrantLock lock = new ReentrantLock();
+        return () -> {
+            lock.lock();
+            try { return CHECK_THEN_ACT.apply(left).getAsBoolean(); } finally { lock.unlock(); }
+        };
+    };
+
+    static final Function<SharedInt, BooleanSupplier> CAS = left -> () -> {
+        while (true) {
+            int n = left.get();
+            if (n <= 0) return false;
+            if (left.compareAndSet(n, n - 1)) return true;
+        }
+    };
+
+    @Test
+    void check_then_act_on_an_atomic_oversells_every_time() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            BoxOffice.Sale s = BoxOffice.worstTiming(CHECK_THEN_ACT);
+            assertFalse(s.exact(), s.toString());
+            assertTrue(s.sold() > 1 && s.hint().contains("one atomic action"), s.hint());
+        }
+    }
+
+    @Test
+    void a_lock_or_a_compare_and_set_loop_sells_exactly() throws Exception {
+        for (var office : java.util.List.of(LOCKED, CAS)) {
+            assertTrue(BoxOffice.worstTiming(office).exact());
+            assertTrue(BoxOffice.sellOut(office, 10_000, 3).exact());
+        }
+    }
+
+    @Test
+    void a_buy_that_never_says_no_is_stopped() throws Exception {
+        BoxOffice.Sale s = BoxOffice.sellOut(left -> () -> true, 10, 2);
+        assertTrue(s.finished() && s.sold() > 10, s.toString());
+    }
+
+    static void ordered(Account from, Account to, long amount) {
+        Account first = from.id() < to.id() ? from : to, second = first == from ? to : from;
+        first.lock().lock();
+        try {
+            second.lock().lock();
+            try { from.withdraw(amount); to.deposit(amount); } finally { second.lock().unlock(); }
+        } finally { first.lock().unlock(); }
+    }
+
+    static void naive(Account from, Account to, long amount) {
+        from.lock().lock();
+        try {
+            to.lock().lock();
+            try { from.withdraw(amount); to.deposit(amount); } finally { to.lock().unlock(); }
+        } finally { from.lock().unlock(); }
+    }
+
+    @Test
+    void lock_order_passes_the_audit() throws Exception {
+        Bank.Audit a = Bank.audit(WorstTimingTest::ordered);
+        assertTrue(a.done() && a.ordered(), a.toString());
+    }
+
+    @Test
+    void opposite_orders_deadlock_are_found_and_ended() throws Exception {
+        long before = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains("-to-")).count();
+        Bank.Audit a = Bank.audit(WorstTimingTest::naive);
+        assertFalse(a.done());
+        assertNotNull(a.deadlock(), a.toString());
+        assertFalse(a.ordered(), "1 → 2 and 2 → 1 recorded: " + a.orders());
+        Thread.sleep(100);
+        long after = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains("-to-")).count();
+        assertEquals(before, after, "the deadlocked threads were ended");
+    }
+
+    @Test
+    void no_locks_loses_money_and_is_reported() throws Exception {
+        Bank.Audit a = Bank.audit((from, to, amount) -> { from.withdraw(amount); to.deposit(amount); });
+        assertFalse(a.done(), a.toString());
+        assertFalse(a.unguarded().isEmpty());
+        assertFalse(a.ordered());
+    }
+}
