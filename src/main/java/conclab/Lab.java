@@ -382,4 +382,42 @@ public final class Lab {
         }
         return check(name, ok, why);
     }
+
+    // lesson 06, 07: Little's law against the server's own count; probes for the exercises' checks
+
+    /**
+     * Little's law on an open load against a {@link #server}: λ and W from the load, L from the server's
+     * own count of requests in flight recorded in {@code counted}; see {@link conclab.task.LittlesLaw}.
+     */
+    public static conclab.task.LittlesLaw littlesLaw(Load.Result run, Trace counted) {
+        return conclab.task.LittlesLaw.of(run, counted, "requests in flight");
+    }
+
+    /** Checks a pool for back-pressure: {@code workers} running, {@code capacity} queued, then the producer waits; see {@link conclab.task.Probes}. */
+    public static conclab.task.Probes.Verdict probeBackPressure(java.util.concurrent.ExecutorService pool, int workers, int capacity) {
+        return conclab.task.Probes.backPressure(pool, workers, capacity);
+    }
+
+    /** Checks a semaphore wrapper: exactly {@code permits} at once, nothing dropped, permits back after failures; see {@link conclab.task.Probes}. */
+    public static conclab.task.Probes.Verdict probeLimit(java.util.function.BiFunction<java.util.concurrent.Semaphore, Work, Work> limited, int permits) {
+        return conclab.task.Probes.semaphoreLimit(limited, permits);
+    }
+
+    /** Checks a token-bucket wrapper: every call ran, each after its token; see {@link conclab.task.Probes}. */
+    public static conclab.task.Probes.Verdict probeRate(java.util.function.BiFunction<conclab.sync.RateLimiter, Work, Work> paced,
+                                                        double perSecond, int burst, int calls) {
+        return conclab.task.Probes.rateLimit(paced, perSecond, burst, calls);
+    }
+
+    /** Checks a run-all method: a virtual thread per task, all at once, all ended on return; see {@link conclab.task.Probes}. */
+    public static conclab.task.Probes.Verdict probeVirtualPerTask(java.util.function.Consumer<java.util.List<Runnable>> runAll, int tasks) {
+        return conclab.task.Probes.virtualPerTask(runAll, tasks);
+    }
+
+    /** Checks a bounded, ordered fetch: in order, exactly {@code atOnce} at once, on virtual threads; see {@link conclab.task.Probes}. */
+    public static conclab.task.Probes.Verdict probeBoundedInOrder(
+            java.util.function.BiFunction<Integer, java.util.function.IntFunction<String>, java.util.List<String>> fetchAll,
+            int pages, int atOnce) {
+        return conclab.task.Probes.boundedInOrder(fetchAll, pages, atOnce);
+    }
 }
