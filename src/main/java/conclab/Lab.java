@@ -393,31 +393,41 @@ public final class Lab {
         return conclab.task.LittlesLaw.of(run, counted, "requests in flight");
     }
 
-    /** Checks a pool for back-pressure: {@code workers} running, {@code capacity} queued, then the producer waits; see {@link conclab.task.Probes}. */
-    public static conclab.task.Probes.Verdict probeBackPressure(java.util.concurrent.ExecutorService pool, int workers, int capacity) {
-        return conclab.task.Probes.backPressure(pool, workers, capacity);
+    /**
+     * Checks a pool maker for back-pressure on pools of (2 workers, 20 queued), (3, 5) and (1, 7): that
+     * many running, that many queued, then the producer waits; see {@link conclab.task.Probes}.
+     */
+    public static conclab.task.Probes.Verdict probeBackPressure(
+            java.util.function.BiFunction<Integer, Integer, ? extends java.util.concurrent.ExecutorService> pool) {
+        return conclab.task.Probes.backPressure(pool, new int[]{2, 20}, new int[]{3, 5}, new int[]{1, 7});
     }
 
-    /** Checks a semaphore wrapper: exactly {@code permits} at once, nothing dropped, permits back after failures; see {@link conclab.task.Probes}. */
-    public static conclab.task.Probes.Verdict probeLimit(java.util.function.BiFunction<java.util.concurrent.Semaphore, Work, Work> limited, int permits) {
-        return conclab.task.Probes.semaphoreLimit(limited, permits);
+    /**
+     * Checks a semaphore wrapper with 3 and with 5 permits: exactly that many at once, nothing dropped,
+     * every permit back although queries fail; see {@link conclab.task.Probes}.
+     */
+    public static conclab.task.Probes.Verdict probeLimit(java.util.function.BiFunction<java.util.concurrent.Semaphore, Work, Work> limited) {
+        return conclab.task.Probes.semaphoreLimit(limited, 3, 5);
     }
 
-    /** Checks a token-bucket wrapper: every call ran, each after its token; see {@link conclab.task.Probes}. */
-    public static conclab.task.Probes.Verdict probeRate(java.util.function.BiFunction<conclab.sync.RateLimiter, Work, Work> paced,
-                                                        double perSecond, int burst, int calls) {
-        return conclab.task.Probes.rateLimit(paced, perSecond, burst, calls);
+    /** Checks a token-bucket wrapper (20 a second, bursts of 2, 12 calls): every call ran, each after its token; see {@link conclab.task.Probes}. */
+    public static conclab.task.Probes.Verdict probeRate(java.util.function.BiFunction<conclab.sync.RateLimiter, Work, Work> paced) {
+        return conclab.task.Probes.rateLimit(paced, 20, 2, 12);
     }
 
-    /** Checks a run-all method: a virtual thread per task, all at once, all ended on return; see {@link conclab.task.Probes}. */
-    public static conclab.task.Probes.Verdict probeVirtualPerTask(java.util.function.Consumer<java.util.List<Runnable>> runAll, int tasks) {
-        return conclab.task.Probes.virtualPerTask(runAll, tasks);
+    /** Checks a pool-sizing formula at 80 % utilisation on fixed and random cases; see {@link conclab.task.Probes}. */
+    public static conclab.task.Probes.Verdict probePoolSize(java.util.function.ToIntBiFunction<Double, Duration> poolSize) {
+        return conclab.task.Probes.poolSize(poolSize, 0.8);
     }
 
-    /** Checks a bounded, ordered fetch: in order, exactly {@code atOnce} at once, on virtual threads; see {@link conclab.task.Probes}. */
+    /** Checks a run-all method on 1,000 tasks: a virtual thread per task, all at once, all ended on return; see {@link conclab.task.Probes}. */
+    public static conclab.task.Probes.Verdict probeVirtualPerTask(java.util.function.Consumer<java.util.List<Runnable>> runAll) {
+        return conclab.task.Probes.virtualPerTask(runAll, 1000);
+    }
+
+    /** Checks a bounded, ordered fetch of 40 pages: in order, exactly 8 at once, on virtual threads; see {@link conclab.task.Probes}. */
     public static conclab.task.Probes.Verdict probeBoundedInOrder(
-            java.util.function.BiFunction<Integer, java.util.function.IntFunction<String>, java.util.List<String>> fetchAll,
-            int pages, int atOnce) {
-        return conclab.task.Probes.boundedInOrder(fetchAll, pages, atOnce);
+            java.util.function.BiFunction<Integer, java.util.function.IntFunction<String>, java.util.List<String>> fetchAll) {
+        return conclab.task.Probes.boundedInOrder(fetchAll, 40, 8);
     }
 }

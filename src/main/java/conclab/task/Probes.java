@@ -378,6 +378,70 @@ public final class Probes {
         return Verdict.pass("bounded and in order " + seen);
     }
 
+    // ------------------------------------------------------------------ several cases at once
+
+    /**
+     * {@link #backPressure} on a pool made by {@code make(workers, capacity)} for each pair of
+     * {@code cases} (so that an answer right for one pair only, e.g. one sized from the core count, is
+     * caught); the first failure, or a pass. An exception from {@code make} is a failure.
+     */
+    public static Verdict backPressure(BiFunction<Integer, Integer, ? extends ExecutorService> make, int[]... cases) {
+        Verdict last = Verdict.fail("no cases");
+        for (int[] c : cases) {
+            ExecutorService pool;
+            try {
+                pool = make.apply(c[0], c[1]);
+            } catch (Throwable t) {
+                return Verdict.fail("making a pool of " + c[0] + " workers and a queue of " + c[1] + " threw " + t);
+            }
+            last = backPressure(pool, c[0], c[1]);
+            if (!last.ok()) return last;
+        }
+        return last;
+    }
+
+    /** {@link #semaphoreLimit} for each number of permits; the first failure, or a pass. */
+    public static Verdict semaphoreLimit(BiFunction<Semaphore, Work, Work> limited, int... permits) {
+        Verdict last = Verdict.fail("no cases");
+        for (int k : permits) {
+            last = semaphoreLimit(limited, k);
+            if (!last.ok()) return last;
+        }
+        return last;
+    }
+
+    /**
+     * Tries {@code poolSize(perSecond, latency)} on fixed cases (some where rounding to the nearest
+     * would be wrong) and on four drawn at random for this run (so that a table of the fixed answers is
+     * caught): the answer must be ⌈λW / utilisation⌉, with λW = perSecond × latency in seconds. Cases
+     * where λW / utilisation is within 10⁻⁶ of a whole number are skipped (floating-point ties).
+     */
+    public static Verdict poolSize(java.util.function.ToIntBiFunction<Double, Duration> poolSize, double utilisation) {
+        List<double[]> cases = new ArrayList<>(List.of(new double[]{100, 50}, new double[]{300, 20},
+                new double[]{30, 1000}, new double[]{10, 20}, new double[]{250, 4}, new double[]{40, 30}));
+        java.util.Random rnd = new java.util.Random();
+        while (cases.size() < 10) {
+            double rate = 20 + rnd.nextInt(400), millis = 5 + rnd.nextInt(900);
+            double x = rate * millis / 1000 / utilisation;
+            if (Math.abs(x - Math.rint(x)) > 1e-6) cases.add(new double[]{rate, millis});
+        }
+        for (double[] c : cases) {
+            double busy = c[0] * c[1] / 1000;
+            int expected = (int) Math.ceil(busy / utilisation);
+            int got;
+            try {
+                got = poolSize.applyAsInt(c[0], Duration.ofMillis((long) c[1]));
+            } catch (Throwable t) {
+                return Verdict.fail(String.format(java.util.Locale.ROOT, "poolSize(%.0f, ms(%.0f)) threw %s", c[0], c[1], t));
+            }
+            if (got != expected)
+                return Verdict.fail(String.format(java.util.Locale.ROOT, "poolSize(%.0f, ms(%.0f)) gave %d: λW = %.0f × "
+                        + "%.3f s = %.3f threads busy on average; ÷ %.2f = %.3f, rounded up: %d", c[0], c[1], got, c[0],
+                        c[1] / 1000, busy, utilisation, busy / utilisation, expected));
+        }
+        return Verdict.pass(cases.size() + " cases, 4 of them drawn at random for this run");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /**

@@ -156,4 +156,21 @@ class ProbesTest {
             assertTrue(l.predicted() > 3 && l.predicted() < 8, "λW " + l.predicted());
         }
     }
+
+    @Test
+    void pool_size_passes_rounding_up_and_fails_rounding_to_nearest_and_a_table() {
+        var ok = Probes.poolSize((rate, lat) -> (int) Math.ceil(rate * lat.toNanos() / 1e9 / 0.8), 0.8);
+        assertTrue(ok.ok(), ok.why());
+        assertFalse(Probes.poolSize((rate, lat) -> (int) Math.round(rate * lat.toNanos() / 1e9 / 0.8), 0.8).ok());
+        assertFalse(Probes.poolSize((rate, lat) -> rate == 100 ? 7 : rate == 300 ? 8 : rate == 30 ? 38 : rate == 10 ? 1
+                : rate == 250 ? 2 : 2, 0.8).ok());
+    }
+
+    @Test
+    void the_case_lists_stop_at_the_first_failure() {
+        var v = Probes.backPressure((w, c) -> new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(20), new WaitWhenFull()), new int[]{2, 20}, new int[]{3, 5});
+        assertFalse(v.ok(), "right for (2, 20) only");
+        assertTrue(v.why().contains("workers 3"), v.why());
+    }
 }
