@@ -430,4 +430,17 @@ public final class Lab {
             java.util.function.BiFunction<Integer, java.util.function.IntFunction<String>, java.util.List<String>> fetchAll) {
         return conclab.task.Probes.boundedInOrder(fetchAll, 40, 8);
     }
+
+    /** A slow store whose {@code load()} waits {@code delay} and counts its loads; see {@link conclab.task.Probes.SlowStore}. */
+    public static conclab.task.Probes.SlowStore slowStore(Duration delay) {
+        return new conclab.task.Probes.SlowStore(delay);
+    }
+
+    /**
+     * Checks lazy settings loaded from {@code store}: called by 4 × cores virtual threads at once, loaded
+     * once, and no carrier pinned while the load waits; see {@link conclab.task.Probes}.
+     */
+    public static conclab.task.Probes.Verdict probeLazy(java.util.concurrent.Callable<String> settings, conclab.task.Probes.SlowStore store) {
+        return conclab.task.Probes.lazyWithoutPinning(settings, store);
+    }
 }

@@ -1,6 +1,7 @@
 package conclab.task;
 
 import conclab.sync.RateLimiter;
+import conclab.trace.Format;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -277,7 +278,10 @@ public final class Probes {
             int k = i;
             tasks.add(() -> {
                 starts[k] = System.nanoTime();
-                if (!Thread.currentThread().isVirtual()) platform.incrementAndGet();
+                if (!Thread.currentThread().isVirtual()) {
+                    platform.incrementAndGet();
+                    hold.abandon();                    // a verdict already: no need to wait for the others
+                }
                 int now = inProgress.incrementAndGet();
                 try {
                     hold.arrive(now);
@@ -335,7 +339,10 @@ public final class Probes {
         Batches hold = new Batches(atOnce);
         IntFunction<String> fetch = i -> {
             calls.incrementAndGet();
-            if (!Thread.currentThread().isVirtual()) platform.incrementAndGet();
+            if (!Thread.currentThread().isVirtual()) {
+                platform.incrementAndGet();
+                hold.abandon();
+            }
             int now = inFlight.incrementAndGet();
             peak.accumulateAndGet(now, Math::max);
             try {
@@ -376,6 +383,108 @@ public final class Probes {
         if (hold.gaveUp() || peak.get() < atOnce)
             return Verdict.fail("never " + atOnce + " fetches at once: the calls did not run concurrently " + seen);
         return Verdict.pass("bounded and in order " + seen);
+    }
+
+    // ------------------------------------------------------------------ lazy, without pinning
+
+    /**
+     * A slow store to load settings from: {@link #load()} waits {@code delay} (a sleep, as a file or a
+     * network read would) and counts its loads and those in progress. Thread-safe.
+     */
+    public static final class SlowStore {
+        private final Duration delay;
+        private final AtomicInteger loads = new AtomicInteger(), loading = new AtomicInteger();
+
+        public SlowStore(Duration delay) {
+            this.delay = delay;
+        }
+
+        /** Waits the store's delay, then returns {@code "settings v1"}. */
+        public String load() throws InterruptedException {
+            loads.incrementAndGet();
+            loading.incrementAndGet();
+            try {
+                Thread.sleep(delay);
+                return "settings v1";
+            } finally {
+                loading.decrementAndGet();
+            }
+        }
+
+        /** Loads started so far. */
+        public int loads() {
+            return loads.get();
+        }
+
+        /** Loads in progress now. */
+        public int loading() {
+            return loading.get();
+        }
+
+        @Override
+        public String toString() {
+            return "SlowStore[" + Format.millis(delay.toNanos()) + " a load, " + loads() + " loads]";
+        }
+    }
+
+    /**
+     * Calls {@code settings} from 4 × cores virtual threads at once; once a load of {@code store} is
+     * in progress, starts one more virtual thread (a bystander that touches nothing of theirs) and says
+     * whether every caller got the same value, the store was loaded at most once, and the bystander
+     * got a carrier while the load was still in progress: it cannot when the waiting callers pin every
+     * carrier (a wait in a class initialiser does; on JDK 24+ a wait in {@code synchronized} does not).
+     */
+    public static Verdict lazyWithoutPinning(java.util.concurrent.Callable<String> settings, SlowStore store) {
+        int n = 4 * Runtime.getRuntime().availableProcessors();
+        int before = store.loads();
+        String[] got = new String[n];
+        AtomicInteger failed = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        Thread[] callers = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            callers[i] = Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                    got[k] = settings.call();
+                } catch (Throwable t) {
+                    failed.incrementAndGet();
+                }
+            });
+        }
+        go.countDown();
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (store.loads() == before && System.nanoTime() < deadline && anyAlive(callers)) sleepQuietly(2);
+        boolean loadedNow = store.loads() > before;
+        AtomicBoolean duringLoad = new AtomicBoolean();
+        Thread bystander = null;
+        if (loadedNow) {
+            sleepQuietly(30);   // let the other callers reach their wait
+            bystander = Thread.ofVirtual().start(() -> duringLoad.set(store.loading() > 0));
+        }
+        int stuck = joinAll(callers, Duration.ofSeconds(10));
+        if (bystander != null) joinQuietly(bystander, Duration.ofSeconds(10));
+        int loads = store.loads() - before;
+        java.util.Set<String> values = new java.util.HashSet<>(Arrays.asList(got));
+        String seen = "(" + n + " callers, " + loads + " load" + (loads == 1 ? "" : "s") + " of the store"
+                + (loadedNow ? ", another virtual thread " + (duringLoad.get() ? "ran" : "could not run")
+                + " while the load waited" : "") + ")";
+        if (stuck > 0) return Verdict.fail(stuck + " callers had not returned after 10 s " + seen);
+        if (failed.get() > 0) return Verdict.fail(failed.get() + " callers got an exception " + seen);
+        if (values.size() != 1 || values.contains(null))
+            return Verdict.fail("the callers did not all get the settings: " + values + " " + seen);
+        if (loads > 1)
+            return Verdict.fail("the store was loaded " + loads + " times: callers that came while the first load "
+                    + "waited found nothing cached and loaded again; guard the check and the load with one lock " + seen);
+        if (loadedNow && !duringLoad.get())
+            return Verdict.fail("the waiting callers pinned every carrier: nothing else ran until the load ended. "
+                    + "A wait in a class initialiser pins; a lock (synchronized or ReentrantLock) does not on JDK 24+ " + seen);
+        return Verdict.pass("loaded once, nothing pinned " + seen);
+    }
+
+    private static boolean anyAlive(Thread[] threads) {
+        for (Thread t : threads) if (t.isAlive()) return true;
+        return false;
     }
 
     // ------------------------------------------------------------------ several cases at once
@@ -469,6 +578,13 @@ public final class Probes {
                 Thread.sleep(OVERFLOW_WINDOW);
             }
             done.set(true);
+        }
+
+        /** Stops holding: the probe has its verdict already. */
+        void abandon() {
+            gaveUp.set(true);
+            done.set(true);
+            full.countDown();
         }
 
         boolean gaveUp() {

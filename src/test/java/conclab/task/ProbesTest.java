@@ -173,4 +173,38 @@ class ProbesTest {
         assertFalse(v.ok(), "right for (2, 20) only");
         assertTrue(v.why().contains("workers 3"), v.why());
     }
+
+    static final Probes.SlowStore STORE = new Probes.SlowStore(Duration.ofMillis(300));
+    static final Object LOCK = new Object();
+    static String cached;
+
+    static final class Holder {
+        static final String VALUE;
+        static {
+            try {
+                VALUE = STORE.load();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void lazy_passes_synchronized_and_fails_a_class_initialiser_and_no_lock() {
+        var sync = Probes.lazyWithoutPinning(() -> {
+            synchronized (LOCK) {
+                if (cached == null) cached = STORE.load();
+                return cached;
+            }
+        }, STORE);
+        assertTrue(sync.ok(), sync.why());
+        var holder = Probes.lazyWithoutPinning(() -> Holder.VALUE, STORE);
+        assertFalse(holder.ok(), holder.why());
+        String[] racy = new String[1];
+        var noLock = Probes.lazyWithoutPinning(() -> {
+            if (racy[0] == null) racy[0] = STORE.load();
+            return racy[0];
+        }, STORE);
+        assertFalse(noLock.ok(), noLock.why());
+    }
 }
