@@ -86,8 +86,8 @@ public record LittlesLaw(double throughput, double atServerNanos, double measure
         return sum;
     }
 
-    private static final List<String> HEADER = List.of("run", "throughput λ", "time at the server W",
-            "λW (the law)", "server's own count, mean", "count ÷ λW", "user latency", "λ × user latency");
+    private static final List<String> HEADER = List.of("run", "throughput λ", "W: a worker's time per request",
+            "λW (the law)", "server's own count (mean)", "count ÷ λW", "user latency", "λ × user latency");
 
     private List<String> row() {
         return List.of(String.format(Locale.ROOT, "%.1f/s", throughput), Format.millis((long) atServerNanos),
