@@ -41,9 +41,9 @@ public final class Probes {
     }
 
     /** How long a probe waits for what a right answer does at once. */
-    static final Duration SETTLE = Duration.ofSeconds(3);
+    static final Duration SETTLE = Duration.ofSeconds(5);
     /** How long a probe holds a full batch to see whether one more job arrives (only wrong answers send one). */
-    static final Duration OVERFLOW_WINDOW = Duration.ofMillis(200);
+    static final Duration OVERFLOW_WINDOW = Duration.ofMillis(300);
 
     // ------------------------------------------------------------------ back-pressure
 
@@ -188,11 +188,12 @@ public final class Probes {
             });
         }
         for (Thread t : threads) t.start();
-        int stuck = joinAll(threads, Duration.ofSeconds(5));
+        Duration allowed = SETTLE.plusSeconds(5);
+        int stuck = joinAll(threads, allowed);
         String seen = "(" + permits + " permits: " + calls.get() + " of " + tasks + " queries ran, at most "
                 + peak.get() + " at once, " + slots.availablePermits() + " permits free at the end)";
         if (stuck > 0)
-            return Verdict.fail(stuck + " tasks still waited for a permit after 5 s: a query that failed kept its "
+            return Verdict.fail(stuck + " tasks still waited for a permit after " + allowed.toSeconds() + " s: a query that failed kept its "
                     + "permit. Release it in a finally block " + seen);
         if (peak.get() > permits)
             return Verdict.fail(peak.get() + " queries ran at once with " + permits + " permits: every task must "
