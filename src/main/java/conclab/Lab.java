@@ -434,4 +434,65 @@ public final class Lab {
             throws java.io.IOException, InterruptedException {
         return conclab.task.WatchedProcess.trial(command, parent);
     }
+
+    // lesson 06, 07: Little's law against the server's own count; probes for the exercises' checks
+
+    /**
+     * Little's law on an open load against a {@link #server}: λ and W from the load, L from the server's
+     * own count of requests in flight recorded in {@code counted}; see {@link conclab.task.LittlesLaw}.
+     */
+    public static conclab.task.LittlesLaw littlesLaw(Load.Result run, Trace counted) {
+        return conclab.task.LittlesLaw.of(run, counted, "requests in flight");
+    }
+
+    /**
+     * Checks a pool maker for back-pressure on pools of (2 workers, 20 queued), (3, 5) and (1, 7): that
+     * many running, that many queued, then the producer waits; see {@link conclab.task.Probes}.
+     */
+    public static conclab.task.Probes.Verdict probeBackPressure(
+            java.util.function.BiFunction<Integer, Integer, ? extends java.util.concurrent.ExecutorService> pool) {
+        return conclab.task.Probes.backPressure(pool, new int[]{2, 20}, new int[]{3, 5}, new int[]{1, 7});
+    }
+
+    /**
+     * Checks a semaphore wrapper with 3 and with 5 permits: exactly that many at once, nothing dropped,
+     * every permit back although queries fail; see {@link conclab.task.Probes}.
+     */
+    public static conclab.task.Probes.Verdict probeLimit(java.util.function.BiFunction<java.util.concurrent.Semaphore, Work, Work> limited) {
+        return conclab.task.Probes.semaphoreLimit(limited, 3, 5);
+    }
+
+    /** Checks a token-bucket wrapper (20 a second, bursts of 2, 12 calls): every call ran, each after its token; see {@link conclab.task.Probes}. */
+    public static conclab.task.Probes.Verdict probeRate(java.util.function.BiFunction<conclab.sync.RateLimiter, Work, Work> paced) {
+        return conclab.task.Probes.rateLimit(paced, 20, 2, 12);
+    }
+
+    /** Checks a pool-sizing formula at 80 % utilisation on fixed and random cases; see {@link conclab.task.Probes}. */
+    public static conclab.task.Probes.Verdict probePoolSize(java.util.function.ToIntBiFunction<Double, Duration> poolSize) {
+        return conclab.task.Probes.poolSize(poolSize, 0.8);
+    }
+
+    /** Checks a run-all method on 1,000 tasks: a virtual thread per task, all at once, all ended on return; see {@link conclab.task.Probes}. */
+    public static conclab.task.Probes.Verdict probeVirtualPerTask(java.util.function.Consumer<java.util.List<Runnable>> runAll) {
+        return conclab.task.Probes.virtualPerTask(runAll, 1000);
+    }
+
+    /** Checks a bounded, ordered fetch of 40 pages: in order, exactly 8 at once, on virtual threads; see {@link conclab.task.Probes}. */
+    public static conclab.task.Probes.Verdict probeBoundedInOrder(
+            java.util.function.BiFunction<Integer, java.util.function.IntFunction<String>, java.util.List<String>> fetchAll) {
+        return conclab.task.Probes.boundedInOrder(fetchAll, 40, 8);
+    }
+
+    /** A slow store whose {@code load()} waits {@code delay} and counts its loads; see {@link conclab.task.Probes.SlowStore}. */
+    public static conclab.task.Probes.SlowStore slowStore(Duration delay) {
+        return new conclab.task.Probes.SlowStore(delay);
+    }
+
+    /**
+     * Checks lazy settings loaded from {@code store}: called by 4 × cores virtual threads at once, loaded
+     * once, and no carrier pinned while the load waits; see {@link conclab.task.Probes}.
+     */
+    public static conclab.task.Probes.Verdict probeLazy(java.util.concurrent.Callable<String> settings, conclab.task.Probes.SlowStore store) {
+        return conclab.task.Probes.lazyWithoutPinning(settings, store);
+    }
 }
