@@ -3,10 +3,10 @@ package conclab;
 import conclab.spi.DisplayHandle;
 import conclab.spi.Hosts;
 import conclab.sync.Gil;
-import conclab.sync.MemoryDemos;
 import conclab.task.Experiment;
 import conclab.task.Load;
 import conclab.task.LoopbackServer;
+import conclab.task.MemoryDemos;
 import conclab.task.Pipeline;
 import conclab.task.Scope;
 import conclab.task.Sizes;
@@ -47,8 +47,9 @@ import java.util.function.Supplier;
  *   <li>Memory-model experiments run in library code: {@link #visibility}, {@link #falseSharing}.
  *   <li>The real CPython beside the simulated GIL: {@link #python}.
  *   <li>Servers and load: {@link #eventLoopServer} (one thread, a NIO selector), {@link #flood} (a fast
- *       producer, with {@link #waitWhenFull} for bounded pools); the same work on any kind of thread:
- *       {@link #cpuSteps}; pinning a virtual thread: {@link #sleepInClassInit}.
+ *       producer, with {@link #waitWhenFull} for bounded pools); a CPU-time budget instead of a fixed
+ *       amount of work (platform threads only): {@link #cpuTime}; pinning a virtual thread:
+ *       {@link #sleepInClassInit}.
  *   <li>Stress tests in the manner of jcstress: {@link #stress}.
  *   <li>Notebook helpers: {@link #display}, {@link #check}, {@link #ms}.
  * </ul>
@@ -71,7 +72,10 @@ public final class Lab {
 
     // ------------------------------------------------------------------ workloads
 
-    /** About {@code d} of computation on one core per task; see {@link Work#cpu(Duration)}. */
+    /**
+     * A fixed amount of computation per task, about {@code d} of one idle core, the same on every kind
+     * of thread; see {@link Work#cpu(Duration)}.
+     */
     public static Work cpu(Duration d) {
         return Work.cpu(d);
     }
@@ -79,6 +83,14 @@ public final class Lab {
     /** Computation of skewed sizes; see {@link Work#cpu(Sizes)}. */
     public static Work cpu(Sizes sizes) {
         return Work.cpu(sizes);
+    }
+
+    /**
+     * A CPU-time budget per task: computes until the thread's CPU clock advanced by {@code d}; platform
+     * threads only (a virtual thread throws); see {@link Work#cpuTime(Duration)}.
+     */
+    public static Work cpuTime(Duration d) {
+        return Work.cpuTime(d);
     }
 
     /** Sleeps {@code d} per task (recorded as waiting). */
@@ -121,7 +133,7 @@ public final class Lab {
         return LoopbackServer.start(latency);
     }
 
-    /** Computes about {@code d} of one core's time on the calling thread, now. */
+    /** Computes, on the calling thread, now, the fixed amount of work of {@link #cpu(Duration) cpu(d)}: about {@code d} of one idle core. */
     public static void compute(Duration d) throws InterruptedException {
         conclab.task.Cpu.compute(d);
     }
@@ -171,9 +183,12 @@ public final class Lab {
         return Load.open(work, perSecond, duration);
     }
 
-    /** A progress bar for {@code experiment(...).progress(progressBar())}, updated in place in notebooks. */
-    public static conclab.task.ProgressBar progressBar() {
-        return new conclab.task.ProgressBar();
+    /**
+     * A progress bar for {@code experiment(...).progress(progressBar())}, updated in place in notebooks:
+     * a {@link conclab.chart.Progress} bar over the experiment's runs; see {@link Experiment#progressBar()}.
+     */
+    public static java.util.function.Consumer<Experiment.Progress> progressBar() {
+        return Experiment.progressBar();
     }
 
     /** A producer/consumer pipeline of {@code items} items; see {@link Pipeline}. */
@@ -307,11 +322,6 @@ public final class Lab {
     /** A blocking request to {@code server} (say, a database), recorded as waiting; see {@link Work#io(LoopbackServer)}. */
     public static Work io(LoopbackServer server) {
         return Work.io(server);
-    }
-
-    /** The same computation on any kind of thread (calibrated steps, no CPU clock); see {@link Work#cpuSteps(Duration)}. */
-    public static Work cpuSteps(Duration d) {
-        return Work.cpuSteps(d);
     }
 
     /** Sleeps {@code d} in the static initialiser of a class of its own, which pins a virtual thread; see {@link conclab.task.ClassInit}. */
