@@ -188,3 +188,14 @@ def test_as_shipped_then_wrong_and_right_answers(path):
             s.save(os.path.basename(path).replace(".ipynb", ".answers.ipynb"))
     note(path, "answers", s.cell_seconds, f"{tried} answers tried")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_links_to_other_notebooks_resolve(path):
+    import re
+    for cell in stored(path)["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for target in re.findall(r"\]\(([^)#\s]+\.ipynb)", "".join(cell["source"])):
+            assert os.path.exists(os.path.join(lessons.NOTEBOOKS, target)), \
+                f"cell {cell['id']} links to {target}, which is not in notebooks/"
