@@ -47,8 +47,9 @@ import java.util.function.Supplier;
  *   <li>Memory-model experiments run in library code: {@link #visibility}, {@link #falseSharing}.
  *   <li>The real CPython beside the simulated GIL: {@link #python}.
  *   <li>Servers and load: {@link #eventLoopServer} (one thread, a NIO selector), {@link #flood} (a fast
- *       producer, with {@link #waitWhenFull} for bounded pools); the same work on any kind of thread:
- *       {@link #cpuSteps}; pinning a virtual thread: {@link #sleepInClassInit}.
+ *       producer, with {@link #waitWhenFull} for bounded pools); a CPU-time budget instead of a fixed
+ *       amount of work (platform threads only): {@link #cpuTime}; pinning a virtual thread:
+ *       {@link #sleepInClassInit}.
  *   <li>Stress tests in the manner of jcstress: {@link #stress}.
  *   <li>Notebook helpers: {@link #display}, {@link #check}, {@link #ms}.
  * </ul>
@@ -71,7 +72,10 @@ public final class Lab {
 
     // ------------------------------------------------------------------ workloads
 
-    /** About {@code d} of computation on one core per task; see {@link Work#cpu(Duration)}. */
+    /**
+     * A fixed amount of computation per task, about {@code d} of one idle core, the same on every kind
+     * of thread; see {@link Work#cpu(Duration)}.
+     */
     public static Work cpu(Duration d) {
         return Work.cpu(d);
     }
@@ -79,6 +83,14 @@ public final class Lab {
     /** Computation of skewed sizes; see {@link Work#cpu(Sizes)}. */
     public static Work cpu(Sizes sizes) {
         return Work.cpu(sizes);
+    }
+
+    /**
+     * A CPU-time budget per task: computes until the thread's CPU clock advanced by {@code d}; platform
+     * threads only (a virtual thread throws); see {@link Work#cpuTime(Duration)}.
+     */
+    public static Work cpuTime(Duration d) {
+        return Work.cpuTime(d);
     }
 
     /** Sleeps {@code d} per task (recorded as waiting). */
@@ -121,7 +133,7 @@ public final class Lab {
         return LoopbackServer.start(latency);
     }
 
-    /** Computes about {@code d} of one core's time on the calling thread, now. */
+    /** Computes, on the calling thread, now, the fixed amount of work of {@link #cpu(Duration) cpu(d)}: about {@code d} of one idle core. */
     public static void compute(Duration d) throws InterruptedException {
         conclab.task.Cpu.compute(d);
     }
@@ -307,11 +319,6 @@ public final class Lab {
     /** A blocking request to {@code server} (say, a database), recorded as waiting; see {@link Work#io(LoopbackServer)}. */
     public static Work io(LoopbackServer server) {
         return Work.io(server);
-    }
-
-    /** The same computation on any kind of thread (calibrated steps, no CPU clock); see {@link Work#cpuSteps(Duration)}. */
-    public static Work cpuSteps(Duration d) {
-        return Work.cpuSteps(d);
     }
 
     /** Sleeps {@code d} in the static initialiser of a class of its own, which pins a virtual thread; see {@link conclab.task.ClassInit}. */

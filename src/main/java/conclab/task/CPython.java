@@ -48,9 +48,9 @@ import java.util.concurrent.TimeUnit;
  * of five), sends the tasks as one line of JSON and reads one line of JSON per event back. The script
  * runs {@code n} {@code threading.Thread}s taking the next task from a shared counter, or {@code n}
  * {@code multiprocessing} processes (forked where the platform can, else spawned) taking tasks from a
- * queue. CPU work is a pure-Python loop that runs until the thread's own CPU clock has advanced by the
- * task's duration, as {@link Cpu} does on platform threads, so a 20&nbsp;ms task is 20&nbsp;ms of one
- * core in both languages; sleep is {@code time.sleep}; io is a request to the same
+ * queue. CPU work is a pure-Python loop of a fixed number of steps, calibrated once per interpreter as
+ * {@link Cpu} is per JVM, so a 20&nbsp;ms task is about 20&nbsp;ms of one idle core in both languages, and
+ * the same work on threads and on processes; sleep is {@code time.sleep}; io is a request to the same
  * {@link LoopbackServer} the Java workload uses.
  *
  * <h2>What is recorded</h2>

@@ -5,17 +5,37 @@ import conclab.sync.Gil;
 import java.time.Duration;
 
 /**
- * Busy computation of a given length, the body of {@link Work#cpu(Duration)}. The loop is a chain of
- * xorshift steps whose result is published, so the JIT can neither remove nor shorten it; it is
- * calibrated once per JVM (child JVMs of {@link Strategy#processes(int)} reuse the parent's; the fastest of several timed rounds, i.e. the speed of one core with nothing
- * else running) and then runs a fixed number of steps, so on a busy machine it takes longer in wall
- * time, which is what an experiment wants to see. On platform threads it goes further and computes
- * until the thread's own CPU clock has advanced by the duration, so neither other processes nor the
- * JIT's progress change how much CPU a task takes; virtual threads have no such clock and run the
- * calibrated number of steps. It checks for interruption every slice (20&nbsp;µs of steps, or
- * 100&nbsp;µs of CPU time), and, under a simulated {@link Gil}, offers the lock at the same points.
+ * Busy computation: the body of {@link Work#cpu(Duration)} and {@link Work#cpuTime(Duration)}.
+ *
+ * <p>{@link #compute(Duration)} is a <em>fixed amount of computation</em>: the number of steps that takes
+ * one idle core about {@code d} here, the same number on a platform thread, a virtual thread, a pool
+ * worker or a child JVM. A speedup therefore counts work done: when two threads finish 16 tasks in 0.6 of
+ * the time one thread takes, the machine really did the same computation faster, and whatever slows a
+ * core down while another one computes (a second hardware thread on the same core, a lower clock with
+ * more cores busy, shared caches and memory bandwidth, other processes) shows in the result, as it
+ * would for a real program. Platform and virtual threads given {@code cpu(d)} do the same work.
+ *
+ * <p>{@link #computeCpuTime(Duration)} is a <em>CPU-time budget</em> instead: it computes until the
+ * calling thread's own CPU clock has advanced by {@code d}, however many steps that takes. Other
+ * processes and the JIT's progress do not change how much CPU a task takes, but neither can sharing a
+ * core or a slower clock change its length in CPU time, so speedups of such tasks hold by construction
+ * ("2 threads, 2×"). Only platform threads have such a clock: on a virtual thread, or on a JVM without
+ * per-thread CPU time, it throws {@link UnsupportedOperationException}.
+ *
+ * <p>Both check for interruption every slice (20&nbsp;µs of steps, or 100&nbsp;µs of CPU time), and,
+ * under a simulated {@link Gil}, offer the lock at the same points.
  */
 public final class Cpu {
+
+    /*
+     * Implementation overview. A step is one xorshift round of a dependent chain whose result is
+     * published to a volatile field, so the JIT can neither remove nor shorten the loop. The steps per
+     * nanosecond are calibrated once per JVM (holder idiom: class initialisation is the lock): the fastest
+     * of several timed rounds, i.e. the speed of one core with nothing else running. Child JVMs of
+     * Strategy.processes(n) and the CPython workers receive the parent's calibration, so a task is the
+     * same number of steps everywhere. On a busy machine a fixed number of steps takes longer in wall
+     * time, which is what an experiment wants to see.
+     */
 
     private Cpu() {}
 
@@ -29,8 +49,7 @@ public final class Cpu {
 
     private static boolean cpuClock() {
         try {
-            return MX.isCurrentThreadCpuTimeSupported() && MX.isThreadCpuTimeEnabled()
-                    && !Boolean.getBoolean("conclab.cpu.steps");
+            return MX.isCurrentThreadCpuTimeSupported() && MX.isThreadCpuTimeEnabled();
         } catch (UnsupportedOperationException e) {
             return false;
         }
@@ -49,33 +68,70 @@ public final class Cpu {
         return Calibration.STEPS_PER_NANO;
     }
 
+    /** The number of steps {@link #compute(Duration)} runs for {@code d}: those one idle core takes about {@code d} for. */
+    public static long steps(Duration d) {
+        return steps(d.toNanos());
+    }
+
+    static long steps(long nanos) {
+        return nanos <= 0 ? 0 : (long) (nanos * stepsPerNano());
+    }
+
     /**
-     * Computes for about {@code d} of one core's time.
+     * Computes a fixed amount: the steps that take one idle core about {@code d} (see {@link #steps}),
+     * on any kind of thread. On a busy machine, or on a core shared with another thread, it takes longer.
      *
+     * @return the number of steps computed, {@link #steps(Duration) steps(d)}
      * @throws InterruptedException if the thread is interrupted (checked every slice); the flag is cleared
      */
-    public static void compute(Duration d) throws InterruptedException {
-        compute(d.toNanos());
+    public static long compute(Duration d) throws InterruptedException {
+        return compute(d.toNanos());
     }
 
     /** As {@link #compute(Duration)}, in nanoseconds. */
-    public static void compute(long nanos) throws InterruptedException {
-        if (CPU_CLOCK && !Thread.currentThread().isVirtual()) {
-            long start = MX.getCurrentThreadCpuTime();
-            if (start >= 0) {
-                computeByCpuClock(start, nanos);
-                return;
+    public static long compute(long nanos) throws InterruptedException {
+        double rate = stepsPerNano();
+        long total = steps(nanos), left = total;
+        long slice = Math.max(1, (long) (SLICE_NANOS * rate));
+        long x = System.nanoTime() | 1;
+        try {
+            while (left > 0) {
+                long n = Math.min(slice, left);
+                x = burn(x, n);
+                left -= n;
+                if (Thread.interrupted()) throw new InterruptedException("cpu work interrupted");
+                Gil.checkpoint();
             }
+        } finally {
+            sink = x;
         }
-        computeBySteps(nanos);
+        return total;
+    }
+
+    /** Whether {@link #computeCpuTime} can run on the calling thread: a platform thread, on a JVM with per-thread CPU time. */
+    public static boolean cpuTimeAvailable() {
+        return CPU_CLOCK && !Thread.currentThread().isVirtual() && MX.getCurrentThreadCpuTime() >= 0;
     }
 
     /**
-     * Platform threads: computes until the thread's CPU time has grown by {@code nanos}, in slices of
-     * about 100 µs (the last one sized to the rest), so neither other processes nor the JIT's progress
-     * change how much CPU time a task takes.
+     * Computes until this thread's CPU clock has advanced by {@code d}, in slices of about 100 µs (the
+     * last one sized to the rest): a CPU-time budget, not a fixed amount of work. Platform threads only.
+     *
+     * @throws UnsupportedOperationException on a virtual thread (it has no CPU clock of its own; use
+     *         {@link #compute(Duration)}) or on a JVM without per-thread CPU time
+     * @throws InterruptedException if the thread is interrupted (checked every slice); the flag is cleared
      */
-    private static void computeByCpuClock(long start, long nanos) throws InterruptedException {
+    public static void computeCpuTime(Duration d) throws InterruptedException {
+        computeCpuTime(d.toNanos());
+    }
+
+    /** As {@link #computeCpuTime(Duration)}, in nanoseconds. */
+    public static void computeCpuTime(long nanos) throws InterruptedException {
+        if (Thread.currentThread().isVirtual())
+            throw new UnsupportedOperationException("cpuTime: a virtual thread has no CPU clock of its own; cpu(d) is the same work on any thread");
+        long start = CPU_CLOCK ? MX.getCurrentThreadCpuTime() : -1;
+        if (start < 0)
+            throw new UnsupportedOperationException("cpuTime: this JVM measures no per-thread CPU time; cpu(d) needs none");
         double rate = stepsPerNano();
         long slice = Math.max(1, (long) (CLOCK_SLICE_NANOS * rate));
         long x = start | 1;
@@ -88,37 +144,6 @@ public final class Cpu {
         } finally {
             sink = x;
         }
-    }
-
-    /**
-     * Computes the number of steps that takes one idle core about {@code d}, on any thread, with no CPU
-     * clock: the same amount of work on a platform thread as on a virtual one (which {@link #compute}
-     * does not promise: it measures platform threads by their CPU clock, and the calibration is taken
-     * once, perhaps on a busy machine). For comparing kinds of threads on equal work.
-     *
-     * @throws InterruptedException if the thread is interrupted (checked every slice); the flag is cleared
-     */
-    public static void computeSteps(Duration d) throws InterruptedException {
-        computeBySteps(d.toNanos());
-    }
-
-    /** Virtual threads (no per-thread CPU clock): a fixed number of calibrated steps. */
-    private static void computeBySteps(long nanos) throws InterruptedException {
-        double rate = stepsPerNano();
-        long steps = (long) (nanos * rate);
-        long slice = Math.max(1, (long) (SLICE_NANOS * rate));
-        long x = System.nanoTime() | 1;
-        while (steps > 0) {
-            long n = Math.min(slice, steps);
-            x = burn(x, n);
-            steps -= n;
-            if (Thread.interrupted()) {
-                sink = x;
-                throw new InterruptedException("cpu work interrupted");
-            }
-            Gil.checkpoint();
-        }
-        sink = x;
     }
 
     /** {@code n} dependent xorshift steps starting at {@code x}. */

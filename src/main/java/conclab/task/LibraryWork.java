@@ -66,6 +66,7 @@ final class LibraryWork implements Work {
         try {
             return switch (p[0]) {
                 case "cpu" -> Work.cpu(Sizes.parse(p[1]));
+                case "cpuTime" -> Work.cpuTime(Sizes.parse(p[1]));
                 case "sleep" -> Work.sleep(Sizes.parse(p[1]));
                 case "io" -> {
                     String[] q = p[1].split(";");

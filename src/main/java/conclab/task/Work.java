@@ -59,25 +59,36 @@ public interface Work {
         return LibraryWork.ofClass(type);
     }
 
-    /** Computes for {@code d} of one core's time per task (see {@link Cpu}). */
+    /**
+     * A fixed amount of computation per task, the same on every kind of thread: the steps that take one
+     * idle core about {@code d} (see {@link Cpu}). A speedup of such tasks counts work done.
+     */
     static Work cpu(Duration d) {
         return cpu(Sizes.fixed(d));
     }
 
-    /** Computes for {@code sizes.of(task)} of one core's time. */
+    /** A fixed amount of computation per task: the steps that take one idle core about {@code sizes.of(task)}. */
     static Work cpu(Sizes sizes) {
         Objects.requireNonNull(sizes);
         return new LibraryWork("cpu(" + sizes.describe() + ")", spec("cpu", sizes), task -> Cpu.compute(sizes.of(task)));
     }
 
     /**
-     * A fixed amount of computation per task, the same on every kind of thread: the steps that take one
-     * idle core about {@code d} (see {@link Cpu#computeSteps}). {@link #cpu(Duration)} instead measures
-     * platform threads by their CPU clock; use this one to compare platform and virtual threads.
+     * A CPU-time budget per task, not a fixed amount of work: computes until the running thread's CPU
+     * clock has advanced by {@code d} (see {@link Cpu#computeCpuTime}). Platform threads only: on a
+     * virtual thread each task throws {@link UnsupportedOperationException}. A speedup of such tasks
+     * measures CPU time granted, so it cannot show a shared core or a slower clock; {@link #cpu(Duration)}
+     * can.
      */
-    static Work cpuSteps(Duration d) {
-        Objects.requireNonNull(d);
-        return new LibraryWork("cpuSteps(" + conclab.trace.Format.millis(d.toNanos()) + ")", null, task -> Cpu.computeSteps(d));
+    static Work cpuTime(Duration d) {
+        return cpuTime(Sizes.fixed(d));
+    }
+
+    /** A CPU-time budget of {@code sizes.of(task)} per task; platform threads only (see {@link #cpuTime(Duration)}). */
+    static Work cpuTime(Sizes sizes) {
+        Objects.requireNonNull(sizes);
+        return new LibraryWork("cpuTime(" + sizes.describe() + ")", spec("cpuTime", sizes),
+                task -> Cpu.computeCpuTime(sizes.of(task)));
     }
 
     /** Sleeps {@code d} per task (blocking, not computing), recorded as WAITING. */

@@ -20,9 +20,9 @@ Protocol (standard input, one line each):
             {"event": "done"}
   then it exits. Anything it prints by mistake goes to standard error.
 
-CPU work is a pure-Python loop that holds the GIL while it runs. It runs until the thread's own CPU
-clock has advanced by the task's duration (as the Java side does on platform threads), in slices of
-calibrated length; a "gap" is a stretch of at least GAP_NS during which the thread's CPU clock stood
+CPU work is a pure-Python loop that holds the GIL while it runs. It is a fixed number of steps, those
+one idle core takes the task's duration for (as the Java side's cpu(d) on every kind of thread), run in
+slices of about SLICE_NS; a "gap" is a stretch of at least GAP_NS during which the thread's CPU clock stood
 still while the wall clock went on: in a threads run, that is a wait for the GIL (or for a core).
 """
 
@@ -78,12 +78,16 @@ def calibrate():
 
 
 def compute(ns, steps_per_ns, gaps):
+    """A fixed amount of work, as the Java side's cpu(d): the steps one idle core takes about ns for.
+    Between slices, a stretch of wall time in which this thread's CPU clock stood still is a gap."""
+    steps = int(ns * steps_per_ns)
     slice_steps = max(1, int(SLICE_NS * steps_per_ns))
-    cpu0 = time.thread_time_ns()
-    wall_prev, cpu_prev = time.monotonic_ns(), cpu0
-    x = cpu0 | 1
-    while cpu_prev - cpu0 < ns:
-        x = burn(x, max(1, min(slice_steps, int((ns - (cpu_prev - cpu0)) * steps_per_ns))))
+    wall_prev, cpu_prev = time.monotonic_ns(), time.thread_time_ns()
+    x = cpu_prev | 1
+    while steps > 0:
+        n = min(slice_steps, steps)
+        x = burn(x, n)
+        steps -= n
         wall, cpu = time.monotonic_ns(), time.thread_time_ns()
         stood = (wall - wall_prev) - (cpu - cpu_prev)
         if stood >= GAP_NS and gaps is not None:
