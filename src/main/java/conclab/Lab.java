@@ -389,4 +389,16 @@ public final class Lab {
         }
         return check(name, ok, why);
     }
+
+    // lesson 10
+
+    /**
+     * Runs {@code body} on a thread of its own and waits at most {@code limit} for its result, for checks
+     * that must never hang; see {@link conclab.task.Within}.
+     *
+     * @throws java.util.concurrent.TimeoutException if it did not finish in time (it was interrupted)
+     */
+    public static <T> T within(Duration limit, java.util.concurrent.Callable<T> body) throws Exception {
+        return conclab.task.Within.call(limit, body);
+    }
 }
