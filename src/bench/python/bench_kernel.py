@@ -137,10 +137,11 @@ def measure(name, n, warm):
 
 
 def raw_jshell(n, warm):
-    jar = os.path.join(ROOT, "target", "conclab.jar")
+    # the baseline is compiled with the other benchmarks into target/test-classes (not shipped in the jar)
+    cp = os.pathsep.join([os.path.join(ROOT, "target", "test-classes"), os.path.join(ROOT, "target", "conclab.jar")])
     from jupyter_client.kernelspec import KernelSpecManager
     java = KernelSpecManager().get_kernel_spec("conclab").argv[0]  # the kernel's own JDK
-    out = subprocess.run([java, "-XX:+UseSerialGC", "-cp", jar, "conclab.kernel.RawJShellBench", str(n), str(warm)],
+    out = subprocess.run([java, "-XX:+UseSerialGC", "-cp", cp, "conclab.bench.RawJShellBench", str(n), str(warm)],
                          capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 

@@ -3,10 +3,10 @@ package conclab;
 import conclab.spi.DisplayHandle;
 import conclab.spi.Hosts;
 import conclab.sync.Gil;
-import conclab.sync.MemoryDemos;
 import conclab.task.Experiment;
 import conclab.task.Load;
 import conclab.task.LoopbackServer;
+import conclab.task.MemoryDemos;
 import conclab.task.Pipeline;
 import conclab.task.Scope;
 import conclab.task.Sizes;
@@ -183,9 +183,12 @@ public final class Lab {
         return Load.open(work, perSecond, duration);
     }
 
-    /** A progress bar for {@code experiment(...).progress(progressBar())}, updated in place in notebooks. */
-    public static conclab.task.ProgressBar progressBar() {
-        return new conclab.task.ProgressBar();
+    /**
+     * A progress bar for {@code experiment(...).progress(progressBar())}, updated in place in notebooks:
+     * a {@link conclab.chart.Progress} bar over the experiment's runs; see {@link Experiment#progressBar()}.
+     */
+    public static java.util.function.Consumer<Experiment.Progress> progressBar() {
+        return Experiment.progressBar();
     }
 
     /** A producer/consumer pipeline of {@code items} items; see {@link Pipeline}. */

@@ -6,6 +6,7 @@ import conclab.spi.DisplayHandle;
 import conclab.spi.Displayable;
 import conclab.spi.Host;
 import conclab.spi.Hosts;
+import conclab.trace.Html;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,9 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * A progress bar: shown once, updated in place at most every 250 ms as work advances, and a last time
- * when finished. In a notebook it is an HTML bar; in JShell a line of text such as
- * {@code runs  ███████████▌        57%  57/100  1.2 s}.
+ * The library's progress bar: shown once, updated in place at most every 250 ms as work advances, and a
+ * last time when finished. In a notebook it is an HTML bar; in JShell a line of text such as
+ * {@code runs  ███████████▌        57%  57/100  1.2 s  platform(2)} (the last part is an optional
+ * {@link #note(String) note}). Workers advance it ({@code Charts.progress(label, total).show()});
+ * an experiment shows its runs on one through {@code experiment(...).progress(progressBar())}.
  *
  * <p>Thread-safe: any number of threads may {@link #advance()}; counting is one atomic add, and at most
  * one caller per interval renders.
@@ -37,6 +40,8 @@ public final class Progress implements Displayable {
     private volatile Throttle throttle;
     private volatile long startNanos;
     private volatile long endNanos = -1;
+    /* any thread may set it; read when rendering */
+    private volatile String note = "";
 
     private Progress(String label, long total) {
         if (total < 0) throw new IllegalArgumentException("total < 0");
@@ -109,6 +114,12 @@ public final class Progress implements Displayable {
         }
     }
 
+    /** A short note shown after the counts, such as what runs now; any thread may set it. */
+    public void note(String note) {
+        this.note = note == null ? "" : note;
+        maybeUpdate();
+    }
+
     /** Marks the work finished and sends the final update. Idempotent. */
     public synchronized void finish() {
         if (endNanos >= 0) return;
@@ -137,8 +148,10 @@ public final class Progress implements Displayable {
         String bar = TextArt.bar(f, 1, width);
         long end = endNanos;
         double secs = handle == null ? 0 : ((end >= 0 ? end : clock.getAsLong()) - startNanos) / 1e9;
-        return String.format(Locale.ROOT, "%s  %s%s %3.0f%%  %d/%d  %.1f s%s", label, bar,
-                " ".repeat(Math.max(0, width - bar.length())), f * 100, done.get(), total, secs, end >= 0 ? "  done" : "");
+        String n = note;
+        return String.format(Locale.ROOT, "%s  %s%s %3.0f%%  %d/%d  %.1f s%s%s", label, bar,
+                " ".repeat(Math.max(0, width - bar.length())), f * 100, done.get(), total, secs,
+                n.isEmpty() ? "" : "  " + n, end >= 0 ? "  done" : "");
     }
 
     @Override
@@ -146,16 +159,12 @@ public final class Progress implements Displayable {
         Map<String, Object> out = new LinkedHashMap<>();
         if (accepted.contains(HTML)) {
             String pct = String.format(Locale.ROOT, "%.1f", fraction() * 100);
-            out.put(HTML, "<div style=\"font-family:sans-serif;font-size:13px\"><span>" + escape(label)
+            out.put(HTML, "<div style=\"font-family:sans-serif;font-size:13px\"><span>" + Html.escape(label)
                     + "</span> <progress max=\"100\" value=\"" + pct + "\" style=\"width:20em\"></progress> "
-                    + escape(text().substring(label.length() + 2 + width).strip()) + "</div>");
+                    + Html.escape(text().substring(label.length() + 2 + width).strip()) + "</div>");
         }
         if (accepted.contains(PLAIN) || accepted.isEmpty()) out.put(PLAIN, text());
         return out;
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     @Override

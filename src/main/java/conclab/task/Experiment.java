@@ -93,10 +93,32 @@ public final class Experiment {
         return this;
     }
 
-    /** A hook called after each run, on the thread calling {@link #run()}; {@link ProgressBar} shows it. */
+    /** A hook called after each run, on the thread calling {@link #run()}; {@link #progressBar()} shows it. */
     public Experiment progress(Consumer<Progress> hook) {
         this.progress = Objects.requireNonNull(hook);
         return this;
+    }
+
+    /**
+     * A hook for {@link #progress(Consumer)} that shows the runs on a {@link conclab.chart.Progress} bar,
+     * noting the strategy running (and whether it is a warm-up run), finished with the last run. One bar
+     * per experiment: it is shown on the first report.
+     */
+    public static Consumer<Progress> progressBar() {
+        return new Consumer<>() {
+            /* the thread running the experiment only */
+            private conclab.chart.Progress bar;
+
+            @Override
+            public void accept(Progress p) {
+                boolean first = bar == null;
+                if (first) bar = conclab.chart.Progress.of("runs", p.total());
+                bar.note(p.strategy() + (p.warmup() ? " (warm-up)" : ""));
+                bar.set(p.done());
+                if (first) bar.show();
+                if (p.done() >= p.total()) bar.finish();
+            }
+        };
     }
 
     /**

@@ -8,6 +8,7 @@ import conclab.chart.Charts;
 import conclab.trace.Scaling;
 import conclab.spi.Displayable;
 import conclab.trace.Format;
+import conclab.trace.Html;
 import conclab.trace.Stats;
 import conclab.trace.Trace;
 
@@ -222,15 +223,11 @@ public final class Runs implements Displayable {
     public Map<String, Object> mimeBundle(Set<String> accepted) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (accepted.contains(HTML)) {
-            m.put(HTML, "<div><p>" + escape(caption()) + "; speedup against " + escape(baseline) + "</p>\n"
+            m.put(HTML, "<div><p>" + Html.escape(caption()) + "; speedup against " + Html.escape(baseline) + "</p>\n"
                     + Format.html(HEADER, rows()) + "</div>");
         }
         m.put(PLAIN, toString());
         return m;
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     @Override

@@ -5,7 +5,8 @@
  * ({@link conclab.task.Load}), jcstress-style stress tests ({@link conclab.task.Stress}), a structured
  * scope ({@link conclab.task.Scope}), a loopback server for real blocking I/O, which can stall on purpose
  * ({@link conclab.task.LoopbackServer}), and one that serves the same protocol from a single event-loop
- * thread ({@link conclab.task.EventLoopServer}). Reach them through {@link conclab.Lab}.
+ * thread ({@link conclab.task.EventLoopServer}), and memory-model experiments whose loops must run in
+ * compiled code ({@link conclab.task.MemoryDemos}). Reach them through {@link conclab.Lab}.
  *
  * <h2>Memory consistency</h2>
  * Actions of a thread before it runs a strategy, an experiment or a pipeline happen-before every task

@@ -31,12 +31,12 @@ public final class Format {
     /** An HTML table; cells are escaped. */
     public static String html(List<String> header, List<List<String>> rows) {
         StringBuilder b = new StringBuilder("<table class=\"conclab\">\n<thead><tr>");
-        for (String h : header) b.append("<th>").append(escape(h)).append("</th>");
+        for (String h : header) b.append("<th>").append(Html.escape(h)).append("</th>");
         b.append("</tr></thead>\n<tbody>\n");
         for (List<String> r : rows) {
             b.append("<tr>");
             for (int i = 0; i < r.size(); i++) {
-                b.append(i == 0 ? "<td style=\"text-align:left\">" : "<td>").append(escape(r.get(i))).append("</td>");
+                b.append(i == 0 ? "<td style=\"text-align:left\">" : "<td>").append(Html.escape(r.get(i))).append("</td>");
             }
             b.append("</tr>\n");
         }
@@ -65,7 +65,4 @@ public final class Format {
         b.append('\n');
     }
 
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
 }

@@ -89,5 +89,9 @@ class LiveTest {
         Progress p = Progress.of("x", 8).width(8);
         p.advance(4);
         assertTrue(p.text().startsWith("x  ████      50%  4/8"), p.text());
+        p.note("platform(2) <warm-up>");
+        assertTrue(p.text().endsWith("4/8  0.0 s  platform(2) <warm-up>"), p.text());
+        String html = p.mimeBundle(Set.of(Displayable.HTML)).get(Displayable.HTML).toString();
+        assertTrue(html.contains("platform(2) &lt;warm-up&gt;"), html);
     }
 }

@@ -46,6 +46,24 @@ class ExperimentTest {
     }
 
     @Test
+    void the_progress_bar_is_the_librarys_one_bar_finished_with_the_last_run() {
+        var out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Experiment.of(Work.named("tick", i -> {})).tasks(2).on(Strategy.sequential(), Strategy.platform(2))
+                    .repeat(1).warmup(1).progress(Experiment.progressBar()).run();
+        } finally {
+            System.setOut(old);
+        }
+        List<String> lines = out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.getFirst().startsWith("runs  "), lines.toString());
+        assertTrue(lines.getFirst().contains("1/4") && lines.getFirst().contains("sequential (warm-up)"), lines.toString());
+        assertTrue(lines.getLast().contains("100%  4/4") && lines.getLast().contains("platform(2)")
+                && lines.getLast().endsWith("done"), lines.toString());
+    }
+
+    @Test
     void scaling_fits_use_workers_and_speedups_of_the_named_strategies() {
         // sleeps: 4 workers finish 8 tasks in about a quarter of the time; the fit sees a small serial part
         Runs runs = Experiment.of(Work.sleep(java.time.Duration.ofMillis(10))).tasks(8)

@@ -1,6 +1,4 @@
-package conclab.sync;
-
-import conclab.task.Cpu;
+package conclab.task;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

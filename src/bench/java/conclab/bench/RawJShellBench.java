@@ -1,4 +1,4 @@
-package conclab.kernel;
+package conclab.bench;
 
 import jdk.jshell.JShell;
 

@@ -1,4 +1,4 @@
-package conclab.sync;
+package conclab.task;
 
 import org.junit.jupiter.api.Test;
 
