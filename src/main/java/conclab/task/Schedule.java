@@ -5,47 +5,25 @@ import java.util.Collection;
 import java.util.Objects;
 
 /**
- * Moments at which something happened, set against the grid it was meant to follow: one event every
- * {@code interval} nanoseconds. Load tests use it to tell whether requests were really sent on schedule
- * (an open loop) or whenever the client got round to it (a closed loop, whose sends fall behind while
- * the server stalls: coordinated omission).
+ * Moments at which something happened, set against the schedule it was meant to follow. Load tests use
+ * it to tell whether requests were sent on schedule: due times written as a schedule ({@link #evenly}),
+ * and no request sent before it was due ({@link #ahead}), the moments of sending recorded by the caller
+ * itself rather than reported by the code under test.
  *
  * <pre>{@code
  * var sent = new ConcurrentLinkedQueue<Long>();      // System.nanoTime() at each real send
- * ... run the load ...
- * Schedule s = Schedule.of(sent, 5_000_000);          // one send every 5 ms was intended
- * s.late(75_000_000);                                 // how many went out more than 75 ms late
+ * ... run the load, which reports the due time of each request ...
+ * Schedule.evenly(dues, 10_000_000);                  // one due every 10 ms
+ * Schedule.ahead(sent, dues);                         // how many went out before their due time
  * }</pre>
- *
- * <p>The grid is placed as early as the events allow: the i-th event in time order is compared with
- * {@code origin + i × interval}, where {@code origin} is the latest start for which no event is early.
- * Events sent all at once, ahead of the grid, therefore show as late ones further down it. Immutable.
  */
 public final class Schedule {
 
-    private final long[] lateness;
-
-    private Schedule(long[] lateness) {
-        this.lateness = lateness;
-    }
+    private Schedule() {}
 
     /**
-     * The moments {@code times} (nanoTime values, in any order) against a grid of one event every
-     * {@code intervalNanos}.
-     */
-    public static Schedule of(Collection<Long> times, long intervalNanos) {
-        if (intervalNanos <= 0) throw new IllegalArgumentException("interval <= 0");
-        long[] t = Objects.requireNonNull(times, "times").stream().mapToLong(Long::longValue).sorted().toArray();
-        long origin = Long.MAX_VALUE;
-        for (int i = 0; i < t.length; i++) origin = Math.min(origin, t[i] - i * intervalNanos);
-        long[] late = new long[t.length];
-        for (int i = 0; i < t.length; i++) late[i] = t[i] - i * intervalNanos - origin;
-        return new Schedule(late);
-    }
-
-    /**
-     * True when {@code times} (nanoTime values) are exactly one {@code intervalNanos} apart in time
-     * order, within a millisecond: a schedule as written, not as it happened.
+     * True when {@code times} (nanoTime values, in any order) are exactly one {@code intervalNanos}
+     * apart in time order, within a millisecond: a schedule as written, not as it happened.
      */
     public static boolean evenly(long[] times, long intervalNanos) {
         if (times.length == 0) return false;
@@ -57,24 +35,18 @@ public final class Schedule {
         return true;
     }
 
-    /** How many events there were. */
-    public int count() {
-        return lateness.length;
-    }
-
-    /** How many events happened more than {@code thresholdNanos} after their place on the grid. */
-    public long late(long thresholdNanos) {
-        return Arrays.stream(lateness).filter(l -> l > thresholdNanos).count();
-    }
-
-    /** The latest any event was, in nanoseconds (0 without events). */
-    public long maxLateness() {
-        return Arrays.stream(lateness).max().orElse(0);
-    }
-
-    @Override
-    public String toString() {
-        return String.format(java.util.Locale.ROOT, "Schedule[%d events, %d over 50 ms late, latest %.1f ms]",
-                count(), late(50_000_000), maxLateness() / 1e6);
+    /**
+     * How many sends happened more than a millisecond before their due time, pairing the i-th send with
+     * the i-th due time in time order (when every request is sent at or after its own due time, the i-th
+     * send in time order is too). Counts the missing ones as well when the two differ in number.
+     */
+    public static long ahead(Collection<Long> sends, long[] dues) {
+        long[] s = Objects.requireNonNull(sends, "sends").stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] d = dues.clone();
+        Arrays.sort(d);
+        int n = Math.min(s.length, d.length);
+        long early = Math.abs(s.length - d.length);
+        for (int i = 0; i < n; i++) if (s[i] < d[i] - 1_000_000) early++;
+        return early;
     }
 }
