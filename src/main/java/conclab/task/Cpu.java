@@ -32,9 +32,10 @@ public final class Cpu {
      * published to a volatile field, so the JIT can neither remove nor shorten the loop. The steps per
      * nanosecond are calibrated once per JVM (holder idiom: class initialisation is the lock): the fastest
      * of several timed rounds, i.e. the speed of one core with nothing else running. Child JVMs of
-     * Strategy.processes(n) and the CPython workers receive the parent's calibration, so a task is the
-     * same number of steps everywhere. On a busy machine a fixed number of steps takes longer in wall
-     * time, which is what an experiment wants to see.
+     * Strategy.processes(n) receive the parent's calibration (CALIBRATION_PROPERTY), so a task is the
+     * same number of steps in every JVM; the CPython workers calibrate their own loop once per
+     * interpreter and also run a fixed number of steps. On a busy machine a fixed number of steps takes
+     * longer in wall time, which is what an experiment wants to see.
      */
 
     private Cpu() {}
