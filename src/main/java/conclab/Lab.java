@@ -495,4 +495,16 @@ public final class Lab {
     public static conclab.task.Probes.Verdict probeLazy(java.util.concurrent.Callable<String> settings, conclab.task.Probes.SlowStore store) {
         return conclab.task.Probes.lazyWithoutPinning(settings, store);
     }
+
+    // lesson 10
+
+    /**
+     * Runs {@code body} on a thread of its own and waits at most {@code limit} for its result, for checks
+     * that must never hang; see {@link conclab.task.Within}.
+     *
+     * @throws java.util.concurrent.TimeoutException if it did not finish in time (it was interrupted)
+     */
+    public static <T> T within(Duration limit, java.util.concurrent.Callable<T> body) throws Exception {
+        return conclab.task.Within.call(limit, body);
+    }
 }
