@@ -13,4 +13,5 @@ import conclab.sync.*;
 import conclab.trace.*;
 import conclab.chart.*;
 import conclab.spi.*;
+import conclab.check.*;
 import static conclab.Lab.*;

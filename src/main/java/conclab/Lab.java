@@ -395,24 +395,24 @@ public final class Lab {
 
     // lesson 01
 
-    /** {@code n} instrumented calls for exercise checks: who ran them, how many at once; see {@link conclab.task.CallProbe}. */
-    public static conclab.task.CallProbe callProbe(int n) {
-        return conclab.task.CallProbe.of(n);
+    /** {@code n} instrumented calls for exercise checks: who ran them, how many at once; see {@link conclab.check.CallProbe}. */
+    public static conclab.check.CallProbe callProbe(int n) {
+        return conclab.check.CallProbe.of(n);
     }
 
-    /** Runs {@code body} on a daemon thread a check can watch, wait for and give up on; see {@link conclab.task.Attempt}. */
-    public static <T> conclab.task.Attempt<T> attempt(java.util.concurrent.Callable<T> body) {
-        return conclab.task.Attempt.start(body);
+    /** Runs {@code body} on a daemon thread a check can watch, wait for and give up on; see {@link conclab.check.Attempt}. */
+    public static <T> conclab.check.Attempt<T> attempt(java.util.concurrent.Callable<T> body) {
+        return conclab.check.Attempt.start(body);
     }
 
     /** Polls {@code condition} until it holds or {@code within} has passed; never throws. */
     public static boolean eventually(java.util.function.BooleanSupplier condition, Duration within) {
-        return conclab.task.Attempt.eventually(condition, within);
+        return conclab.check.Attempt.eventually(condition, within);
     }
 
     /** How many threads wait on {@code condition} of {@code lock} right now. */
     public static int waiters(java.util.concurrent.locks.ReentrantLock lock, java.util.concurrent.locks.Condition condition) {
-        return conclab.task.Attempt.waiters(lock, condition);
+        return conclab.check.Attempt.waiters(lock, condition);
     }
 
     // lesson 02
@@ -447,53 +447,53 @@ public final class Lab {
 
     /**
      * Checks a pool maker for back-pressure on pools of (2 workers, 20 queued), (3, 5) and (1, 7): that
-     * many running, that many queued, then the producer waits; see {@link conclab.task.Probes}.
+     * many running, that many queued, then the producer waits; see {@link conclab.check.Probes}.
      */
-    public static conclab.task.Probes.Verdict probeBackPressure(
+    public static conclab.check.Probes.Verdict probeBackPressure(
             java.util.function.BiFunction<Integer, Integer, ? extends java.util.concurrent.ExecutorService> pool) {
-        return conclab.task.Probes.backPressure(pool, new int[]{2, 20}, new int[]{3, 5}, new int[]{1, 7});
+        return conclab.check.Probes.backPressure(pool, new int[]{2, 20}, new int[]{3, 5}, new int[]{1, 7});
     }
 
     /**
      * Checks a semaphore wrapper with 3 and with 5 permits: exactly that many at once, nothing dropped,
-     * every permit back although queries fail; see {@link conclab.task.Probes}.
+     * every permit back although queries fail; see {@link conclab.check.Probes}.
      */
-    public static conclab.task.Probes.Verdict probeLimit(java.util.function.BiFunction<java.util.concurrent.Semaphore, Work, Work> limited) {
-        return conclab.task.Probes.semaphoreLimit(limited, 3, 5);
+    public static conclab.check.Probes.Verdict probeLimit(java.util.function.BiFunction<java.util.concurrent.Semaphore, Work, Work> limited) {
+        return conclab.check.Probes.semaphoreLimit(limited, 3, 5);
     }
 
-    /** Checks a token-bucket wrapper (20 a second, bursts of 2, 12 calls): every call ran, each after its token; see {@link conclab.task.Probes}. */
-    public static conclab.task.Probes.Verdict probeRate(java.util.function.BiFunction<conclab.sync.RateLimiter, Work, Work> paced) {
-        return conclab.task.Probes.rateLimit(paced, 20, 2, 12);
+    /** Checks a token-bucket wrapper (20 a second, bursts of 2, 12 calls): every call ran, each after its token; see {@link conclab.check.Probes}. */
+    public static conclab.check.Probes.Verdict probeRate(java.util.function.BiFunction<conclab.sync.RateLimiter, Work, Work> paced) {
+        return conclab.check.Probes.rateLimit(paced, 20, 2, 12);
     }
 
-    /** Checks a pool-sizing formula at 80 % utilisation on fixed and random cases; see {@link conclab.task.Probes}. */
-    public static conclab.task.Probes.Verdict probePoolSize(java.util.function.ToIntBiFunction<Double, Duration> poolSize) {
-        return conclab.task.Probes.poolSize(poolSize, 0.8);
+    /** Checks a pool-sizing formula at 80 % utilisation on fixed and random cases; see {@link conclab.check.Probes}. */
+    public static conclab.check.Probes.Verdict probePoolSize(java.util.function.ToIntBiFunction<Double, Duration> poolSize) {
+        return conclab.check.Probes.poolSize(poolSize, 0.8);
     }
 
-    /** Checks a run-all method on 1,000 tasks: a virtual thread per task, all at once, all ended on return; see {@link conclab.task.Probes}. */
-    public static conclab.task.Probes.Verdict probeVirtualPerTask(java.util.function.Consumer<java.util.List<Runnable>> runAll) {
-        return conclab.task.Probes.virtualPerTask(runAll, 1000);
+    /** Checks a run-all method on 1,000 tasks: a virtual thread per task, all at once, all ended on return; see {@link conclab.check.Probes}. */
+    public static conclab.check.Probes.Verdict probeVirtualPerTask(java.util.function.Consumer<java.util.List<Runnable>> runAll) {
+        return conclab.check.Probes.virtualPerTask(runAll, 1000);
     }
 
-    /** Checks a bounded, ordered fetch of 40 pages: in order, exactly 8 at once, on virtual threads; see {@link conclab.task.Probes}. */
-    public static conclab.task.Probes.Verdict probeBoundedInOrder(
+    /** Checks a bounded, ordered fetch of 40 pages: in order, exactly 8 at once, on virtual threads; see {@link conclab.check.Probes}. */
+    public static conclab.check.Probes.Verdict probeBoundedInOrder(
             java.util.function.BiFunction<Integer, java.util.function.IntFunction<String>, java.util.List<String>> fetchAll) {
-        return conclab.task.Probes.boundedInOrder(fetchAll, 40, 8);
+        return conclab.check.Probes.boundedInOrder(fetchAll, 40, 8);
     }
 
-    /** A slow store whose {@code load()} waits {@code delay} and counts its loads; see {@link conclab.task.Probes.SlowStore}. */
-    public static conclab.task.Probes.SlowStore slowStore(Duration delay) {
-        return new conclab.task.Probes.SlowStore(delay);
+    /** A slow store whose {@code load()} waits {@code delay} and counts its loads; see {@link conclab.check.Probes.SlowStore}. */
+    public static conclab.check.Probes.SlowStore slowStore(Duration delay) {
+        return new conclab.check.Probes.SlowStore(delay);
     }
 
     /**
      * Checks lazy settings loaded from {@code store}: called by 4 × cores virtual threads at once, loaded
-     * once, and no carrier pinned while the load waits; see {@link conclab.task.Probes}.
+     * once, and no carrier pinned while the load waits; see {@link conclab.check.Probes}.
      */
-    public static conclab.task.Probes.Verdict probeLazy(java.util.concurrent.Callable<String> settings, conclab.task.Probes.SlowStore store) {
-        return conclab.task.Probes.lazyWithoutPinning(settings, store);
+    public static conclab.check.Probes.Verdict probeLazy(java.util.concurrent.Callable<String> settings, conclab.check.Probes.SlowStore store) {
+        return conclab.check.Probes.lazyWithoutPinning(settings, store);
     }
 
     // lesson 10

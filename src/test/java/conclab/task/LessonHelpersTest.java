@@ -1,5 +1,7 @@
 package conclab.task;
 
+import conclab.check.SplitProbe;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

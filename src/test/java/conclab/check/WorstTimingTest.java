@@ -1,6 +1,6 @@
-package conclab.task;
+package conclab.check;
 
-import conclab.sync.SharedInt;
+import conclab.check.SharedInt;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.locks.ReentrantLock;

@@ -1,8 +1,8 @@
-package conclab.task;
+package conclab.check;
 
 import conclab.spi.Hosts;
-import conclab.sync.Rendezvous;
-import conclab.sync.SharedInt;
+import conclab.check.Rendezvous;
+import conclab.check.SharedInt;
 
 import java.time.Duration;
 import java.util.ArrayList;

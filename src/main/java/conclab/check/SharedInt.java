@@ -1,4 +1,4 @@
-package conclab.sync;
+package conclab.check;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package conclab.task;
+package conclab.check;
 
 import org.junit.jupiter.api.Test;
 

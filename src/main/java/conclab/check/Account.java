@@ -1,4 +1,4 @@
-package conclab.task;
+package conclab.check;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;

@@ -1,4 +1,4 @@
-package conclab.sync;
+package conclab.check;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * other participant has reached a step too, or cannot move (blocked on a lock, waiting, sleeping,
  * finished). So when two threads both read a value before either writes it back, they do so on every
  * run, on one core as on many, instead of once in a while. Checks of exercises use it through
- * {@link SharedInt} and {@link conclab.task.Bank}.
+ * {@link SharedInt} and {@link conclab.check.Bank}.
  *
  * <p>A thread that is still running but never reaches a step (it spins on a flag, say) is waited for at
  * most the patience; each time the patience runs out is counted ({@link #impatient()}). Threads that are

@@ -1,4 +1,6 @@
-package conclab.task;
+package conclab.check;
+
+import conclab.task.Cpu;
 
 import java.time.Duration;
 import java.util.ArrayList;

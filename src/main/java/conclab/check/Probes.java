@@ -1,4 +1,6 @@
-package conclab.task;
+package conclab.check;
+
+import conclab.task.Work;
 
 import conclab.sync.RateLimiter;
 import conclab.trace.Format;

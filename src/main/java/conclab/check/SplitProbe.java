@@ -1,4 +1,4 @@
-package conclab.task;
+package conclab.check;
 
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
-package conclab.task;
+package conclab.check;
 
 import conclab.spi.Hosts;
-import conclab.sync.Rendezvous;
+import conclab.check.Rendezvous;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;

@@ -1,4 +1,5 @@
-package conclab.task;
+package conclab.check;
+
 
 import java.time.Duration;
 import java.util.ArrayList;
