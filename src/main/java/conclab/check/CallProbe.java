@@ -64,6 +64,9 @@ public final class CallProbe {
     private Duration deadline = Duration.ofSeconds(4);
     private final CountDownLatch enough = new CountDownLatch(1);
     private volatile Thread caller;
+    /* Set by run()'s thread once the code under test has returned (after its result was copied). */
+    private volatile boolean callerReturned;
+    private boolean holdReplies;
     private final Set<Thread> poolThreads = ConcurrentHashMap.newKeySet();
     /** The call the current thread ran last, released when its pool task ends. */
     private final ThreadLocal<Integer> lastRun = new ThreadLocal<>();
@@ -90,6 +93,17 @@ public final class CallProbe {
         this.order = order.clone();
         this.returned = new CountDownLatch[n];
         for (int i = 0; i < n; i++) returned[i] = new CountDownLatch(1);
+        return this;
+    }
+
+    /**
+     * With {@link #run}: a call hands its reply back only once the code under test waits (in
+     * {@code join}, {@code get}, {@code await}: WAITING or TIMED_WAITING) or has returned. Code that
+     * returns without waiting for its calls then returns before any reply exists, on every run, however
+     * the threads are scheduled. A caller that never waits gets its replies after the deadline.
+     */
+    public CallProbe holdRepliesUntilCallerWaits() {
+        this.holdReplies = true;
         return this;
     }
 
@@ -218,12 +232,17 @@ public final class CallProbe {
     }
 
     /**
-     * Runs {@code body} on a thread of its own and waits for it up to the deadline; on time-out it
+     * Runs {@code body} on a thread of its own and waits for it up to the deadline (a list it returns is
+     * copied as it is at that moment); on time-out it
      * interrupts that thread and every thread that ran a call, and the outcome says it did not finish.
      * Never throws.
      */
     public <T> Attempt.Outcome<T> run(Callable<T> body) {
-        Attempt<T> a = Attempt.start(body);
+        Attempt<T> a = Attempt.start(() -> {
+            T value = asReturned(body.call());
+            callerReturned = true;
+            return value;
+        });
         caller = a.thread();
         Attempt.Outcome<T> out = a.await(deadline.multipliedBy(2));
         if (!out.finished()) {
@@ -251,6 +270,7 @@ public final class CallProbe {
                     gaveUp.set(true);
                 }
             }
+            if (holdReplies) awaitCallerWaiting();
             completed.add(id);
             return reply(id);
         } finally {
@@ -262,6 +282,25 @@ public final class CallProbe {
                 else returned[id].countDown();
             }
         }
+    }
+
+    private void awaitCallerWaiting() throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!callerReturned && System.nanoTime() < end) {
+            Thread c = caller;
+            if (c != null) {
+                Thread.State st = c.getState();
+                if (st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING || st == Thread.State.TERMINATED) return;
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** A list result as it was when the code under test returned (an array-backed view would change later). */
+    @SuppressWarnings("unchecked")
+    private static <T> T asReturned(T value) {
+        if (value instanceof List<?> list) return (T) Collections.unmodifiableList(new ArrayList<>(list));
+        return value;
     }
 
     private static int indexOf(int[] a, int v) {

@@ -55,6 +55,39 @@ class CallProbeTest {
         assertFalse(serial.ranOffCaller());
     }
 
+    /** Starts a thread per call and returns a view of the array the threads fill in, without joining. */
+    private static List<String> neverJoined(List<Callable<String>> calls) {
+        String[] r = new String[calls.size()];
+        for (int i = 0; i < r.length; i++) {
+            int id = i;
+            Thread.ofPlatform().start(() -> {
+                try {
+                    r[id] = calls.get(id).call();
+                } catch (Exception e) {
+                    r[id] = e.toString();
+                }
+            });
+        }
+        return java.util.Arrays.asList(r);
+    }
+
+    @Test
+    void held_replies_tell_a_method_that_joins_from_one_that_returns_before_its_calls() {
+        for (int round = 0; round < 20; round++) {
+            var joined = CallProbe.of(4).overlap(4).holdRepliesUntilCallerWaits();
+            var good = joined.run(() -> onThreads(joined.calls()));
+            assertEquals(joined.replies(), good.value(), "round " + round);
+
+            var early = CallProbe.of(4).overlap(4).holdRepliesUntilCallerWaits();
+            var bad = early.run(() -> neverJoined(early.calls()));
+            assertTrue(bad.ok());
+            assertTrue(bad.value().stream().allMatch(java.util.Objects::isNull),
+                    "round " + round + ": returned before any call replied, as copied then: " + bad.value());
+            assertTrue(Attempt.eventually(() -> early.callsMade() == 4 && early.completed().size() == 4,
+                    Duration.ofSeconds(10)), "the calls still reply once the method returned");
+        }
+    }
+
     @Test
     void replies_carry_a_token_of_the_probe() {
         var a = CallProbe.of(2);
