@@ -147,7 +147,7 @@ public final class Experiment {
                 for (int s = 0; s < all.size(); s++) {
                     Strategy st = all.get(s);
                     Trace t = once(st, names.get(s), r);
-                    runs.add(new Runs.Run(names.get(s), st.workers(tasks), r, t, Stats.of(t, st.workers(tasks))));
+                    runs.add(new Runs.Run(names.get(s), st.workers(tasks), st.carriers(tasks), r, t, Stats.of(t, st.workers(tasks))));
                     progress.accept(new Progress(++done, total, names.get(s), false));
                 }
             }

@@ -22,14 +22,26 @@ import java.util.Set;
 /**
  * The result of an {@link Experiment}: for each strategy and repetition, the run's {@link Trace} and
  * its {@link Stats}; summaries by strategy use the median run. Immutable and thread-safe. Shown in a
- * notebook as an HTML table (and as text in JShell) with, per strategy: workers, median makespan and
- * its range, speedup and efficiency against the baseline, cores used (CPU time / wall time, where the
- * JVM measures it: platform threads), utilisation, imbalance and task latency percentiles.
+ * notebook as an HTML table (and as text in JShell) with, per strategy: workers (threads that ran
+ * tasks), carriers (platform threads that could run them at once), median makespan and its range,
+ * speedup and efficiency against the baseline, cores used (CPU time / wall time, where the JVM measures
+ * it: platform threads), utilisation, imbalance and task latency percentiles.
+ *
+ * <p>Efficiency is speedup / carriers ({@link Strategy#carriers(int)}): for strategies on platform
+ * threads the carriers are the workers; for one virtual thread per task they are the virtual thread
+ * scheduler's carriers, at most one per core by default, not one per task, since only a mounted virtual
+ * thread computes. So 5,000 virtual threads on 2 cores that double the speed are 100 % efficient, as a
+ * pool of 2 that does the same. The speedup chart and the scaling fits use workers.
  */
 public final class Runs implements Displayable {
 
-    /** One measured run. */
-    public record Run(String strategy, int workers, int repetition, Trace trace, Stats stats) {}
+    /**
+     * One measured run.
+     *
+     * @param workers  threads that ran tasks ({@link Strategy#workers(int)})
+     * @param carriers platform threads that could run tasks at once ({@link Strategy#carriers(int)})
+     */
+    public record Run(String strategy, int workers, int carriers, int repetition, Trace trace, Stats stats) {}
 
     private final String work;
     private final int tasks, repeat, warmup;
@@ -86,6 +98,15 @@ public final class Runs implements Displayable {
         return of(strategy).getFirst().workers();
     }
 
+    /**
+     * Carriers of one strategy: the platform threads that could run its tasks at once, what
+     * {@link #efficiency(String)} divides by. Its workers on platform threads; on virtual threads, the
+     * virtual thread scheduler's carriers, at most one per task.
+     */
+    public int carriers(String strategy) {
+        return of(strategy).getFirst().carriers();
+    }
+
     /** Makespans of one strategy in milliseconds, by repetition. */
     public double[] makespansMillis(String strategy) {
         return of(strategy).stream().mapToDouble(r -> r.stats().makespanMillis()).toArray();
@@ -110,9 +131,9 @@ public final class Runs implements Displayable {
         return medianMakespanNanos(baseline) / medianMakespanNanos(strategy);
     }
 
-    /** Speedup / workers. */
+    /** Speedup / carriers: the share of the ideal speedup on the platform threads that ran the work. */
     public double efficiency(String strategy) {
-        return speedup(strategy) / workers(strategy);
+        return speedup(strategy) / carriers(strategy);
     }
 
     /** The stats of the median run of one strategy. */
@@ -178,7 +199,9 @@ public final class Runs implements Displayable {
     /**
      * Speedup against workers, one series per kind of strategy (platform(1), platform(2), ... form one
      * series), every repetition a point, with the ideal line and Amdahl and USL fits where a series has
-     * several worker counts.
+     * several worker counts. A strategy with one virtual thread per task is drawn at its number of tasks
+     * (its threads), not at its carriers: the chart compares thread counts; the table's efficiency is per
+     * carrier.
      */
     public SpeedupChart speedup() {
         double base = medianMakespanNanos(baseline) / 1e9;
@@ -200,7 +223,7 @@ public final class Runs implements Displayable {
                 + ", JDK " + meta.getOrDefault("jdk", "?") + ", " + meta.getOrDefault("cores", "?") + " cores";
     }
 
-    private static final List<String> HEADER = List.of("strategy", "workers", "makespan", "min–max", "speedup",
+    private static final List<String> HEADER = List.of("strategy", "workers", "carriers", "makespan", "min–max", "speedup",
             "efficiency", "cores used", "utilisation", "imbalance", "latency p50", "p99");
 
     private List<List<String>> rows() {
@@ -209,7 +232,7 @@ public final class Runs implements Displayable {
             Stats st = stats(s);
             double[] m = makespansMillis(s);
             double lo = Arrays.stream(m).min().orElse(0), hi = Arrays.stream(m).max().orElse(0);
-            rows.add(List.of(s, Integer.toString(workers(s)), Format.millis((long) medianMakespanNanos(s)),
+            rows.add(List.of(s, Integer.toString(workers(s)), Integer.toString(carriers(s)), Format.millis((long) medianMakespanNanos(s)),
                     Format.millis((long) (lo * 1e6)) + "–" + Format.millis((long) (hi * 1e6)),
                     Format.times(speedup(s)), Format.percent(efficiency(s)),
                     Double.isNaN(st.parallelism()) ? "—" : String.format(java.util.Locale.ROOT, "%.2f", st.parallelism()),

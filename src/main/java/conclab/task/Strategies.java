@@ -31,6 +31,29 @@ final class Strategies {
         return n;
     }
 
+    /**
+     * The virtual thread scheduler's parallelism, its number of carriers once all are started: the system
+     * property {@code jdk.virtualThreadScheduler.parallelism} (read once by the JDK when the scheduler is
+     * created), else {@code Runtime.availableProcessors()}.
+     */
+    static int carrierParallelism() {
+        String p = System.getProperty("jdk.virtualThreadScheduler.parallelism");
+        if (p != null) {
+            try {
+                int n = Integer.parseInt(p.strip());
+                if (n > 0) return n;
+            } catch (NumberFormatException e) {
+                // not a number: the JDK refuses it when it creates the scheduler; count the cores
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Carriers for {@code tasks} tasks, one virtual thread each: no more carriers than tasks, at least one. */
+    private static int carriersFor(int tasks) {
+        return Math.max(1, Math.min(tasks, carrierParallelism()));
+    }
+
     /** Interrupts {@code threads} and waits for them to end; keeps the caller's interrupt status set. */
     private static void cancel(List<Thread> threads) {
         for (Thread t : threads) t.interrupt();
@@ -199,6 +222,7 @@ final class Strategies {
     static final class Virtual implements Strategy {
         public String name() { return "virtual"; }
         public int workers(int tasks) { return Math.max(1, tasks); }
+        public int carriers(int tasks) { return carriersFor(tasks); }
 
         public void run(Work work, int tasks, Recorder rec) throws InterruptedException {
             Batch b = new Batch(name(), work, tasks, rec);
@@ -307,6 +331,7 @@ final class Strategies {
     static final class Structured implements Strategy {
         public String name() { return "structured"; }
         public int workers(int tasks) { return Math.max(1, tasks); }
+        public int carriers(int tasks) { return carriersFor(tasks); }
 
         public void run(Work work, int tasks, Recorder rec) throws InterruptedException {
             Batch b = new Batch(name(), work, tasks, rec);
@@ -353,6 +378,7 @@ final class Strategies {
         }
 
         public int workers(int tasks) { return inner.workers(tasks); }
+        public int carriers(int tasks) { return inner.carriers(tasks); }
 
         public void run(Work work, int tasks, Recorder rec) throws InterruptedException {
             Gil gil = new Gil(interval, fair);

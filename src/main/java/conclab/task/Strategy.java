@@ -24,8 +24,24 @@ public interface Strategy {
     /** A short name for tables and charts, e.g. {@code "platform(4)"}. */
     String name();
 
-    /** The number of threads that run tasks when there are {@code tasks} tasks (for efficiency and utilisation). */
+    /**
+     * The number of threads that run tasks when there are {@code tasks} tasks: the pool's threads, or one
+     * per task for {@link #platformPerTask()}, {@link #virtual()} and {@link #structured()} (for
+     * utilisation, and the x-axis of {@link Runs#speedup()}).
+     */
     int workers(int tasks);
+
+    /**
+     * The number of platform threads that can run tasks at the same moment when there are {@code tasks}
+     * tasks: what {@link Runs#efficiency(String)} divides the speedup by. The same as {@link #workers} for
+     * strategies on platform threads (the default). A virtual thread computes only while mounted on a
+     * carrier, a platform thread of the virtual thread scheduler, so strategies on virtual threads return
+     * {@code min(tasks, parallelism)}, where the parallelism is the system property
+     * {@code jdk.virtualThreadScheduler.parallelism}, by default {@code Runtime.availableProcessors()}.
+     */
+    default int carriers(int tasks) {
+        return workers(tasks);
+    }
 
     /**
      * Runs tasks {@code 0..tasks-1} of {@code work}, each once, recording into {@code recorder}, and

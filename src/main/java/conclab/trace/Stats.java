@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * </ul>
  *
  * @param label            the trace's label
- * @param workers          workers the strategy had (threads, or carriers for virtual threads)
+ * @param workers          workers the strategy had, as the caller counts them (an experiment counts the
+ *                         threads that ran tasks: one per task for one virtual thread per task)
  * @param makespanNanos    wall time of the run
  * @param tasks            distinct tasks in the trace
  * @param busyNanos        time inside tasks, summed over lanes

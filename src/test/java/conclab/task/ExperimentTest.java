@@ -64,6 +64,36 @@ class ExperimentTest {
     }
 
     @Test
+    void efficiency_of_virtual_threads_is_per_carrier_not_per_task() {
+        String p = System.getProperty("jdk.virtualThreadScheduler.parallelism");
+        int parallelism = p != null ? Integer.parseInt(p) : Runtime.getRuntime().availableProcessors();
+        assertTrue(parallelism < 1_000, "the test needs fewer carriers than tasks: " + parallelism);
+        Runs runs = Experiment.of(Work.named("noop", i -> {})).tasks(1_000)
+                .on(Strategy.sequential(), Strategy.platform(3), Strategy.virtual(), Strategy.structured(),
+                        Strategy.virtual().withGil())
+                .repeat(1).warmup(0).run();
+        for (String s : List.of("virtual", "structured", "virtual+GIL")) {
+            assertEquals(1_000, runs.workers(s), s + ": one thread per task ran tasks");
+            assertEquals(parallelism, runs.carriers(s), s + ": the carriers computed");
+            assertEquals(runs.speedup(s) / parallelism, runs.efficiency(s), 1e-12, s);
+        }
+        assertEquals(3, runs.carriers("platform(3)"), "on platform threads the carriers are the workers");
+        assertEquals(runs.speedup("platform(3)") / 3, runs.efficiency("platform(3)"), 1e-12);
+        assertEquals(1, runs.carriers("sequential"));
+        assertTrue(runs.toString().contains("carriers"), runs.toString());
+    }
+
+    @Test
+    void a_virtual_strategy_has_no_more_carriers_than_tasks() {
+        assertEquals(1, Strategy.virtual().carriers(1));
+        assertEquals(1, Strategy.virtual().carriers(0));
+        assertEquals(1, Strategy.structured().carriers(1));
+        assertEquals(Strategy.platformPerTask().workers(1_000), Strategy.platformPerTask().carriers(1_000),
+                "one platform thread per task: every one of them can run at once");
+        assertEquals(4, Strategy.fixedPool(4).withGil().carriers(1_000));
+    }
+
+    @Test
     void scaling_fits_use_workers_and_speedups_of_the_named_strategies() {
         // sleeps: 4 workers finish 8 tasks in about a quarter of the time; the fit sees a small serial part
         Runs runs = Experiment.of(Work.sleep(java.time.Duration.ofMillis(10))).tasks(8)
