@@ -1,0 +1,411 @@
+"""Concurrency Lab: the CPython worker behind %%python cells (conclab.task.PythonWorker).
+
+One worker per kernel (or per PythonWorker in plain JShell), kept for the session: what one cell defines,
+the next cell sees. Pure standard library.
+
+Protocol: frames, each a 4-byte big-endian length then that many bytes of UTF-8 JSON.
+  Java -> worker, on standard input (fd 0 at start; moved away so cells cannot read it):
+    {"op": "run", "run": id, "code": text, "name": "<cell [3]>"}
+    {"op": "interrupt"}          raise KeyboardInterrupt in the thread running the cell (SIGINT to it)
+  worker -> Java, on what was standard output at start (fd 1; fd 1 and 2 then both go to the real
+  standard error, which the Java side shows under the last cell):
+    {"ev": "hello", "version": "3.11.2", "gil": true, "pid": p, "executable": path}
+    {"ev": "out", "run": id, "err": false, "text": "..."}          a piece a thread of that run printed
+    {"ev": "done", "run": id, "ok": true, "value": {mime: data} | null,
+     "spans": [[name, tid, thread, start_ns, end_ns], ...], "marks": [[text, tid, thread, at_ns], ...]}
+    {"ev": "done", "run": id, "ok": false, "ename": "ValueError", "evalue": "...", "traceback": [line, ...], ...}
+Every frame of the worker process is written by one os.write of the whole frame; the main process's
+frames go through one sender thread (so a KeyboardInterrupt never cuts a frame in two); forked children
+(multiprocessing) write their output frames themselves, at most PIPE_BUF bytes each, so they stay whole.
+
+Which run a piece of output belongs to: the thread's cell. The main thread takes the cell it runs; a
+thread takes the cell of the thread that created it (threading.Thread.__init__ notes it); a forked
+child keeps its forking thread's. The worker ends when its input closes (the kernel is gone), killing
+its process group (it starts a session of its own), and every second checks that its parent lives.
+"""
+
+import ast
+import asyncio
+import base64
+import functools
+import json
+import linecache
+import os
+import queue
+import signal
+import struct
+import sys
+import threading
+import time
+import traceback
+import types
+
+WORKER_FILE = os.path.abspath(__file__)
+PIPE_BUF = 4096
+CHUNK = 1000  # characters of output per frame (at most 4 bytes each in UTF-8, so frames stay whole)
+
+# ------------------------------------------------------------------ the channel to Java
+
+_proto_in = os.dup(0)
+_proto_out = os.dup(1)
+_devnull = os.open(os.devnull, os.O_RDONLY)
+os.dup2(_devnull, 0)
+os.dup2(2, 1)  # C-level writes to fd 1 (and children's) go to the real standard error
+sys.stdin = open(os.devnull)
+_outbox = queue.SimpleQueue()
+_direct = False  # True in a forked child: frames are written at once, by the writing thread
+_main_pid = os.getpid()
+
+
+def _frame(obj):
+    data = json.dumps(obj, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    return struct.pack(">I", len(data)) + data
+
+
+def _write_all(data):
+    view = memoryview(data)
+    while view:
+        n = os.write(_proto_out, view)
+        view = view[n:]
+
+
+def send(obj):
+    if _direct:
+        _write_all(_frame(obj))
+    else:
+        _outbox.put(_frame(obj))
+
+
+def _sender():
+    while True:
+        data = _outbox.get()
+        if data is None:
+            return
+        try:
+            _write_all(data)
+        except OSError:
+            os._exit(0)  # Java is gone
+
+
+def _read_exact(n):
+    buf = b""
+    while len(buf) < n:
+        chunk = os.read(_proto_in, n - len(buf))
+        if not chunk:
+            return None
+        buf += chunk
+    return buf
+
+
+def _end_all():
+    """Java is gone: end this worker and every process it started (its process group)."""
+    try:
+        os.killpg(os.getpgid(0), signal.SIGKILL)
+    finally:
+        os._exit(0)
+
+
+# ------------------------------------------------------------------ whose output
+
+_last_run = [0]
+
+
+def current_run():
+    return getattr(threading.current_thread(), "_conclab_run", _last_run[0])
+
+
+_thread_init = threading.Thread.__init__
+
+
+@functools.wraps(_thread_init)
+def _init(self, *args, **kwargs):
+    _thread_init(self, *args, **kwargs)
+    self._conclab_run = current_run()
+
+
+threading.Thread.__init__ = _init
+
+
+_buf_lock = threading.Lock()
+_bufs = {}  # (thread ident, err) -> (run, text not sent yet: the end of an unfinished line)
+
+
+def _emit(run, err, text):
+    for k in range(0, len(text), CHUNK):
+        send({"ev": "out", "run": run, "err": err, "text": text[k:k + CHUNK]})
+
+
+def flush_all():
+    """Sends every thread's unfinished line (at the end of a cell)."""
+    with _buf_lock:
+        items = list(_bufs.items())
+        _bufs.clear()
+    for (_, err), (run, text) in items:
+        _emit(run, err, text)
+
+
+class CellWriter:
+    """sys.stdout / sys.stderr of the worker: each write goes to Java tagged with the thread's cell."""
+
+    def __init__(self, err):
+        self.err = err
+        self.encoding = "utf-8"
+        self.errors = "strict"
+
+    def write(self, text):
+        """Sends whole lines at once (print writes its pieces one by one); the rest waits for a newline,
+        a flush, or the end of the cell."""
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not " + type(text).__name__)
+        key = (threading.get_ident(), self.err)
+        run = current_run()
+        with _buf_lock:
+            _, prev = _bufs.pop(key, (run, ""))
+            whole = prev + text
+            cut = whole.rfind("\n") + 1 if len(whole) < 8 * CHUNK else len(whole)
+            if cut < len(whole):
+                _bufs[key] = (run, whole[cut:])
+        _emit(run, self.err, whole[:cut])
+        return len(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        with _buf_lock:
+            run, rest = _bufs.pop((threading.get_ident(), self.err), (0, ""))
+        _emit(run, self.err, rest)
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def fileno(self):
+        return 2  # the real standard error: C code writing here still reaches the notebook
+
+    @property
+    def closed(self):
+        return False
+
+
+sys.stdout = CellWriter(False)
+sys.stderr = CellWriter(True)
+sys.__stdout__ = sys.stdout
+sys.__stderr__ = sys.stderr
+
+
+def _after_fork_in_child():
+    global _direct, _outbox, _buf_lock, _trace_lock
+    _direct = True
+    _buf_lock = threading.Lock()  # another thread may have held them at the fork
+    _trace_lock = threading.Lock()
+    _outbox = queue.SimpleQueue()
+    _bufs.clear()  # other threads' unfinished lines belong to the parent
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+# ------------------------------------------------------------------ the lab module: spans and marks
+
+_trace_lock = threading.Lock()
+_spans = {}  # run -> [[name, tid, thread name, start, end], ...]
+_marks = {}
+
+
+def _take(store, run):
+    with _trace_lock:
+        return store.pop(run, [])
+
+
+def _note(store, item):
+    run = current_run()
+    with _trace_lock:
+        store.setdefault(run, []).append(item)
+
+
+class _Span:
+    __slots__ = ("name", "start")
+
+    def __init__(self, name):
+        self.name = str(name)
+
+    def __enter__(self):
+        self.start = time.monotonic_ns()
+        return self
+
+    def __exit__(self, *exc):
+        end = time.monotonic_ns()
+        t = threading.current_thread()
+        _note(_spans, [self.name, threading.get_native_id(), t.name, self.start, end])
+        return False
+
+
+def _span(name):
+    """with lab.span("name"): ... records a span on the current thread's lane."""
+    return _Span(name)
+
+
+def _mark(text):
+    """lab.mark("text"): an instant marker on the current thread's lane."""
+    t = threading.current_thread()
+    _note(_marks, [str(text), threading.get_native_id(), t.name, time.monotonic_ns()])
+
+
+def _traced(fn=None, *, name=None):
+    """@lab.traced: each call of the function is a span named after it."""
+    if fn is None:
+        return functools.partial(_traced, name=name)
+    label = name or fn.__qualname__
+
+    if asyncio.iscoroutinefunction(fn):
+        @functools.wraps(fn)
+        async def awrapper(*args, **kwargs):
+            with _Span(label):
+                return await fn(*args, **kwargs)
+        return awrapper
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with _Span(label):
+            return fn(*args, **kwargs)
+    return wrapper
+
+
+lab = types.ModuleType("lab", "Concurrency Lab tracing: lab.span(name), lab.mark(text), @lab.traced.\n"
+                              "The spans of a %%python cell are Lab.pythonTrace() on the Java side.")
+lab.span, lab.mark, lab.traced = _span, _mark, _traced
+sys.modules["lab"] = lab
+
+# ------------------------------------------------------------------ running a cell
+
+user_ns = {"__name__": "__main__", "__builtins__": __builtins__, "lab": lab}
+FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+
+
+def _run_code(code):
+    result = eval(code, user_ns)
+    if code.co_flags & 0x80:  # CO_COROUTINE: the cell used top-level await
+        result = asyncio.run(result)
+    return result
+
+
+def _cell_frames(tb):
+    """The traceback without the worker's own frames at its top."""
+    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) == WORKER_FILE:
+        tb = tb.tb_next
+    return tb
+
+
+def _error(e, tb):
+    lines = "".join(traceback.format_exception(type(e), e, tb)).rstrip("\n").split("\n")
+    return {"ok": False, "ename": type(e).__name__, "evalue": str(e), "traceback": lines}
+
+
+def _bundle(value):
+    bundle = {"text/plain": repr(value)}
+    for mime, method in (("text/html", "_repr_html_"), ("image/png", "_repr_png_"),
+                         ("text/markdown", "_repr_markdown_"), ("image/svg+xml", "_repr_svg_")):
+        fn = getattr(value, method, None)
+        if callable(fn) and not isinstance(value, type):
+            try:
+                data = fn()
+            except Exception:
+                continue
+            if data is None:
+                continue
+            if isinstance(data, bytes):
+                data = base64.b64encode(data).decode("ascii")
+            bundle[mime] = data
+    return bundle
+
+
+def run_cell(run, source, name):
+    threading.main_thread()._conclab_run = run
+    _last_run[0] = run
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    try:
+        tree = compile(source, name, "exec", ast.PyCF_ONLY_AST | FLAGS)
+    except SyntaxError as e:
+        return _error(e, None)
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(tree.body.pop().value)
+    try:
+        _run_code(compile(tree, name, "exec", FLAGS))
+        value = None
+        if last is not None:
+            value = _run_code(compile(last, name, "eval", FLAGS))
+    except BaseException as e:  # KeyboardInterrupt and SystemExit too: the worker goes on
+        return _error(e, _cell_frames(e.__traceback__))
+    if value is None:
+        return {"ok": True, "value": None}
+    user_ns["_"] = value
+    try:
+        return {"ok": True, "value": _bundle(value)}
+    except BaseException as e:
+        return _error(e, _cell_frames(e.__traceback__))
+
+
+def _reader(work):
+    """Reads frames from Java; an interrupt is a SIGINT to the main thread, at once."""
+    main = threading.main_thread().ident
+    while True:
+        head = _read_exact(4)
+        if head is None:
+            _end_all()
+        body = _read_exact(struct.unpack(">I", head)[0])
+        if body is None:
+            _end_all()
+        msg = json.loads(body.decode("utf-8"))
+        if msg.get("op") == "interrupt":
+            signal.pthread_kill(main, signal.SIGINT)
+        else:
+            work.put(msg)
+
+
+def _watch_parent(parent):
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            _end_all()
+
+
+def gil_enabled():
+    probe = getattr(sys, "_is_gil_enabled", None)
+    return True if probe is None else bool(probe())
+
+
+def main():
+    try:
+        os.setsid()  # a process group of our own: killing it ends every child too
+    except OSError:
+        pass
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    threading.Thread(target=_sender, name="conclab-sender", daemon=True).start()
+    work = queue.Queue()
+    threading.Thread(target=_reader, args=(work,), name="conclab-reader", daemon=True).start()
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), name="conclab-parent", daemon=True).start()
+    send({"ev": "hello", "version": sys.version.split()[0], "gil": gil_enabled(), "pid": os.getpid(),
+          "executable": sys.executable})
+    while True:
+        try:
+            msg = work.get()
+            run = msg["run"]
+            reply = run_cell(run, msg["code"], msg.get("name", "<cell>"))
+        except KeyboardInterrupt:  # arrived between cells: nothing to stop
+            continue
+        while True:
+            try:
+                flush_all()
+                reply.update(ev="done", run=run, spans=_take(_spans, run), marks=_take(_marks, run))
+                send(reply)
+                break
+            except KeyboardInterrupt:
+                continue
+
+
+if __name__ == "__main__":
+    main()
