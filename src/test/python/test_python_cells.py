@@ -171,3 +171,46 @@ def test_a_trace_of_python_threads_draws_as_a_timeline(kc):
     reply, msgs = run(kc, "Charts.timeline(pythonTrace())")
     res = [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]
     assert base64.b64decode(res["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def alive(pid):
+    """True while process pid exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return not any(line.startswith("State:") and "Z" in line for line in f)
+    except FileNotFoundError:
+        return False
+
+
+def wait_gone(pids, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [p for p in pids if alive(p)]
+
+
+def python_pids_of_a_fresh_kernel():
+    from jupyter_client.manager import start_new_kernel
+    from conftest import KERNEL
+    km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=TIMEOUT)
+    reply, msgs = run(kc, "%%python\nimport os, subprocess\nchild = subprocess.Popen(['sleep', '300'])\n(os.getpid(), child.pid)")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    pids = [int(p) for p in result_text(msgs).strip("()").split(",")]
+    return km, kc, pids
+
+
+def test_no_python_process_outlives_a_kernel_that_is_killed():
+    km, kc, pids = python_pids_of_a_fresh_kernel()
+    kc.stop_channels()
+    import os, signal
+    os.kill(km.provisioner.process.pid, signal.SIGKILL)   # no shutdown hook runs: the worker sees its input close
+    km.provisioner.process.wait()
+    km.cleanup_resources()
+    assert wait_gone(pids) == []
+
+
+def test_no_python_process_outlives_a_kernel_that_shuts_down():
+    km, kc, pids = python_pids_of_a_fresh_kernel()
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+    assert wait_gone(pids) == []
