@@ -189,6 +189,7 @@ public final class PythonWorker implements AutoCloseable {
     private JsonObject stop(Pending p) {
         JsonObject interrupt = new JsonObject();
         interrupt.addProperty("op", "interrupt");
+        interrupt.addProperty("run", p.run);
         try {
             send(interrupt);
         } catch (IOException ignored) {

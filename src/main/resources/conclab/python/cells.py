@@ -6,7 +6,8 @@ the next cell sees. Pure standard library.
 Protocol: frames, each a 4-byte big-endian length then that many bytes of UTF-8 JSON.
   Java -> worker, on standard input (fd 0 at start; moved away so cells cannot read it):
     {"op": "run", "run": id, "code": text, "name": "<cell [3]>"}
-    {"op": "interrupt"}          raise KeyboardInterrupt in the thread running the cell (SIGINT to it)
+    {"op": "interrupt", "run": id}  KeyboardInterrupt in the main thread (SIGINT to it) if it runs that
+                                    run; a run not started yet is answered with KeyboardInterrupt unrun
   worker -> Java, on what was standard output at start (fd 1; fd 1 and 2 then both go to the real
   standard error, which the Java side shows under the last cell):
     {"ev": "hello", "version": "3.11.2", "gil": true, "pid": p, "executable": path}
@@ -361,9 +362,18 @@ def _reader(work):
             _end_all()
         msg = json.loads(body.decode("utf-8"))
         if msg.get("op") == "interrupt":
-            signal.pthread_kill(main, signal.SIGINT)
+            with _running_lock:
+                if _running[0] == msg.get("run"):
+                    signal.pthread_kill(main, signal.SIGINT)
+                else:  # not started yet: it will not start
+                    _cancelled.add(msg.get("run"))
         else:
             work.put(msg)
+
+
+_running_lock = threading.Lock()
+_running = [None]  # the run the main thread is in; guarded by _running_lock
+_cancelled = set()  # runs interrupted before they started; guarded by _running_lock
 
 
 def _watch_parent(parent):
@@ -394,9 +404,20 @@ def main():
         try:
             msg = work.get()
             run = msg["run"]
-            reply = run_cell(run, msg["code"], msg.get("name", "<cell>"))
+            with _running_lock:
+                cancelled = run in _cancelled
+                _cancelled.discard(run)
+                _running[0] = None if cancelled else run
+            if cancelled:
+                reply = {"ok": False, "ename": "KeyboardInterrupt", "evalue": "interrupted before it started",
+                         "traceback": ["KeyboardInterrupt: interrupted before it started"]}
+            else:
+                reply = run_cell(run, msg["code"], msg.get("name", "<cell>"))
         except KeyboardInterrupt:  # arrived between cells: nothing to stop
             continue
+        finally:
+            with _running_lock:
+                _running[0] = None
         while True:
             try:
                 flush_all()
