@@ -137,7 +137,17 @@ public final class PythonWorker implements AutoCloseable {
      * @param owner what output of this run is handed to {@link Output#write} with (a cell)
      * @param name  the file name tracebacks show, e.g. {@code <cell [3]>}
      */
-    public synchronized Result run(String code, Object owner, String name) throws InterruptedException {
+    public Result run(String code, Object owner, String name) throws InterruptedException {
+        return run(code, owner, name, () -> false);
+    }
+
+    /**
+     * As {@link #run(String, Object, String)}, also stopping the code as if interrupted once
+     * {@code stopRequested} is true (looked at every 20 ms while the code runs): for a caller whose stop
+     * request may come before its waiting thread exists (a kernel's interrupt of a cell).
+     */
+    public synchronized Result run(String code, Object owner, String name, java.util.function.BooleanSupplier stopRequested)
+            throws InterruptedException {
         List<String> notices = new ArrayList<>();
         if (process == null || !process.isAlive()) {
             if (process != null && replacedBecause == null) replacedBecause = "the Python worker ended (exit code " + exit() + ")";
@@ -169,7 +179,17 @@ public final class PythonWorker implements AutoCloseable {
         JsonObject done;
         boolean interrupted = false;
         try {
-            done = p.done.get();
+            while (true) {
+                try {
+                    done = p.done.get(20, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException e) {
+                    if (stopRequested.getAsBoolean()) {
+                        done = stop(p);
+                        break;
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             interrupted = true;
             done = stop(p);

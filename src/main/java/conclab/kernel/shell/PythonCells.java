@@ -43,7 +43,8 @@ final class PythonCells {
     Outcome run(String code, CellContext ctx) {
         CellThreads.Result r;
         try {
-            r = CellThreads.run(ctx, () -> worker.run(code, ctx, "<cell [" + ctx.executionCount() + "]>"));
+            r = CellThreads.run(ctx, () -> worker.run(code, ctx, "<cell [" + ctx.executionCount() + "]>",
+                    ctx::stopRequested));   // also an interrupt that came before this thread existed
         } catch (UnstoppableError e) {
             return new Outcome.Interrupted("the Python cell did not stop", List.of("KeyboardInterrupt: the Python cell did not stop"), null);
         }
