@@ -19,7 +19,11 @@ def test_first_cell_names_the_interpreter_and_gives_the_last_value(kc):
     assert reply["content"]["status"] == "ok", reply["content"]
     out = stdout(msgs)
     assert "hello from cpython" in out
+    first = out.splitlines()[0]
+    assert first.startswith("CPython 3.") and "GIL" in first, first   # the interpreter, named once
     assert result_text(msgs) == "42"
+    _, msgs = run(kc, "%%python\n1")
+    assert "CPython 3." not in stdout(msgs)
 
 
 def test_a_variable_is_kept_across_cells(kc):
@@ -85,6 +89,31 @@ def test_rich_value_shows_as_html(kc):
     reply, msgs = run(kc, "%%python\nclass T:\n    def _repr_html_(self): return '<b>bold</b>'\nT()")
     res = [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]
     assert res["text/html"] == "<b>bold</b>"
+
+
+def test_rich_value_shows_as_png(kc):
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
+    reply, msgs = run(kc, "%%python\nimport base64\nclass P:\n    def _repr_png_(self):\n"
+                          f"        return base64.b64decode({base64.b64encode(png).decode()!r})\nP()")
+    res = [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]
+    assert base64.b64decode(res["image/png"]) == png
+
+
+def test_python_use_switches_the_interpreter_of_both_runners(kc):
+    import os
+    real = os.path.realpath("/usr/bin/python3")
+    reply, msgs = run(kc, f"%python_use {real}")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert real in stdout(msgs)
+    reply, msgs = run(kc, "%%python\nimport sys\nsys.executable")
+    assert "fresh one" in stdout(msgs)
+    assert result_text(msgs) == repr(real)
+    reply, msgs = run(kc, "python().interpreter().toString()")
+    assert result_text(msgs) == '"' + real + '"'
+    reply, _ = run(kc, "%python_use /nonexistent/python3")
+    assert reply["content"]["status"] == "error"
+    reply, _ = run(kc, "%python_use /usr/bin/python3")
+    assert reply["content"]["status"] == "ok"
 
 
 def interrupt_within(kc, code, marker, limit=2.0):

@@ -27,20 +27,31 @@ import java.util.List;
  */
 final class PythonCells {
 
-    private final PythonWorker worker = PythonWorker.shared();
+    private final Contexts contexts;
+    /* The worker, its output sent to cells; made on the first Python cell (nothing at kernel start-up).
+       Used by the shell thread only. */
+    private PythonWorker worker;
 
     PythonCells(Contexts contexts) {
-        worker.output((owner, err, text) -> {
-            CellContext cell = owner instanceof CellContext c ? c : contexts.lastCell();
-            if (cell == null) return;
-            Contexts.runIn(cell, () -> {
-                if (err) System.err.print(text);
-                else System.out.print(text);
+        this.contexts = contexts;
+    }
+
+    private PythonWorker worker() {
+        if (worker == null) {
+            worker = PythonWorker.shared().output((owner, err, text) -> {
+                CellContext cell = owner instanceof CellContext c ? c : contexts.lastCell();
+                if (cell == null) return;
+                Contexts.runIn(cell, () -> {
+                    if (err) System.err.print(text);
+                    else System.out.print(text);
+                });
             });
-        });
+        }
+        return worker;
     }
 
     Outcome run(String code, CellContext ctx) {
+        PythonWorker worker = worker();
         CellThreads.Result r;
         try {
             r = CellThreads.run(ctx, () -> worker.run(code, ctx, "<cell [" + ctx.executionCount() + "]>",
@@ -63,6 +74,7 @@ final class PythonCells {
 
     /** {@code %python_use PATH}: the interpreter of {@code %%python} cells and of {@code python()}. */
     Outcome use(String path) {
+        PythonWorker worker = worker();
         if (path.isBlank()) {
             System.out.println(worker.interpreter());
             return new Outcome.Ok(false, null);
