@@ -243,3 +243,19 @@ def test_no_python_process_outlives_a_kernel_that_shuts_down():
     kc.stop_channels()
     km.shutdown_kernel(now=False)
     assert wait_gone(pids) == []
+
+
+def test_long_and_non_ascii_output_from_forked_children_arrives_whole(kc):
+    code = ("%%python\nimport multiprocessing as mp\n"
+            "def child(k):\n    for i in range(20):\n        print(f'{k}:' + 'é€😀' * 700, flush=True)\n"
+            "ctx = mp.get_context('fork')\n"
+            "ps = [ctx.Process(target=child, args=(k,)) for k in range(3)]\n"
+            "for p in ps: p.start()\n"
+            "for p in ps: p.join()\n"
+            "print('parent done')")
+    reply, msgs = run(kc, code)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    lines = stdout(msgs).splitlines()
+    for k in range(3):
+        assert lines.count(f"{k}:" + "é€😀" * 700) == 20
+    assert "parent done" in lines

@@ -371,6 +371,7 @@ public final class PythonWorker implements AutoCloseable {
     }
 
     private void readFrames(Process proc, CompletableFuture<JsonObject> hello) {
+        Map<String, StringBuilder> unfinished = new java.util.HashMap<>();   // by source; this thread's own
         try (DataInputStream in = new DataInputStream(proc.getInputStream())) {
             while (true) {
                 int n = in.readInt();
@@ -379,7 +380,18 @@ public final class PythonWorker implements AutoCloseable {
                 JsonObject ev = JsonParser.parseString(new String(data, StandardCharsets.UTF_8)).getAsJsonObject();
                 switch (ev.get("ev").getAsString()) {
                     case "hello" -> hello.complete(ev);
-                    case "out" -> write(ev.get("run").getAsLong(), ev.get("err").getAsBoolean(), ev.get("text").getAsString());
+                    case "out" -> {
+                        // a long write comes in pieces that other processes' frames may separate: join them
+                        String text = ev.get("text").getAsString();
+                        if (ev.has("src")) {
+                            String src = ev.get("src").getAsString();
+                            StringBuilder b = unfinished.computeIfAbsent(src, k -> new StringBuilder()).append(text);
+                            if (ev.get("more").getAsBoolean()) continue;
+                            unfinished.remove(src);
+                            text = b.toString();
+                        }
+                        write(ev.get("run").getAsLong(), ev.get("err").getAsBoolean(), text);
+                    }
                     case "done" -> {
                         Pending p = pending;
                         if (p != null && p.run == ev.get("run").getAsLong()) p.done.complete(ev);

@@ -12,12 +12,16 @@ Protocol: frames, each a 4-byte big-endian length then that many bytes of UTF-8 
   standard error, which the Java side shows under the last cell):
     {"ev": "hello", "version": "3.11.2", "gil": true, "pid": p, "executable": path}
     {"ev": "out", "run": id, "err": false, "text": "..."}          a piece a thread of that run printed
+    {"ev": "out", ..., "src": "pid:thread", "more": true|false}   a piece of one long write: Java joins
+                                    the pieces of a source up to the one with "more": false
     {"ev": "done", "run": id, "ok": true, "value": {mime: data} | null,
      "spans": [[name, tid, thread, start_ns, end_ns], ...], "marks": [[text, tid, thread, at_ns], ...]}
     {"ev": "done", "run": id, "ok": false, "ename": "ValueError", "evalue": "...", "traceback": [line, ...], ...}
 Every frame of the worker process is written by one os.write of the whole frame; the main process's
 frames go through one sender thread (so a KeyboardInterrupt never cuts a frame in two); forked children
-(multiprocessing) write their output frames themselves, at most PIPE_BUF bytes each, so they stay whole.
+(multiprocessing) write their output frames themselves. Output frames are at most PIPE_BUF bytes, so a
+pipe keeps them whole when several processes write; a larger frame ("done" with a big value or trace)
+could be split by a child's output only if the pipe is full at that moment (Java reads it at once).
 
 Which run a piece of output belongs to: the thread's cell. The main thread takes the cell it runs; a
 thread takes the cell of the thread that created it (threading.Thread.__init__ notes it); a forked
@@ -59,7 +63,7 @@ _main_pid = os.getpid()
 
 
 def _frame(obj):
-    data = json.dumps(obj, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    data = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
     return struct.pack(">I", len(data)) + data
 
 
@@ -132,8 +136,31 @@ _bufs = {}  # (thread ident, err) -> (run, text not sent yet: the end of an unfi
 
 
 def _emit(run, err, text):
+    """Output frames of at most PIPE_BUF bytes, so they stay whole when forked children write too; the
+    pieces of one write but the last say "more", with their source, so Java joins them again."""
+    pieces = []
     for k in range(0, len(text), CHUNK):
-        send({"ev": "out", "run": run, "err": err, "text": text[k:k + CHUNK]})
+        _split(run, err, text[k:k + CHUNK], pieces)
+    src = "%d:%d" % (os.getpid(), threading.get_ident())
+    for i, piece in enumerate(pieces):
+        msg = {"ev": "out", "run": run, "err": err, "text": piece}
+        if len(pieces) > 1:
+            msg["src"] = src
+            msg["more"] = i < len(pieces) - 1
+        frame = _frame(msg)
+        if _direct:
+            _write_all(frame)
+        else:
+            _outbox.put(frame)
+
+
+def _split(run, err, text, pieces):
+    if len(text) > 1 and len(_frame({"ev": "out", "run": run, "err": err, "text": text, "src": "0" * 24, "more": False})) > PIPE_BUF:
+        half = len(text) // 2
+        _split(run, err, text[:half], pieces)
+        _split(run, err, text[half:], pieces)
+    else:
+        pieces.append(text)
 
 
 def flush_all():
