@@ -83,6 +83,10 @@ def test_top_level_await_and_asyncio_run(kc):
     assert result_text(msgs) == "'ok'"
     reply, msgs = run(kc, "%%python\nasync def f():\n    return 5\nasyncio.run(f())")
     assert result_text(msgs) == "5"
+    reply, _ = run(kc, "%%python\nasync def g():\n    raise KeyError('k')\nawait g()")
+    tb = "\n".join(reply["content"]["traceback"])
+    assert reply["content"]["ename"] == "KeyError" and "line 2, in g" in tb and "line 3, in <module>" in tb, tb
+    assert "asyncio" not in tb, "the worker's own running of the await is hidden: " + tb
 
 
 def test_rich_value_shows_as_html(kc):

@@ -320,8 +320,14 @@ def _run_code(code):
     return result
 
 
-def _cell_frames(tb):
-    """The traceback without the worker's own frames at its top."""
+def _cell_frames(tb, name):
+    """The traceback from the cell's first frame on (the worker's frames, and asyncio's running a
+    top-level await, are hidden); when the cell has no frame in it, without the worker's frames."""
+    t = tb
+    while t is not None and t.tb_frame.f_code.co_filename != name:
+        t = t.tb_next
+    if t is not None:
+        return t
     while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) == WORKER_FILE:
         tb = tb.tb_next
     return tb
@@ -367,14 +373,14 @@ def run_cell(run, source, name):
         if last is not None:
             value = _run_code(compile(last, name, "eval", FLAGS))
     except BaseException as e:  # KeyboardInterrupt and SystemExit too: the worker goes on
-        return _error(e, _cell_frames(e.__traceback__))
+        return _error(e, _cell_frames(e.__traceback__, name))
     if value is None:
         return {"ok": True, "value": None}
     user_ns["_"] = value
     try:
         return {"ok": True, "value": _bundle(value)}
     except BaseException as e:
-        return _error(e, _cell_frames(e.__traceback__))
+        return _error(e, _cell_frames(e.__traceback__, name))
 
 
 def _reader(work):
