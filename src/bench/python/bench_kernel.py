@@ -111,6 +111,7 @@ def measure(name, n, warm, python_only=False):
     settle(kc, case["setup"])
     r = {"launch → first result": launch}
     if python_only:
+        r["1+N cell"] = timed(lambda i: run_cell(kc, case["arith"].format(n=i + 1000)), n, warm)
         return measure_python(km, kc, case, r, n, warm)
     r["kernel_info round trip"] = timed(lambda i: wait_reply(kc, kc.kernel_info()), n, warm)
     r["1+N cell"] = timed(lambda i: run_cell(kc, case["arith"].format(n=i + 1000)), n, warm)
