@@ -152,6 +152,17 @@ def test_interrupt_of_a_sleep_then_the_next_cell_works(kc):
     assert result_text(msgs) == "2"
 
 
+def test_an_interrupt_names_the_python_threads_it_left_running(kc):
+    code = ("%%python\nimport threading, time\nstop_spinner = threading.Event()\n"
+            "threading.Thread(target=stop_spinner.wait, name='spinner').start()\n"
+            "print('started', flush=True)\ntime.sleep(60)")
+    c, took = interrupt_within(kc, code, "started")
+    assert c["ename"] == "KeyboardInterrupt", c
+    assert "still running" in "\n".join(c["traceback"]) and "spinner" in "\n".join(c["traceback"]), c["traceback"]
+    reply, _ = run(kc, "%%python\nstop_spinner.set()")
+    assert reply["content"]["status"] == "ok"
+
+
 def test_a_worker_that_ignores_the_interrupt_is_killed_and_replaced(kc):
     code = ("%%python\nimport signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
             "print('deaf', flush=True)\nwhile True: time.sleep(0.05)")

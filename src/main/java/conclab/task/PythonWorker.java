@@ -215,9 +215,18 @@ public final class PythonWorker implements AutoCloseable {
         } catch (IOException ignored) {
             // dead already: the reader completes the run
         }
+        // the grace period holds whatever else interrupts this thread (a kernel's stop interrupts it twice)
+        long deadline = System.nanoTime() + GRACE_NANOS;
+        boolean interrupted = false;
         try {
-            return p.done.get(GRACE_NANOS, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | InterruptedException | ExecutionException e) {
+            while (true) {
+                try {
+                    return p.done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (TimeoutException | ExecutionException e) {
             replacedBecause = "the Python worker did not stop within 1 s of the interrupt and was killed";
             kill();
             JsonObject killed = new JsonObject();
@@ -226,6 +235,8 @@ public final class PythonWorker implements AutoCloseable {
             killed.addProperty("evalue", "the Python worker did not stop within 1 s and was killed");
             killed.addProperty("killed", true);
             return killed;
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 

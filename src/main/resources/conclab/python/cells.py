@@ -6,8 +6,9 @@ the next cell sees. Pure standard library.
 Protocol: frames, each a 4-byte big-endian length then that many bytes of UTF-8 JSON.
   Java -> worker, on standard input (fd 0 at start; moved away so cells cannot read it):
     {"op": "run", "run": id, "code": text, "name": "<cell [3]>"}
-    {"op": "interrupt", "run": id}  KeyboardInterrupt in the main thread (SIGINT to it) if it runs that
-                                    run; a run not started yet is answered with KeyboardInterrupt unrun
+    {"op": "interrupt", "run": id}  KeyboardInterrupt in the main thread (SIGINT to it, again every 50 ms
+                                    until its handler ran) if it runs that run; a run not started yet is
+                                    answered with KeyboardInterrupt unrun
   worker -> Java, on what was standard output at start (fd 1; fd 1 and 2 then both go to the real
   standard error, which the Java side shows under the last cell):
     {"ev": "hello", "version": "3.11.2", "gil": true, "pid": p, "executable": path}
@@ -334,7 +335,11 @@ def _cell_frames(tb, name):
 
 
 def _error(e, tb):
-    lines = "".join(traceback.format_exception(type(e), e, tb)).rstrip("\n").split("\n")
+    te = traceback.TracebackException(type(e), e, tb)
+    # the worker's frames are hidden wherever they are (its SIGINT handler's, below the cell's)
+    te.stack = traceback.StackSummary.from_list(
+        [f for f in te.stack if os.path.abspath(f.filename) != WORKER_FILE])
+    lines = "".join(te.format()).rstrip("\n").split("\n")
     return {"ok": False, "ename": type(e).__name__, "evalue": str(e), "traceback": lines}
 
 
@@ -356,6 +361,18 @@ def _bundle(value):
     return bundle
 
 
+def _survivors(run):
+    """Lines naming the threads of this cell that the interrupt did not stop (only the main thread
+    receives KeyboardInterrupt; the others run on, as a Java cell's do in a library loop)."""
+    main = threading.main_thread()
+    alive = [t for t in threading.enumerate()
+             if t is not main and getattr(t, "_conclab_run", None) == run and t.is_alive()]
+    if not alive:
+        return []
+    names = ", ".join("%s%s" % (t.name, " (daemon)" if t.daemon else "") for t in alive)
+    return ["Python threads of this cell still running (KeyboardInterrupt reaches the main thread only): " + names]
+
+
 def run_cell(run, source, name):
     threading.main_thread()._conclab_run = run
     _last_run[0] = run
@@ -373,7 +390,10 @@ def run_cell(run, source, name):
         if last is not None:
             value = _run_code(compile(last, name, "eval", FLAGS))
     except BaseException as e:  # KeyboardInterrupt and SystemExit too: the worker goes on
-        return _error(e, _cell_frames(e.__traceback__, name))
+        reply = _error(e, _cell_frames(e.__traceback__, name))
+        if isinstance(e, KeyboardInterrupt):
+            reply["traceback"] += _survivors(run)
+        return reply
     if value is None:
         return {"ok": True, "value": None}
     user_ns["_"] = value
@@ -397,11 +417,33 @@ def _reader(work):
         if msg.get("op") == "interrupt":
             with _running_lock:
                 if _running[0] == msg.get("run"):
-                    signal.pthread_kill(main, signal.SIGINT)
+                    _sigint_handled.clear()
+                    threading.Thread(target=_interrupt, args=(msg.get("run"), main), name="conclab-interrupt",
+                                     daemon=True).start()
                 else:  # not started yet: it will not start
                     _cancelled.add(msg.get("run"))
         else:
             work.put(msg)
+
+
+def _interrupt(run, main):
+    """SIGINT to the main thread until its handler ran. Once is not always enough: a signal that lands
+    just before a blocking call (time.sleep) is noted, but the call sleeps on without looking at it."""
+    for _ in range(40):
+        with _running_lock:
+            if _running[0] != run:
+                return
+            signal.pthread_kill(main, signal.SIGINT)
+        if _sigint_handled.wait(0.05):
+            return
+
+
+_sigint_handled = threading.Event()
+
+
+def _on_sigint(signum, frame):
+    _sigint_handled.set()
+    raise KeyboardInterrupt
 
 
 _running_lock = threading.Lock()
@@ -426,7 +468,7 @@ def main():
         os.setsid()  # a process group of our own: killing it ends every child too
     except OSError:
         pass
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, _on_sigint)
     threading.Thread(target=_sender, name="conclab-sender", daemon=True).start()
     work = queue.Queue()
     threading.Thread(target=_reader, args=(work,), name="conclab-reader", daemon=True).start()
@@ -436,7 +478,10 @@ def main():
     while True:
         try:
             msg = work.get()
-            run = msg["run"]
+        except KeyboardInterrupt:  # arrived between cells: nothing to stop
+            continue
+        run = msg["run"]
+        try:
             with _running_lock:
                 cancelled = run in _cancelled
                 _cancelled.discard(run)
@@ -446,8 +491,8 @@ def main():
                          "traceback": ["KeyboardInterrupt: interrupted before it started"]}
             else:
                 reply = run_cell(run, msg["code"], msg.get("name", "<cell>"))
-        except KeyboardInterrupt:  # arrived between cells: nothing to stop
-            continue
+        except KeyboardInterrupt:  # it landed in the worker's own code around the cell's
+            reply = {"ok": False, "ename": "KeyboardInterrupt", "evalue": "", "traceback": ["KeyboardInterrupt"]}
         finally:
             with _running_lock:
                 _running[0] = None
