@@ -4,6 +4,8 @@
 Prints medians over warm requests (default 60 each) of: kernel_info round trip, an arithmetic cell with a
 new expression each time (1+N), a print cell, a completion, launch to first result, interrupt of a busy
 loop, and the kernel's overhead over a raw JShell.eval of the same snippet; with ratios to ipykernel.
+Also `%%python` cells: `%%python 1+1` once the worker is warm beside ipykernel's `1+1`, and the interrupt of a
+`%%python` busy loop beside ipykernel's (`--python`: those alone, with launch and 1+N for context).
 Then charts in a new kernel: the first timeline of 10,000 spans right after start-up (while the charts'
 warm-up may still run) and after it, and later charts, timed inside the kernel and as whole cells.
 """
