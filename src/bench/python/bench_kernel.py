@@ -4,6 +4,8 @@
 Prints medians over warm requests (default 60 each) of: kernel_info round trip, an arithmetic cell with a
 new expression each time (1+N), a print cell, a completion, launch to first result, interrupt of a busy
 loop, and the kernel's overhead over a raw JShell.eval of the same snippet; with ratios to ipykernel.
+Also `%%python` cells: `%%python 1+1` once the worker is warm beside ipykernel's `1+1`, and the interrupt of a
+`%%python` busy loop beside ipykernel's (`--python`: those alone, with launch and 1+N for context).
 Then charts in a new kernel: the first timeline of 10,000 spans right after start-up (while the charts'
 warm-up may still run) and after it, and later charts, timed inside the kernel and as whole cells.
 """
@@ -20,9 +22,11 @@ ROOT = os.environ.get("CONCLAB_ROOT", os.path.abspath(os.path.join(os.path.dirna
 
 CASES = {
     "conclab": {"arith": "1+{n}", "print": 'System.out.println("x{n}")', "complete": ("Math.ab", 7),
-                "busy": "while (true) {{}}", "setup": "1"},
+                "busy": "while (true) {{}}", "setup": "1",
+                "py 1+1": "%%python\n1+1", "py busy": "%%python\nwhile True: pass"},
     "python3": {"arith": "1+{n}", "print": 'print("x{n}")', "complete": ("import math; math.fa", 20),
-                "busy": "while True: pass", "setup": "1"},
+                "busy": "while True: pass", "setup": "1",
+                "py 1+1": "1+1", "py busy": "while True: pass"},
 }
 
 
@@ -96,7 +100,7 @@ def rss_mb(km):
         return float("nan")
 
 
-def measure(name, n, warm):
+def measure(name, n, warm, python_only=False):
     case = CASES[name]
     km = KernelManager(kernel_name=name)
     t0 = time.perf_counter()
@@ -108,32 +112,50 @@ def measure(name, n, warm):
     launch = (time.perf_counter() - t0) * 1000
     settle(kc, case["setup"])
     r = {"launch → first result": launch}
+    if python_only:
+        r["1+N cell"] = timed(lambda i: run_cell(kc, case["arith"].format(n=i + 1000)), n, warm)
+        return measure_python(km, kc, case, r, n, warm)
     r["kernel_info round trip"] = timed(lambda i: wait_reply(kc, kc.kernel_info()), n, warm)
     r["1+N cell"] = timed(lambda i: run_cell(kc, case["arith"].format(n=i + 1000)), n, warm)
     r["print cell"] = timed(lambda i: run_cell(kc, case["print"].format(n=i)), n, warm)
     code, pos = case["complete"]
     r["completion"] = timed(lambda i: wait_reply(kc, kc.complete(code, pos)), n, warm)
 
-    def interrupt(_):
-        msg_id = kc.execute(case["busy"].format())
-        while True:  # wait until it runs
-            m = kc.get_iopub_msg(timeout=60)
-            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
-                break
-        time.sleep(0.05)  # let it spin; the measure starts at the interrupt
-        t = time.perf_counter()
-        km.interrupt_kernel()
-        wait_reply(kc, msg_id)
-        wait_idle(kc, msg_id)
-        return (time.perf_counter() - t) * 1000
-
-    r["interrupt of a busy loop"] = statistics.median(interrupt(i) for i in range(max(3, n // 10)))
+    r["interrupt of a busy loop"] = statistics.median(interrupt(km, kc, case["busy"].format()) for i in range(max(3, n // 10)))
+    r.update(measure_python(km, kc, case, {}, n, warm, stop=False))
     for i in range(20):
         run_cell(kc, case["arith"].format(n=i + 5000))
     r["RSS after the run (MB)"] = rss_mb(km)
     kc.stop_channels()
     km.shutdown_kernel(now=True)
     return r
+
+
+def measure_python(km, kc, case, r, n, warm, stop=True):
+    """%%python cells (conclab) against the same code on ipykernel: `1+1` once the worker is warm, and the
+    interrupt of a busy loop."""
+    r["%%python 1+1 (ipykernel: 1+1)"] = timed(lambda i: run_cell(kc, case["py 1+1"]), n, warm)
+    r["interrupt of %%python busy loop"] = statistics.median(interrupt(km, kc, case["py busy"])
+                                                            for i in range(max(3, n // 10)))
+    if stop:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return r
+
+
+def interrupt(km, kc, code):
+    """Milliseconds from interrupt_request to the idle of a cell spinning in code."""
+    msg_id = kc.execute(code)
+    while True:  # wait until it runs
+        m = kc.get_iopub_msg(timeout=60)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+            break
+    time.sleep(0.05)  # let it spin; the measure starts at the interrupt
+    t = time.perf_counter()
+    km.interrupt_kernel()
+    wait_reply(kc, msg_id)
+    wait_idle(kc, msg_id)
+    return (time.perf_counter() - t) * 1000
 
 
 def raw_jshell(n, warm):
@@ -193,8 +215,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("-n", type=int, default=60, help="measured requests per figure")
     ap.add_argument("--warm", type=int, default=20, help="warm-up requests per figure")
+    ap.add_argument("--python", action="store_true", help="only the %%%%python figures (and launch)")
     args = ap.parse_args()
-    results = {k: measure(k, args.n, args.warm) for k in ("conclab", "python3")}
+    results = {k: measure(k, args.n, args.warm, args.python) for k in ("conclab", "python3")}
+    if args.python:
+        print(f"\n%%python cells vs ipykernel — medians of {args.n} warm requests, {os.cpu_count()} cores\n")
+        print(f"{'figure':<34}{'conclab':>12}{'ipykernel':>12}{'ratio':>9}")
+        for key, a in results["conclab"].items():
+            b = results["python3"][key]
+            print(f"{key:<34}{a:>9.1f} ms{b:>9.1f} ms{a / b:>8.2f}×")
+        return 0
     raw = raw_jshell(args.n, args.warm)
     cpus = os.cpu_count()
     print(f"\nConcurrency Lab kernel vs ipykernel — medians of {args.n} warm requests, {cpus} cores\n")

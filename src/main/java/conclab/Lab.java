@@ -507,4 +507,25 @@ public final class Lab {
     public static <T> T within(Duration limit, java.util.concurrent.Callable<T> body) throws Exception {
         return conclab.task.Within.call(limit, body);
     }
+
+    // %%python
+    // ------------------------------------------------------------------ Python code on the real CPython
+
+    /**
+     * The CPython worker that {@code %%python} cells run on, for plain JShell too:
+     * {@code pythonWorker().run("x = 41")}, then {@code pythonWorker().run("x + 1")} shows 42. It keeps its
+     * variables between runs; see {@link conclab.task.PythonWorker}.
+     */
+    public static conclab.task.PythonWorker pythonWorker() {
+        return conclab.task.PythonWorker.shared();
+    }
+
+    /**
+     * The trace of the last {@code %%python} cell (or {@code pythonWorker().run}): the spans its threads
+     * recorded with {@code lab.span}/{@code @lab.traced} and its {@code lab.mark}s, one lane per Python
+     * thread; {@code Charts.timeline(pythonTrace())} draws it. Null before the first run.
+     */
+    public static conclab.trace.Trace pythonTrace() {
+        return conclab.task.PythonWorker.shared().lastTrace();
+    }
 }

@@ -102,12 +102,27 @@ public final class CPython implements Displayable {
     }
 
     /**
-     * The machine's {@code python3}: {@code /usr/bin/python3} if it runs, else the first {@code python3}
-     * on the {@code PATH} that does. Probed once per JVM (about 0.1 s); never throws: when none runs,
+     * The interpreter the lab uses: the one {@link #use} chose, else {@code $CONCLAB_PYTHON} when set,
+     * else {@code /usr/bin/python3} if it runs, else the first {@code python3} on the {@code PATH} that does. Probed once per JVM (about 0.1 s); never throws: when none runs,
      * the result is not {@link #available()} and says why.
      */
     public static CPython find() {
-        return Found.PYTHON;
+        CPython chosen = used;
+        return chosen != null ? chosen : Found.PYTHON;
+    }
+
+    /* The interpreter chosen by use(), or null; volatile: set by any thread (%python_use). */
+    private static volatile CPython used;
+
+    /**
+     * Makes {@link #find()} return the interpreter at {@code interpreter} from now on, for the
+     * {@code python()} strategies and the {@code %%python} worker alike (the {@code %python_use PATH}
+     * magic). Returns it probed; when it does not run, nothing changes and the result says why.
+     */
+    public static CPython use(Path interpreter) {
+        CPython py = at(interpreter);
+        if (py.available()) used = py;
+        return py;
     }
 
     /** The interpreter at {@code interpreter}, probed now; never throws (see {@link #available()}). */
@@ -117,6 +132,12 @@ public final class CPython implements Displayable {
 
     private static CPython search() {
         List<Path> candidates = new ArrayList<>();
+        String chosen = System.getenv("CONCLAB_PYTHON");
+        if (chosen != null && !chosen.isBlank()) {
+            CPython py = probe(Path.of(chosen.strip()));   // the user's choice, or why it does not run
+            if (py.available()) return py;
+            return new CPython(null, py.problem() + " (CONCLAB_PYTHON=" + chosen.strip() + ")", null, false, 0);
+        }
         candidates.add(Path.of("/usr/bin/python3"));
         String path = System.getenv("PATH");
         if (path != null) {

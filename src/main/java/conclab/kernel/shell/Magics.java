@@ -50,6 +50,10 @@ public final class Magics {
         line.put("threads", (a, b, c, p) -> print(conclab.kernel.cell.Liveness.table()));
         line.put("output", this::lateOutput);
         cell.put("time", (a, b, c, p) -> time(b, c));
+        // %%python: the cell on CPython (PythonCells); %python_use PATH picks the interpreter
+        PythonCells python = new PythonCells(contexts);
+        cell.put("python", (a, b, c, p) -> python.run(b, c));
+        line.put("python_use", (a, b, c, p) -> python.use(a));
     }
 
     private static String names(Map<String, Magic> m, String prefix) {
