@@ -22,17 +22,17 @@ from conftest import KERNEL, TIMEOUT, run, stdout
 G = "lab.test"
 
 
-def pom(artifact, version, deps=(), packaging="jar", extra=""):
+def pom(artifact, version, deps=(), packaging="jar", extra="", group=G):
     ds = "".join(
         f"<dependency><groupId>{g}</groupId><artifactId>{a}</artifactId><version>{v}</version>{more}</dependency>"
         for g, a, v, more in deps)
-    return (f"<project><modelVersion>4.0.0</modelVersion><groupId>{G}</groupId><artifactId>{artifact}</artifactId>"
+    return (f"<project><modelVersion>4.0.0</modelVersion><groupId>{group}</groupId><artifactId>{artifact}</artifactId>"
             f"<version>{version}</version><packaging>{packaging}</packaging>{extra}"
             f"<dependencies>{ds}</dependencies></project>")
 
 
-def put(repo, artifact, version, name, data, bad_checksum=False):
-    d = repo / G.replace(".", "/") / artifact / version
+def put(repo, artifact, version, name, data, bad_checksum=False, group=G):
+    d = repo / group.replace(".", "/") / artifact / version
     d.mkdir(parents=True, exist_ok=True)
     f = d / name
     f.write_bytes(data)
@@ -109,6 +109,10 @@ def repo(tmp_path_factory):
         put(repo, name, version, f"{name}-{version}.pom", pom(name, version, deps).encode())
         put(repo, name, version, f"{name}-{version}.jar", jars[f"{name}-{version}"], bad_checksum=name == "broken")
     metadata(repo, "words", ["1.0", "2.0"])
+    # another version of a library of the cell API (empty jar): the kernel's must win
+    hdr = "org.hdrhistogram"
+    put(repo, "HdrHistogram", "0.1", "HdrHistogram-0.1.pom", pom("HdrHistogram", "0.1", group=hdr).encode(), group=hdr)
+    put(repo, "HdrHistogram", "0.1", "HdrHistogram-0.1.jar", jars["jarsonly"], group=hdr)
     bom = (f"<project><modelVersion>4.0.0</modelVersion><groupId>{G}</groupId><artifactId>bom</artifactId>"
            f"<version>1.0</version><packaging>pom</packaging><dependencyManagement><dependencies>"
            f"<dependency><groupId>{G}</groupId><artifactId>words</artifactId><version>2.0</version></dependency>"
@@ -240,6 +244,12 @@ def test_jars_glob_and_load(mk, repo, tmp_path):
     f.write_text("int loaded = 41 + 1;\nString who() { return \"jsh\"; }\n")
     ok(mk, f"%load {f}")
     assert value(mk, "who() + loaded") == '"jsh42"'
+
+
+def test_the_cell_api_version_wins_with_a_notice(mk):
+    shown = ok(mk, "%maven org.hdrhistogram:HdrHistogram:0.1")
+    assert "org.hdrhistogram:HdrHistogram:0.1 not added" in shown and "cell API" in shown, shown
+    assert value(mk, "new org.HdrHistogram.Histogram(3).getNumberOfSignificantValueDigits()") == "3"
 
 
 def test_bad_coordinates_are_a_usage_error(mk):
