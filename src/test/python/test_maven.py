@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -125,11 +126,20 @@ def repo(tmp_path_factory):
     return root
 
 
+_managers = {}
+
+
+@pytest.fixture(scope="module")
+def kernel_manager_of():
+    return _managers.__getitem__
+
+
 @pytest.fixture(scope="module")
 def mk(repo):
     """A kernel whose local repository is a fresh temporary directory (CONCLAB_M2_REPO)."""
     env = dict(os.environ, CONCLAB_M2_REPO=str(repo / "local"))
     km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=TIMEOUT, env=env)
+    _managers[kc] = km
     run(kc, "1")
     ok(kc, f"%mavenRepo labtest {(repo / 'repo').as_uri()}")
     yield kc
@@ -254,6 +264,63 @@ def test_the_cell_api_version_wins_with_a_notice(mk):
 
 def test_bad_coordinates_are_a_usage_error(mk):
     assert fails(mk, "%maven nonsense")[0] == "UsageError"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def test_unreachable_repository_and_not_in_local_repository(mk):
+    port = free_port()
+    ok(mk, f"%mavenRepo nowhere http://127.0.0.1:{port}/")
+    try:
+        ename, evalue = fails(mk, f"%maven {G}:absent:1.0")
+    finally:
+        ok(mk, "%mavenRepo --remove nowhere")
+    assert ename == "NetworkError", evalue
+    assert f"127.0.0.1:{port}" in evalue and "not in the local repository" in evalue, evalue
+
+
+def test_interrupt_stops_a_hanging_download(kernel_manager_of, mk):
+    """A repository that accepts the connection and never answers: the interrupt ends the cell at once."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    accepted, held = threading.Event(), []
+
+    def accept():
+        try:
+            while True:
+                c, _ = server.accept()
+                held.append(c)
+                accepted.set()
+        except OSError:
+            pass
+    threading.Thread(target=accept, daemon=True).start()
+    port = server.getsockname()[1]
+    ok(mk, "%mavenRepo --remove central")
+    ok(mk, f"%mavenRepo silent http://127.0.0.1:{port}/")
+    try:
+        msg_id = mk.execute(f"%maven {G}:hangs:1.0")
+        assert accepted.wait(TIMEOUT), "the kernel never connected"
+        t0 = time.monotonic()
+        kernel_manager_of(mk).interrupt_kernel()
+        from conftest import shell_reply
+        reply = shell_reply(mk, msg_id)
+        took = time.monotonic() - t0
+        assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt", reply["content"]
+        assert took < 1.0, took
+        assert value(mk, "1 + 1") == "2"   # the next cell runs
+    finally:
+        ok(mk, "%mavenRepo --remove silent")
+        ok(mk, "%mavenRepo central https://repo.maven.apache.org/maven2/")
+        server.close()
+        for c in held:
+            c.close()
 
 
 def central_reachable():

@@ -1,5 +1,6 @@
 package conclab.kernel.maven;
 
+import conclab.kernel.cell.CellContext;
 import conclab.kernel.exec.Evaluator;
 import conclab.kernel.exec.Outcome;
 import conclab.spi.Hosts;
@@ -80,7 +81,7 @@ public final class MavenMagics {
     }
 
     /** {@code %maven [--offline] COORDINATES...}: g:a:v, g:a:ext:v or g:a:ext:classifier:v. */
-    public Outcome maven(String args) {
+    public Outcome maven(String args, CellContext ctx) {
         boolean offline = false;
         List<Dependency> deps = new ArrayList<>();
         for (String word : args.strip().split("[\\s,]+")) {
@@ -94,13 +95,21 @@ public final class MavenMagics {
         }
         if (deps.isEmpty()) return usage("%maven", "%maven group:artifact:version [more…] [--offline]");
         String what = String.join(" ", deps.stream().map(d -> d.getArtifact().toString()).toList());
-        return resolveAndAdd(what, deps, List.of(), List.of(), offline);
+        return resolveAndAdd(what, deps, List.of(), List.of(), offline, ctx);
     }
 
-    /** {@code %mavenRepo ID URL}: a remote repository searched after Maven Central (a path or file: URL too). */
+    /**
+     * {@code %mavenRepo ID URL}: a remote repository searched after Maven Central (a path or file: URL too);
+     * {@code %mavenRepo --remove ID} takes one away (Maven Central too).
+     */
     public Outcome mavenRepo(String args) {
         String[] w = args.strip().split("\\s+");
-        if (w.length != 2) return usage("%mavenRepo", "%mavenRepo ID URL");
+        if (w.length == 2 && w[0].equals("--remove")) {
+            return resolver().removeRepository(w[1]) ? print("Maven repository " + w[1] + " removed")
+                    : failed("UsageError", "no Maven repository " + w[1] + "; there are "
+                    + String.join(", ", resolver().repositories().stream().map(RemoteRepository::getId).toList()));
+        }
+        if (w.length != 2) return usage("%mavenRepo", "%mavenRepo ID URL, or %mavenRepo --remove ID");
         String url = w[1];
         if (!url.contains("://")) url = Path.of(url).toAbsolutePath().toUri().toString();
         resolver().addRepository(w[0], url);
@@ -142,23 +151,23 @@ public final class MavenMagics {
     }
 
     /** {@code %loadFromPOM PATH}: the dependencies of a POM file. */
-    public Outcome loadFromPomFile(String args) {
+    public Outcome loadFromPomFile(String args, CellContext ctx) {
         String[] w = args.strip().split("\\s+");
         if (w.length == 0 || w[0].isEmpty()) return usage("%loadFromPOM", "%loadFromPOM PATH (or %%loadFromPOM with the POM as the cell)");
         Path p = Path.of(w[0]).toAbsolutePath();
         try {
-            return loadFromPom(Files.readString(p), List.of(w).contains("--offline"));
+            return loadFromPom(Files.readString(p), List.of(w).contains("--offline"), ctx);
         } catch (IOException e) {
             return failed("LoadError", "cannot read " + p + ": " + e.getMessage());
         }
     }
 
     /** {@code %%loadFromPOM}: a cell of {@code <dependency>}/{@code <repository>} elements, or a whole POM. */
-    public Outcome loadFromPomCell(String args, String body) {
-        return loadFromPom(body, args.contains("--offline"));
+    public Outcome loadFromPomCell(String args, String body, CellContext ctx) {
+        return loadFromPom(body, args.contains("--offline"), ctx);
     }
 
-    private Outcome loadFromPom(String xml, boolean offline) {
+    private Outcome loadFromPom(String xml, boolean offline, CellContext ctx) {
         Path pom;
         try {
             pom = Files.createTempFile("conclab-cell-", ".pom");
@@ -170,8 +179,10 @@ public final class MavenMagics {
             Progress progress = new Progress("the POM's dependencies");
             MavenResolver.PomContents contents;
             try {
-                contents = resolver().readPom(pom, offline, progress);
-            } catch (ArtifactDescriptorException e) {
+                contents = interruptible(ctx, progress, () -> resolver().readPom(pom, offline, progress));
+            } catch (Stopped e) {
+                return e.outcome;
+            } catch (Exception e) {
                 progress.done("Could not read the POM");
                 return problem(e, offline);
             }
@@ -180,7 +191,7 @@ public final class MavenMagics {
                 return new Outcome.Ok(false, null);
             }
             String what = String.join(" ", contents.dependencies().stream().map(d -> d.getArtifact().toString()).toList());
-            return resolveAndAdd(what, contents.dependencies(), contents.managed(), contents.repositories(), offline, progress);
+            return resolveAndAdd(what, contents.dependencies(), contents.managed(), contents.repositories(), offline, progress, ctx);
         } finally {
             try { Files.deleteIfExists(pom); } catch (IOException ignored) { }
         }
@@ -228,12 +239,51 @@ public final class MavenMagics {
     }
 
     private Outcome resolveAndAdd(String what, List<Dependency> deps, List<Dependency> managed,
-                                  List<RemoteRepository> extra, boolean offline) {
+                                  List<RemoteRepository> extra, boolean offline, CellContext ctx) {
         String key = key(deps, managed, extra, offline);
         if (evaluator.get() == addedTo && done.containsKey(key)) {
             return print(what + ": already added in this session, nothing to do (" + done.get(key) + ")");
         }
-        return resolveAndAdd(what, deps, managed, extra, offline, new Progress(what));
+        return resolveAndAdd(what, deps, managed, extra, offline, new Progress(what), ctx);
+    }
+
+    /** Thrown by {@link #interruptible} when the cell was interrupted: the outcome to report. */
+    private static final class Stopped extends Exception {
+        final Outcome outcome;
+        Stopped(Outcome outcome) {
+            super(null, null, false, false);
+            this.outcome = outcome;
+        }
+    }
+
+    /**
+     * Runs {@code work} on a thread of its own and waits for it, or for an interrupt of the cell: then the
+     * cell ends at once (as a KeyboardInterrupt) and {@code work} is left to finish in the background; a
+     * download in flight ends in the local repository, its result is dropped, and nothing is added to the
+     * class path (only the shell thread touches JShell).
+     */
+    private static <T> T interruptible(CellContext ctx, Progress progress, java.util.concurrent.Callable<T> work)
+            throws Exception {
+        var task = new java.util.concurrent.FutureTask<>(work);
+        Thread t = Thread.ofPlatform().daemon(true).name("conclab-maven").start(task);
+        while (true) {
+            try {
+                return task.get(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (ctx != null && ctx.stopRequested()) {
+                    t.interrupt();
+                    progress.stopped();
+                    String msg = "resolution stopped; a download in flight finishes in the background, nothing was added";
+                    throw new Stopped(new Outcome.Interrupted(msg, List.of("\u001b[1;31mKeyboardInterrupt\u001b[0m: " + msg), null));
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Exception x) throw x;
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw e;
+            }
+        }
     }
 
     private String key(List<Dependency> deps, List<Dependency> managed, List<RemoteRepository> extra, boolean offline) {
@@ -241,12 +291,14 @@ public final class MavenMagics {
     }
 
     private Outcome resolveAndAdd(String what, List<Dependency> deps, List<Dependency> managed,
-                                  List<RemoteRepository> extra, boolean offline, Progress progress) {
+                                  List<RemoteRepository> extra, boolean offline, Progress progress, CellContext ctx) {
         MavenResolver r = resolver();
         MavenResolver.Resolution res;
         try {
-            res = r.resolve(deps, managed, extra, offline, progress, null);
-        } catch (DependencyResolutionException e) {
+            res = interruptible(ctx, progress, () -> r.resolve(deps, managed, extra, offline, progress, null));
+        } catch (Stopped e) {
+            return e.outcome;
+        } catch (Exception e) {
             progress.done("Resolution failed after " + String.format(Locale.ROOT, "%.1f s", progress.seconds()));
             return problem(e, offline);
         }
@@ -283,7 +335,7 @@ public final class MavenMagics {
         for (String n : notices) System.out.println("notice: " + n);
         System.out.println(added + "; import its classes in the next cell.");
         addedTo = evaluator.get();
-        done.put(key(deps, managed, extra, offline), jars + " jars, resolved earlier");
+        done.put(key(deps, managed, extra, offline), jars + " jar" + (jars == 1 ? "" : "s") + ", resolved earlier");
         return new Outcome.Ok(false, null);
     }
 
@@ -328,6 +380,22 @@ public final class MavenMagics {
                     + checksum.getMessage() + "); the file was not used");
         }
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        List<ArtifactTransferException> transfers = findAll(e, ArtifactTransferException.class);
+        List<String> unreachable = new ArrayList<>();
+        for (ArtifactTransferException x : transfers) {
+            if (x.getRepository() instanceof RemoteRepository repo && (find(x, ConnectException.class) != null
+                    || find(x, UnknownHostException.class) != null || find(x, java.net.SocketTimeoutException.class) != null
+                    || find(x, java.net.NoRouteToHostException.class) != null)) {
+                String u = repo.getId() + " (" + repo.getUrl() + ": " + rootCause(x) + ")";
+                if (!unreachable.contains(u)) unreachable.add(u);
+            }
+        }
+        if (transfer != null && !unreachable.isEmpty() && !(offline || r.settingsOffline())) {
+            Artifact a = transfer.getArtifact();
+            return failed("NetworkError", a + " is not in the local repository " + r.localRepository()
+                    + ", and could not reach " + String.join(", ", unreachable)
+                    + (transfers.size() > unreachable.size() ? "; " + where + "" : ""));
+        }
         if (transfer != null) {
             Artifact a = transfer.getArtifact();
             boolean offlineNow = offline || r.settingsOffline() || message.contains("offline");
@@ -365,12 +433,19 @@ public final class MavenMagics {
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        List<T> all = findAll(t, type);
+        return all.isEmpty() ? null : all.getFirst();
+    }
+
+    /** Every {@code type} in {@code t}'s causes, suppressed exceptions and resolver results, breadth first. */
+    private static <T extends Throwable> List<T> findAll(Throwable t, Class<T> type) {
+        List<T> found = new ArrayList<>();
         Set<Throwable> seen = new HashSet<>();
         List<Throwable> todo = new ArrayList<>(List.of(t));
         while (!todo.isEmpty()) {
             Throwable x = todo.removeFirst();
             if (x == null || !seen.add(x)) continue;
-            if (type.isInstance(x)) return type.cast(x);
+            if (type.isInstance(x)) found.add(type.cast(x));
             todo.add(x.getCause());
             todo.addAll(List.of(x.getSuppressed()));
             if (x instanceof DependencyResolutionException d && d.getResult() != null) {
@@ -385,7 +460,7 @@ public final class MavenMagics {
                 d.getResults().forEach(ar -> todo.addAll(ar.getExceptions()));
             }
         }
-        return null;
+        return found;
     }
 
     private static String rootCause(Throwable t) {

@@ -133,6 +133,11 @@ public final class MavenResolver {
         repositories.put(id, remote(id, url));
     }
 
+    /** Removes the remote repository {@code id}; false when there is none. */
+    public synchronized boolean removeRepository(String id) {
+        return repositories.remove(id) != null;
+    }
+
     /** The remote repositories, in search order. */
     public synchronized List<RemoteRepository> repositories() {
         return List.copyOf(repositories.values());
@@ -153,6 +158,8 @@ public final class MavenResolver {
         Map<Object, Object> props = new LinkedHashMap<>(System.getProperties());
         s.setSystemProperties(props);
         s.setConfigProperties(props);
+        // record the version a dependency had before dependency management changed it (shown in the tree)
+        s.setConfigProperty(org.eclipse.aether.util.graph.manager.DependencyManagerUtils.CONFIG_PROP_VERBOSE, true);
 
         DefaultMirrorSelector mirrors = new DefaultMirrorSelector();
         for (Mirror m : settings.getMirrors()) {

@@ -27,6 +27,7 @@ final class Progress extends AbstractTransferListener {
     private int files;
     private long bytes;
     private String current = "";
+    private boolean stopped;   // the cell was interrupted: the line says so and no longer changes
 
     Progress(String what) {
         this.handle = Hosts.current().display(Mime.of("text/plain", "Resolving " + what + " …", "Resolving " + what + " …"));
@@ -68,7 +69,15 @@ final class Progress extends AbstractTransferListener {
         handle.update(Mime.of("text/plain", text, text));
     }
 
+    /** The cell was interrupted: the line says so and later transfers leave it alone. */
+    synchronized void stopped() {
+        String line = String.format(Locale.ROOT, "Stopped after %d file%s, %s", files, files == 1 ? "" : "s", size(bytes));
+        handle.update(Mime.of("text/plain", line, line));
+        stopped = true;
+    }
+
     private void show(boolean force) {
+        if (stopped) return;
         long now = System.nanoTime() / 1_000_000;
         if (!force && now - lastShown < EVERY_MS) return;
         lastShown = now;

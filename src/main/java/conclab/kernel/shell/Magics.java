@@ -54,12 +54,12 @@ public final class Magics {
         // libraries, with IJava's names (conclab.kernel.maven)
         var maven = new conclab.kernel.maven.MavenMagics(evaluator);
         for (String name : List.of("maven", "addMavenDependency", "addMavenDependencies")) {
-            line.put(name, (a, b, c, p) -> maven.maven(a));
+            line.put(name, (a, b, c, p) -> maven.maven(a, c));
         }
         for (String name : List.of("mavenRepo", "addMavenRepo")) line.put(name, (a, b, c, p) -> maven.mavenRepo(a));
         line.put("jars", (a, b, c, p) -> maven.jars(a));
-        line.put("loadFromPOM", (a, b, c, p) -> maven.loadFromPomFile(a));
-        cell.put("loadFromPOM", (a, b, c, p) -> maven.loadFromPomCell(a, b));
+        line.put("loadFromPOM", (a, b, c, p) -> maven.loadFromPomFile(a, c));
+        cell.put("loadFromPOM", (a, b, c, p) -> maven.loadFromPomCell(a, b, c));
     }
 
     /** {@code %load FILE}: runs a file of Java snippets ({@code .jsh}) as if it were the cell. */
