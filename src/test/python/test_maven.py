@@ -216,7 +216,7 @@ def test_unknown_artifact(mk):
 def test_bad_checksum(mk):
     ename, evalue = fails(mk, f"%maven {G}:broken:1.0")
     assert ename == "ChecksumFailure", evalue
-    assert "broken" in evalue, evalue
+    assert "broken:1.0 from file:" in evalue, evalue
 
 
 def test_offline_and_not_in_local_repository(mk):

@@ -94,7 +94,7 @@ public final class MavenMagics {
             }
         }
         if (deps.isEmpty()) return usage("%maven", "%maven group:artifact:version [more…] [--offline]");
-        String what = String.join(" ", deps.stream().map(d -> d.getArtifact().toString()).toList());
+        String what = String.join(" ", deps.stream().map(d -> coords(d.getArtifact())).toList());
         return resolveAndAdd(what, deps, List.of(), List.of(), offline, ctx);
     }
 
@@ -190,7 +190,7 @@ public final class MavenMagics {
                 progress.done("The POM declares no dependency");
                 return new Outcome.Ok(false, null);
             }
-            String what = String.join(" ", contents.dependencies().stream().map(d -> d.getArtifact().toString()).toList());
+            String what = String.join(" ", contents.dependencies().stream().map(d -> coords(d.getArtifact())).toList());
             return resolveAndAdd(what, contents.dependencies(), contents.managed(), contents.repositories(), offline, progress, ctx);
         } finally {
             try { Files.deleteIfExists(pom); } catch (IOException ignored) { }
@@ -375,7 +375,9 @@ public final class MavenMagics {
         String where = "looked in " + String.join(", ", r.repositories().stream().map(x -> x.getId() + " (" + x.getUrl() + ")").toList())
                 + " and the local repository " + r.localRepository();
         if (checksum != null) {
-            String which = transfer != null ? transfer.getArtifact() + " from " + transfer.getRepository().getUrl() : "a file";
+            ArtifactTransferException bad = findAll(e, ArtifactTransferException.class).stream()
+                    .filter(x -> find(x, ChecksumFailureException.class) != null).findFirst().orElse(null);
+            String which = bad != null ? coords(bad.getArtifact()) + " from " + bad.getRepository().getUrl() : "a file";
             return failed("ChecksumFailure", "checksum failure: " + which + " does not match its published checksum ("
                     + checksum.getMessage() + "); the file was not used");
         }
@@ -392,7 +394,7 @@ public final class MavenMagics {
         }
         if (transfer != null && !unreachable.isEmpty() && !(offline || r.settingsOffline())) {
             Artifact a = transfer.getArtifact();
-            return failed("NetworkError", a + " is not in the local repository " + r.localRepository()
+            return failed("NetworkError", coords(a) + " is not in the local repository " + r.localRepository()
                     + ", and could not reach " + String.join(", ", unreachable)
                     + (transfers.size() > unreachable.size() ? "; " + where + "" : ""));
         }
@@ -400,12 +402,12 @@ public final class MavenMagics {
             Artifact a = transfer.getArtifact();
             boolean offlineNow = offline || r.settingsOffline() || message.contains("offline");
             if (offlineNow) {
-                return failed("OfflineError", a + " is not in the local repository " + r.localRepository()
+                return failed("OfflineError", coords(a) + " is not in the local repository " + r.localRepository()
                         + " and the resolution is offline" + (r.settingsOffline() ? " (settings.xml says <offline>true</offline>)" : " (--offline)"));
             }
             if (find(e, ConnectException.class) != null || find(e, UnknownHostException.class) != null
                     || find(e, java.net.http.HttpTimeoutException.class) != null || find(e, java.net.SocketTimeoutException.class) != null) {
-                return failed("NetworkError", "could not reach " + transfer.getRepository().getUrl() + " for " + a
+                return failed("NetworkError", "could not reach " + transfer.getRepository().getUrl() + " for " + coords(a)
                         + ", and it is not in the local repository " + r.localRepository() + " (" + rootCause(e) + ")");
             }
             if (transfer instanceof ArtifactNotFoundException || message.contains("not found") || message.contains("Could not find")) {
@@ -461,6 +463,13 @@ public final class MavenMagics {
             }
         }
         return found;
+    }
+
+    /** group:artifact[:extension[:classifier]]:version, the extension only when it is not jar. */
+    static String coords(Artifact a) {
+        String ext = a.getExtension().equals("jar") && a.getClassifier().isEmpty() ? "" : ":" + a.getExtension();
+        String cls = a.getClassifier().isEmpty() ? "" : ":" + a.getClassifier();
+        return a.getGroupId() + ":" + a.getArtifactId() + ext + cls + ":" + a.getVersion();
     }
 
     private static String rootCause(Throwable t) {
