@@ -119,6 +119,10 @@ def repo(tmp_path_factory):
            f"<dependency><groupId>{G}</groupId><artifactId>words</artifactId><version>2.0</version></dependency>"
            f"</dependencies></dependencyManagement></project>")
     put(repo, "bom", "1.0", "bom-1.0.pom", bom.encode())
+    parent = (f"<project><modelVersion>4.0.0</modelVersion><groupId>{G}</groupId><artifactId>parent</artifactId>"
+              f"<version>1.0</version><packaging>pom</packaging><properties><shapes.version>2.0</shapes.version>"
+              f"</properties></project>")
+    put(repo, "parent", "1.0", "parent-1.0.pom", parent.encode())
     plain = root / "plain" / "sub"
     plain.mkdir(parents=True)
     (plain / "plain-1.jar").write_bytes(jars["jarsonly"])
@@ -238,9 +242,10 @@ def test_load_from_pom_cell_with_bom_import(mk, repo):
     assert f"{G}:words:2.0" in shown, shown
 
 
-def test_load_from_pom_file(mk, repo, tmp_path):
+def test_load_from_pom_file_with_a_parent_and_properties(mk, repo, tmp_path):
     p = tmp_path / "pom.xml"
-    p.write_text(pom("mine", "1", [(G, "shapes", "2.0", "")]))
+    parent = f"<parent><groupId>{G}</groupId><artifactId>parent</artifactId><version>1.0</version></parent>"
+    p.write_text(pom("mine", "1", [(G, "shapes", "${shapes.version}", "")], extra=parent))
     shown = ok(mk, f"%loadFromPOM {p}")
     assert f"{G}:shapes:2.0" in shown, shown
 
