@@ -8,6 +8,10 @@ import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.building.DefaultSettingsBuilderFactory;
 import org.apache.maven.settings.building.DefaultSettingsBuildingRequest;
 import org.apache.maven.settings.building.SettingsBuildingException;
+import org.apache.maven.settings.crypto.DefaultSettingsDecrypter;
+import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
+import org.sonatype.plexus.components.cipher.DefaultPlexusCipher;
+import org.sonatype.plexus.components.sec.dispatcher.DefaultSecDispatcher;
 import org.eclipse.aether.DefaultRepositorySystemSession;
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.RepositorySystemSession;
@@ -56,7 +60,8 @@ import java.util.Properties;
  * and dependency management (BOM imports included) honoured. Nothing of the POM is read here by hand.
  *
  * <p>Where it looks: the remote repositories added with {@link #addRepository} after Maven Central, through
- * the mirrors, proxies and credentials of {@code ~/.m2/settings.xml}; the local repository is, first found,
+ * the mirrors, proxies and credentials of {@code ~/.m2/settings.xml} (passwords encrypted with
+ * {@code mvn --encrypt-password} are decrypted with {@code ~/.m2/settings-security.xml}); the local repository is, first found,
  * the environment variable {@value #LOCAL_REPO_ENV}, the system property {@code maven.repo.local},
  * {@code <localRepository>} of the settings, {@code ~/.m2/repository}. Settings' {@code <offline>} makes
  * every resolution offline.
@@ -105,11 +110,25 @@ public final class MavenResolver {
         sys.putAll(System.getProperties());
         System.getenv().forEach((k, v) -> sys.setProperty("env." + k, v));
         request.setSystemProperties(sys);
+        Settings settings;
         try {
-            return new DefaultSettingsBuilderFactory().newInstance().build(request).getEffectiveSettings();
+            settings = new DefaultSettingsBuilderFactory().newInstance().build(request).getEffectiveSettings();
         } catch (SettingsBuildingException e) {
             throw new IllegalStateException("cannot read Maven settings " + userSettings + ": " + e.getMessage(), e);
         }
+        // passwords encrypted with mvn --encrypt-password, the master in settings-security.xml beside them
+        String security = System.getProperty(DefaultSecDispatcher.SYSTEM_PROPERTY_SEC_LOCATION,
+                userSettings.resolveSibling("settings-security.xml").toString());
+        var decrypter = new DefaultSettingsDecrypter(new DefaultSecDispatcher(new DefaultPlexusCipher(), Map.of(), security));
+        var decrypted = decrypter.decrypt(new DefaultSettingsDecryptionRequest(settings));
+        settings.setServers(decrypted.getServers());
+        settings.setProxies(decrypted.getProxies());
+        return settings;
+    }
+
+    /** The effective settings, passwords decrypted. */
+    Settings settings() {
+        return settings;
     }
 
     private static RemoteRepository remote(String id, String url) {

@@ -80,6 +80,19 @@ class MavenResolverTest {
     }
 
     @Test
+    void encryptedPasswordsAreDecryptedWithTheMasterBesideTheSettings() throws Exception {
+        var cipher = new org.sonatype.plexus.components.cipher.DefaultPlexusCipher();
+        Files.writeString(dir.resolve("settings-security.xml"), "<settingsSecurity><master>"
+                + cipher.encryptAndDecorate("master!", "settings.security") + "</master></settingsSecurity>");
+        Path s = settings("<servers><server><id>r</id><username>u</username><password>"
+                + cipher.encryptAndDecorate("secret", "master!") + "</password></server>"
+                + "<server><id>plain</id><username>v</username><password>open</password></server></servers>");
+        var servers = new MavenResolver(s, dir.resolve("local").toString()).settings().getServers();
+        assertEquals("secret", servers.get(0).getPassword());
+        assertEquals("open", servers.get(1).getPassword());
+    }
+
+    @Test
     void theLocalRepositoryOverrideWins() throws Exception {
         Path s = settings("<localRepository>" + dir.resolve("fromSettings") + "</localRepository>");
         assertEquals(dir.resolve("fromSettings"), new MavenResolver(s, null).localRepository());
