@@ -201,7 +201,8 @@ def test_same_maven_twice_is_instant_and_says_so(mk):
 
 def test_nearest_wins(mk):
     shown = ok(mk, f"%addMavenDependencies {G}:app:1.0")
-    assert f"{G}:shapes:2.0" in shown and f"{G}:shapes:1.0" not in shown, shown
+    assert f"{G}:shapes:2.0" in shown and f"{G}:shapes:1.0 (omitted: 2.0 is nearer and wins)" in shown, shown
+    assert "added 3 jars" in shown, shown   # app, lib, shapes 2.0: the loser is shown, not added
     assert value(mk, "lab.lib.Lib.shapes()") == '"2.0"'
 
 

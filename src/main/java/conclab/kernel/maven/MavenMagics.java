@@ -345,9 +345,15 @@ public final class MavenMagics {
         String scope = d == null || d.getScope().isEmpty() || d.getScope().equals(JavaScopes.COMPILE) ? "" : " (" + d.getScope() + ")";
         String premanaged = node.getData().get("premanaged.version") instanceof String pv && !pv.equals(a.getVersion())
                 ? " (managed from " + pv + ")" : "";
+        String lost = node.getData().get(org.eclipse.aether.util.graph.transformer.ConflictResolver.NODE_DATA_WINNER)
+                instanceof DependencyNode winner && winner.getArtifact() != null
+                ? " (omitted: " + winner.getArtifact().getVersion() + " is nearer and wins)" : "";
         out.add(indent + (depth == 0 ? "" : last ? "└─ " : "├─ ") + a.getGroupId() + ":" + a.getArtifactId() + ":"
-                + (a.getClassifier().isEmpty() ? "" : a.getClassifier() + ":") + a.getVersion() + scope + premanaged);
-        List<DependencyNode> kids = node.getChildren();
+                + (a.getClassifier().isEmpty() ? "" : a.getClassifier() + ":") + a.getVersion() + scope + premanaged + lost);
+        // a dependency met again in the same version is left out, as Maven's tree does; another version is kept
+        List<DependencyNode> kids = node.getChildren().stream().filter(k -> !(k.getData().get(
+                org.eclipse.aether.util.graph.transformer.ConflictResolver.NODE_DATA_WINNER) instanceof DependencyNode w
+                && w.getArtifact() != null && w.getArtifact().getVersion().equals(k.getArtifact().getVersion()))).toList();
         String next = depth == 0 ? "" : indent + (last ? "   " : "│  ");
         for (int i = 0; i < kids.size(); i++) tree(kids.get(i), depth == 0 ? "" : next, i == kids.size() - 1, out, depth + 1);
     }

@@ -38,6 +38,7 @@ import org.eclipse.aether.supplier.RepositorySystemSupplier;
 import org.eclipse.aether.transfer.TransferListener;
 import org.eclipse.aether.util.artifact.JavaScopes;
 import org.eclipse.aether.util.filter.DependencyFilterUtils;
+import org.eclipse.aether.util.graph.transformer.ConflictResolver;
 import org.eclipse.aether.util.repository.AuthenticationBuilder;
 import org.eclipse.aether.util.repository.DefaultAuthenticationSelector;
 import org.eclipse.aether.util.repository.DefaultMirrorSelector;
@@ -221,8 +222,12 @@ public final class MavenResolver {
         DefaultRepositorySystemSession s = session(offline, listener, workspace);
         List<RemoteRepository> repos = effective(s, extra);
         CollectRequest collect = new CollectRequest(dependencies, managed, repos);
-        DependencyRequest request = new DependencyRequest(collect,
-                DependencyFilterUtils.classpathFilter(JavaScopes.COMPILE, JavaScopes.RUNTIME));
+        // the conflict resolver runs verbose (the tree shows which versions lost, and to what); losers are
+        // only shown, never resolved
+        s.setConfigProperty(ConflictResolver.CONFIG_PROP_VERBOSE, true);
+        DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.andFilter(
+                DependencyFilterUtils.classpathFilter(JavaScopes.COMPILE, JavaScopes.RUNTIME),
+                (node, parents) -> node.getData().get(ConflictResolver.NODE_DATA_WINNER) == null));
         DependencyResult result = system().resolveDependencies(s, request);
         List<Artifact> artifacts = new ArrayList<>();
         for (ArtifactResult r : result.getArtifactResults()) artifacts.add(r.getArtifact());
