@@ -26,7 +26,6 @@ import javax.xml.transform.OutputKeys;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
-import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.ConnectException;
@@ -498,10 +497,5 @@ public final class MavenMagics {
 
     static Outcome failed(String ename, String message) {
         return new Outcome.Failed(ename, message, List.of("\u001b[1;31m" + ename + "\u001b[0m: " + message));
-    }
-
-    /** For %load: the file's absolute path. */
-    static File file(String name) {
-        return Path.of(name).toAbsolutePath().toFile();
     }
 }
