@@ -142,6 +142,11 @@ public final class Kernel {
                 ev.completeness("void f() {");
             }
         }
+        try {   // Maven Resolver's classes too: a first %maven in a fresh kernel
+            conclab.kernel.maven.MavenResolver.train();
+        } catch (Throwable e) {
+            err.println("Maven Resolver left out of the training: " + e);
+        }
         // the charts' classes (AWT, fonts, XChart) in the cache too: measured, a first chart in a fresh JVM
         // 1.0 s → 0.7 s and the start-up warm-up 2.1 s → 1.4 s. Without fonts (`./lab build` alone does not
         // install them) the cache keeps JShell's part.

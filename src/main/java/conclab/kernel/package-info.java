@@ -10,6 +10,8 @@
  *   <li>{@code exec}: JShell, its execution control, bytecode rewriting, updates, the traceback formatter.</li>
  *   <li>{@code cell}: a cell's life: its context and registry, its threads, stopping, liveness reports.</li>
  *   <li>{@code io}: output routing, kernel notices, display, stdin, the last hop to iopub.</li>
+ *   <li>{@code maven}: {@code %maven}, {@code %mavenRepo}, {@code %jars}, {@code %%loadFromPOM} through Maven
+ *       Resolver ({@link conclab.kernel.maven.MavenMagics}).</li>
  * </ul>
  *
  * <h2>Threads</h2>
@@ -39,6 +41,10 @@
  *       JShell is ready</td><td>draws throw-away charts at low priority; ends then</td></tr>
  *   <tr><td>{@code conclab-exit-notice}</td><td>a shutdown hook</td><td>runs only when the JVM ends other
  *       than by shutdown_request: says so under the last cell</td></tr>
+ *   <tr><td>{@code conclab-maven}</td><td>{@code MavenMagics}, one per {@code %maven} or
+ *       {@code %%loadFromPOM}</td><td>resolves and downloads while the shell thread waits; left to finish in
+ *       the background when the cell is interrupted; never touches JShell. Maven Resolver's own download
+ *       threads work for it</td></tr>
  *   <tr><td>{@code cell-N}</td><td>{@link conclab.kernel.cell.CellThreads#run}, one per snippet</td><td>runs
  *       a snippet of cell [N] in the cell's thread group, under its context; the shell thread waits for it</td></tr>
  *   <tr><td>threads of cells</td><td>cell code</td><td>whatever the learner starts; each belongs to a cell

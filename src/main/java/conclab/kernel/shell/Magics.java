@@ -54,6 +54,29 @@ public final class Magics {
         PythonCells python = new PythonCells(contexts);
         cell.put("python", (a, b, c, p) -> python.run(b, c));
         line.put("python_use", (a, b, c, p) -> python.use(a));
+        line.put("load", this::load);
+        // libraries, with IJava's names (conclab.kernel.maven)
+        var maven = new conclab.kernel.maven.MavenMagics(evaluator);
+        for (String name : List.of("maven", "addMavenDependency", "addMavenDependencies")) {
+            line.put(name, (a, b, c, p) -> maven.maven(a, c));
+        }
+        for (String name : List.of("mavenRepo", "addMavenRepo")) line.put(name, (a, b, c, p) -> maven.mavenRepo(a));
+        line.put("jars", (a, b, c, p) -> maven.jars(a));
+        line.put("loadFromPOM", (a, b, c, p) -> maven.loadFromPomFile(a, c));
+        cell.put("loadFromPOM", (a, b, c, p) -> maven.loadFromPomCell(a, b, c));
+    }
+
+    /** {@code %load FILE}: runs a file of Java snippets ({@code .jsh}) as if it were the cell. */
+    private Outcome load(String args, String body, CellContext ctx, JsonArray payload) {
+        java.nio.file.Path p = java.nio.file.Path.of(args.strip()).toAbsolutePath();
+        String code;
+        try {
+            code = java.nio.file.Files.readString(p);
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            return new Outcome.Failed("LoadError", "cannot read " + p,
+                    List.of("\u001b[1;31mLoadError\u001b[0m: cannot read " + p + " (" + e + ")"));
+        }
+        return evaluator.get().eval(code, ctx);
     }
 
     private static String names(Map<String, Magic> m, String prefix) {

@@ -1,0 +1,501 @@
+package conclab.kernel.maven;
+
+import conclab.kernel.cell.CellContext;
+import conclab.kernel.exec.Evaluator;
+import conclab.kernel.exec.Outcome;
+import conclab.spi.Hosts;
+import conclab.spi.Mime;
+import org.eclipse.aether.artifact.Artifact;
+import org.eclipse.aether.artifact.DefaultArtifact;
+import org.eclipse.aether.graph.Dependency;
+import org.eclipse.aether.graph.DependencyNode;
+import org.eclipse.aether.repository.RemoteRepository;
+import org.eclipse.aether.resolution.ArtifactDescriptorException;
+import org.eclipse.aether.resolution.DependencyResolutionException;
+import org.eclipse.aether.transfer.ArtifactNotFoundException;
+import org.eclipse.aether.transfer.ArtifactTransferException;
+import org.eclipse.aether.transfer.ChecksumFailureException;
+import org.eclipse.aether.util.artifact.JavaScopes;
+import org.eclipse.aether.util.version.GenericVersionScheme;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The library magics, with IJava's names: {@code %maven} (also {@code %addMavenDependency},
+ * {@code %addMavenDependencies}), {@code %mavenRepo} ({@code %addMavenRepo}), {@code %jars},
+ * {@code %%loadFromPOM} and {@code %loadFromPOM PATH}. Jars go to JShell's class path, usable from the
+ * next cell; a jar added twice is added once.
+ *
+ * <p>The kernel's own libraries are relocated in its jar ({@code conclab.shaded.*}), so a user's Gson,
+ * JeroMQ, SLF4J or Maven Resolver never meets the kernel's. XChart and HdrHistogram are part of the cell
+ * API and stay: another version of them is not added, with a notice.
+ *
+ * <p>Thread safety: used by the shell thread only (magics run there, one cell at a time).
+ */
+public final class MavenMagics {
+
+    /** Artifacts the cell API is built on: the kernel's version wins over one a user asks for. */
+    private static final Map<String, String> CELL_API = Map.of(
+            "org.knowm.xchart:xchart", "XChart",
+            "org.hdrhistogram:HdrHistogram", "HdrHistogram");
+
+    private final Supplier<Evaluator> evaluator;
+    private MavenResolver resolver;            // built on first use
+    private Evaluator addedTo;                 // the JShell the sets below describe (a %reset starts afresh)
+    private final Set<String> added = new HashSet<>();
+    private final Map<String, String> done = new HashMap<>();
+
+    public MavenMagics(Supplier<Evaluator> evaluator) {
+        this.evaluator = evaluator;
+    }
+
+    private MavenResolver resolver() {
+        if (resolver == null) resolver = new MavenResolver();
+        return resolver;
+    }
+
+    /** {@code %maven [--offline] COORDINATES...}: g:a:v, g:a:ext:v or g:a:ext:classifier:v. */
+    public Outcome maven(String args, CellContext ctx) {
+        boolean offline = false;
+        List<Dependency> deps = new ArrayList<>();
+        for (String word : args.strip().split("[\\s,]+")) {
+            if (word.isEmpty()) continue;
+            if (word.equals("--offline") || word.equals("-o")) { offline = true; continue; }
+            try {
+                deps.add(new Dependency(new DefaultArtifact(word), JavaScopes.COMPILE));
+            } catch (IllegalArgumentException e) {
+                return usage("%maven", "'" + word + "' is not group:artifact:version (or group:artifact:extension[:classifier]:version)");
+            }
+        }
+        if (deps.isEmpty()) return usage("%maven", "%maven group:artifact:version [more…] [--offline]");
+        String what = String.join(" ", deps.stream().map(d -> coords(d.getArtifact())).toList());
+        return resolveAndAdd(what, deps, List.of(), List.of(), offline, ctx);
+    }
+
+    /**
+     * {@code %mavenRepo ID URL}: a remote repository searched after Maven Central (a path or file: URL too);
+     * {@code %mavenRepo --remove ID} takes one away (Maven Central too).
+     */
+    public Outcome mavenRepo(String args) {
+        String[] w = args.strip().split("\\s+");
+        if (w.length == 2 && w[0].equals("--remove")) {
+            return resolver().removeRepository(w[1]) ? print("Maven repository " + w[1] + " removed")
+                    : failed("UsageError", "no Maven repository " + w[1] + "; there are "
+                    + String.join(", ", resolver().repositories().stream().map(RemoteRepository::getId).toList()));
+        }
+        if (w.length != 2) return usage("%mavenRepo", "%mavenRepo ID URL, or %mavenRepo --remove ID");
+        String url = w[1];
+        if (!url.contains("://")) url = Path.of(url).toAbsolutePath().toUri().toString();
+        resolver().addRepository(w[0], url);
+        return print("Maven repository " + w[0] + " = " + url + " (searched after "
+                + String.join(", ", resolver().repositories().stream().map(RemoteRepository::getId)
+                .filter(id -> !id.equals(w[0])).toList()) + ")");
+    }
+
+    /** {@code %jars GLOB...}: adds the jars matching each glob ({@code lib/*.jar}, {@code libs/**.jar}). */
+    public Outcome jars(String args) {
+        List<Path> found = new ArrayList<>();
+        for (String glob : args.strip().split("\\s+")) {
+            if (glob.isEmpty()) continue;
+            List<Path> matches = glob(glob);
+            if (matches.isEmpty()) return failed("ClasspathError", "no file matches " + glob);
+            found.addAll(matches);
+        }
+        if (found.isEmpty()) return usage("%jars", "%jars GLOB...");
+        int n = 0;
+        for (Path p : found) if (add(p)) n++;
+        return print("added " + n + " jar" + (n == 1 ? "" : "s") + (n < found.size() ? " (" + (found.size() - n) + " already on the class path)" : "")
+                + (n > 0 ? ":\n  " + String.join("\n  ", found.stream().map(Path::toString).toList()) : ""));
+    }
+
+    static List<Path> glob(String glob) {
+        Path whole = Path.of(glob).toAbsolutePath().normalize();
+        Path base = whole.getRoot();
+        for (Path part : whole) {
+            if (part.toString().matches(".*[*?\\[{].*")) break;
+            base = base.resolve(part);
+        }
+        if (base.equals(whole)) return Files.isRegularFile(whole) ? List.of(whole) : List.of();
+        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + whole);
+        try (Stream<Path> s = Files.walk(base)) {
+            return s.filter(Files::isRegularFile).filter(m::matches).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** {@code %loadFromPOM PATH}: the dependencies of a POM file. */
+    public Outcome loadFromPomFile(String args, CellContext ctx) {
+        String[] w = args.strip().split("\\s+");
+        if (w.length == 0 || w[0].isEmpty()) return usage("%loadFromPOM", "%loadFromPOM PATH (or %%loadFromPOM with the POM as the cell)");
+        Path p = Path.of(w[0]).toAbsolutePath();
+        try {
+            return loadFromPom(Files.readString(p), List.of(w).contains("--offline"), ctx);
+        } catch (IOException e) {
+            return failed("LoadError", "cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code %%loadFromPOM}: a cell of {@code <dependency>}/{@code <repository>} elements, or a whole POM. */
+    public Outcome loadFromPomCell(String args, String body, CellContext ctx) {
+        return loadFromPom(body, args.contains("--offline"), ctx);
+    }
+
+    private Outcome loadFromPom(String xml, boolean offline, CellContext ctx) {
+        Path pom;
+        try {
+            pom = Files.createTempFile("conclab-cell-", ".pom");
+            Files.writeString(pom, asPom(xml));
+        } catch (Exception e) {
+            return failed("PomError", "not a POM, nor <dependency>/<repository> elements: " + e.getMessage());
+        }
+        try {
+            Progress progress = new Progress("the POM's dependencies");
+            MavenResolver.PomContents contents;
+            try {
+                contents = interruptible(ctx, progress, () -> resolver().readPom(pom, offline, progress));
+            } catch (Stopped e) {
+                return e.outcome;
+            } catch (Exception e) {
+                progress.done("Could not read the POM");
+                return problem(e, offline);
+            }
+            if (contents.dependencies().isEmpty()) {
+                progress.done("The POM declares no dependency");
+                return new Outcome.Ok(false, null);
+            }
+            String what = String.join(" ", contents.dependencies().stream().map(d -> coords(d.getArtifact())).toList());
+            return resolveAndAdd(what, contents.dependencies(), contents.managed(), contents.repositories(), offline, progress, ctx);
+        } finally {
+            try { Files.deleteIfExists(pom); } catch (IOException ignored) { }
+        }
+    }
+
+    /** The text as a POM: kept when it is one, else its elements placed where a POM has them. */
+    static String asPom(String xml) throws Exception {
+        String text = xml.strip();
+        if (text.startsWith("<?xml")) text = text.substring(text.indexOf("?>") + 2).strip();
+        var f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(false);
+        Document doc = f.newDocumentBuilder().parse(new org.xml.sax.InputSource(new StringReader("<cell>" + text + "</cell>")));
+        Element cell = doc.getDocumentElement();
+        for (Node n = cell.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals("project")) return text;
+        }
+        Document pom = f.newDocumentBuilder().newDocument();
+        Element project = pom.createElement("project");
+        pom.appendChild(project);
+        for (String[] kv : new String[][] {{"modelVersion", "4.0.0"}, {"groupId", "conclab.cell"}, {"artifactId", "cell"}, {"version", "1"}}) {
+            Element e = pom.createElement(kv[0]);
+            e.setTextContent(kv[1]);
+            project.appendChild(e);
+        }
+        Map<String, Element> sections = new HashMap<>();
+        for (Node n = cell.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (!(n instanceof Element e)) continue;
+            String section = switch (e.getTagName()) {
+                case "dependency" -> "dependencies";
+                case "repository" -> "repositories";
+                default -> null;
+            };
+            Node copy = pom.importNode(e, true);
+            if (section == null) {
+                project.appendChild(copy);
+            } else {
+                sections.computeIfAbsent(section, s -> (Element) project.appendChild(pom.createElement(s))).appendChild(copy);
+            }
+        }
+        var t = TransformerFactory.newInstance().newTransformer();
+        t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+        var out = new java.io.StringWriter();
+        t.transform(new DOMSource(pom), new StreamResult(out));
+        return out.toString();
+    }
+
+    private Outcome resolveAndAdd(String what, List<Dependency> deps, List<Dependency> managed,
+                                  List<RemoteRepository> extra, boolean offline, CellContext ctx) {
+        String key = key(deps, managed, extra, offline);
+        if (evaluator.get() == addedTo && done.containsKey(key)) {
+            return print(what + ": already added in this session, nothing to do (" + done.get(key) + ")");
+        }
+        return resolveAndAdd(what, deps, managed, extra, offline, new Progress(what), ctx);
+    }
+
+    /** Thrown by {@link #interruptible} when the cell was interrupted: the outcome to report. */
+    private static final class Stopped extends Exception {
+        final Outcome outcome;
+        Stopped(Outcome outcome) {
+            super(null, null, false, false);
+            this.outcome = outcome;
+        }
+    }
+
+    /**
+     * Runs {@code work} on a thread of its own and waits for it, or for an interrupt of the cell: then the
+     * cell ends at once (as a KeyboardInterrupt) and {@code work} is left to finish in the background; a
+     * download in flight ends in the local repository, its result is dropped, and nothing is added to the
+     * class path (only the shell thread touches JShell).
+     */
+    private static <T> T interruptible(CellContext ctx, Progress progress, java.util.concurrent.Callable<T> work)
+            throws Exception {
+        var task = new java.util.concurrent.FutureTask<>(work);
+        Thread t = Thread.ofPlatform().daemon(true).name("conclab-maven").start(task);
+        while (true) {
+            try {
+                return task.get(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (ctx != null && ctx.stopRequested()) {
+                    t.interrupt();
+                    progress.stopped();
+                    String msg = "resolution stopped; a download in flight finishes in the background, nothing was added";
+                    throw new Stopped(new Outcome.Interrupted(msg, List.of("\u001b[1;31mKeyboardInterrupt\u001b[0m: " + msg), null));
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Exception x) throw x;
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw e;
+            }
+        }
+    }
+
+    private String key(List<Dependency> deps, List<Dependency> managed, List<RemoteRepository> extra, boolean offline) {
+        return deps + "|" + managed + "|" + extra + "|" + resolver().repositories() + "|" + offline;
+    }
+
+    private Outcome resolveAndAdd(String what, List<Dependency> deps, List<Dependency> managed,
+                                  List<RemoteRepository> extra, boolean offline, Progress progress, CellContext ctx) {
+        MavenResolver r = resolver();
+        MavenResolver.Resolution res;
+        try {
+            res = interruptible(ctx, progress, () -> r.resolve(deps, managed, extra, offline, progress, null));
+        } catch (Stopped e) {
+            return e.outcome;
+        } catch (Exception e) {
+            progress.done("Resolution failed after " + String.format(Locale.ROOT, "%.1f s", progress.seconds()));
+            return problem(e, offline);
+        }
+        List<String> notices = new ArrayList<>();
+        int newJars = 0, jars = 0;
+        for (Artifact a : res.artifacts()) {
+            if (a.getFile() == null || !"jar".equals(a.getExtension())) continue;
+            String ga = a.getGroupId() + ":" + a.getArtifactId();
+            if (CELL_API.containsKey(ga)) {
+                notices.add(ga + ":" + a.getVersion() + " not added: the kernel's " + CELL_API.get(ga)
+                        + " is part of the cell API and wins (the cells use the kernel's version)");
+                continue;
+            }
+            jars++;
+            if (add(a.getFile().toPath())) newJars++;
+        }
+        String fetched = progress.files() == 0 ? "all from the local repository " + res.localRepository()
+                : "downloaded " + progress.files() + " file" + (progress.files() == 1 ? "" : "s") + " (" + Progress.size(progress.bytes()) + ")";
+        String summary = String.format(Locale.ROOT, "%d artifact%s, %s in %.1f s", res.artifacts().size(),
+                res.artifacts().size() == 1 ? "" : "s", fetched, progress.seconds());
+        progress.done("Resolved " + what + ": " + summary);
+        List<String> tree = new ArrayList<>();
+        for (DependencyNode child : res.root().getChildren()) tree(child, "", true, tree, 0);
+        String added = newJars == jars ? "added " + jars + " jar" + (jars == 1 ? "" : "s") + " to the class path"
+                : "added " + newJars + " jar" + (newJars == 1 ? "" : "s") + " to the class path (" + (jars - newJars) + " already there)";
+        String treeText = String.join("\n", tree);
+        if (tree.size() > 12) {
+            String html = "<details><summary>Dependency tree: " + res.artifacts().size() + " artifacts (click to expand)</summary><pre>"
+                    + escape(treeText) + "</pre></details>";
+            Hosts.current().display(Mime.of("text/html", html, treeText));
+        } else {
+            System.out.println(treeText);
+        }
+        for (String n : notices) System.out.println("notice: " + n);
+        System.out.println(added + "; import its classes in the next cell.");
+        addedTo = evaluator.get();
+        done.put(key(deps, managed, extra, offline), jars + " jar" + (jars == 1 ? "" : "s") + ", resolved earlier");
+        return new Outcome.Ok(false, null);
+    }
+
+    private static void tree(DependencyNode node, String indent, boolean last, List<String> out, int depth) {
+        Artifact a = node.getArtifact();
+        Dependency d = node.getDependency();
+        String scope = d == null || d.getScope().isEmpty() || d.getScope().equals(JavaScopes.COMPILE) ? "" : " (" + d.getScope() + ")";
+        String premanaged = node.getData().get("premanaged.version") instanceof String pv && !pv.equals(a.getVersion())
+                ? " (managed from " + pv + ")" : "";
+        String lost = node.getData().get(org.eclipse.aether.util.graph.transformer.ConflictResolver.NODE_DATA_WINNER)
+                instanceof DependencyNode winner && winner.getArtifact() != null
+                ? " (omitted: " + winner.getArtifact().getVersion() + " is nearer and wins)" : "";
+        out.add(indent + (depth == 0 ? "" : last ? "└─ " : "├─ ") + a.getGroupId() + ":" + a.getArtifactId() + ":"
+                + (a.getClassifier().isEmpty() ? "" : a.getClassifier() + ":") + a.getVersion() + scope + premanaged + lost);
+        // a dependency met again in the same version is left out, as Maven's tree does; another version is kept
+        List<DependencyNode> kids = node.getChildren().stream().filter(k -> !(k.getData().get(
+                org.eclipse.aether.util.graph.transformer.ConflictResolver.NODE_DATA_WINNER) instanceof DependencyNode w
+                && w.getArtifact() != null && w.getArtifact().getVersion().equals(k.getArtifact().getVersion()))).toList();
+        String next = depth == 0 ? "" : indent + (last ? "   " : "│  ");
+        for (int i = 0; i < kids.size(); i++) tree(kids.get(i), depth == 0 ? "" : next, i == kids.size() - 1, out, depth + 1);
+    }
+
+    private boolean add(Path jar) {
+        Evaluator ev = evaluator.get();
+        if (ev != addedTo) {
+            added.clear();
+            done.clear();
+            addedTo = ev;
+        }
+        String p = jar.toAbsolutePath().toString();
+        if (!added.add(p)) return false;
+        ev.jshell().addToClasspath(p);
+        return true;
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    /** A resolution failure said in the user's terms: which artifact, where it looked, what is close. */
+    private Outcome problem(Exception e, boolean offline) {
+        MavenResolver r = resolver();
+        Throwable checksum = find(e, ChecksumFailureException.class);
+        ArtifactTransferException transfer = find(e, ArtifactTransferException.class);
+        String where = "looked in " + String.join(", ", r.repositories().stream().map(x -> x.getId() + " (" + x.getUrl() + ")").toList())
+                + " and the local repository " + r.localRepository();
+        if (checksum != null) {
+            ArtifactTransferException bad = findAll(e, ArtifactTransferException.class).stream()
+                    .filter(x -> find(x, ChecksumFailureException.class) != null).findFirst().orElse(null);
+            String which = bad != null ? coords(bad.getArtifact()) + " from " + bad.getRepository().getUrl() : "a file";
+            return failed("ChecksumFailure", "checksum failure: " + which + " does not match its published checksum ("
+                    + checksum.getMessage() + "); the file was not used");
+        }
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        List<ArtifactTransferException> transfers = findAll(e, ArtifactTransferException.class);
+        List<String> unreachable = new ArrayList<>();
+        for (ArtifactTransferException x : transfers) {
+            if (x.getRepository() instanceof RemoteRepository repo && (find(x, ConnectException.class) != null
+                    || find(x, UnknownHostException.class) != null || find(x, java.net.SocketTimeoutException.class) != null
+                    || find(x, java.net.NoRouteToHostException.class) != null)) {
+                String u = repo.getId() + " (" + repo.getUrl() + ": " + rootCause(x) + ")";
+                if (!unreachable.contains(u)) unreachable.add(u);
+            }
+        }
+        if (transfer != null && !unreachable.isEmpty() && !(offline || r.settingsOffline())) {
+            Artifact a = transfer.getArtifact();
+            return failed("NetworkError", coords(a) + " is not in the local repository " + r.localRepository()
+                    + ", and could not reach " + String.join(", ", unreachable)
+                    + (transfers.size() > unreachable.size() ? "; " + where + "" : ""));
+        }
+        if (transfer != null) {
+            Artifact a = transfer.getArtifact();
+            boolean offlineNow = offline || r.settingsOffline() || message.contains("offline");
+            if (offlineNow) {
+                return failed("OfflineError", coords(a) + " is not in the local repository " + r.localRepository()
+                        + " and the resolution is offline" + (r.settingsOffline() ? " (settings.xml says <offline>true</offline>)" : " (--offline)"));
+            }
+            if (find(e, ConnectException.class) != null || find(e, UnknownHostException.class) != null
+                    || find(e, java.net.http.HttpTimeoutException.class) != null || find(e, java.net.SocketTimeoutException.class) != null) {
+                return failed("NetworkError", "could not reach " + transfer.getRepository().getUrl() + " for " + coords(a)
+                        + ", and it is not in the local repository " + r.localRepository() + " (" + rootCause(e) + ")");
+            }
+            if (transfer instanceof ArtifactNotFoundException || message.contains("not found") || message.contains("Could not find")) {
+                String close = closest(a, offline);
+                return failed("ArtifactNotFound", a.getGroupId() + ":" + a.getArtifactId() + ":" + a.getVersion()
+                        + " was not found; " + where + "." + close);
+            }
+        }
+        return failed("ResolutionError", message + " (" + where + ")");
+    }
+
+    private String closest(Artifact a, boolean offline) {
+        List<String> versions = resolver().versions(a, offline);
+        if (versions.isEmpty()) return " No version of " + a.getGroupId() + ":" + a.getArtifactId() + " was found there: check the group and artifact.";
+        var scheme = new GenericVersionScheme();
+        int at = 0;
+        try {
+            org.eclipse.aether.version.Version wanted = scheme.parseVersion(a.getVersion());
+            while (at < versions.size() && wanted.compareTo(scheme.parseVersion(versions.get(at))) > 0) at++;
+        } catch (Exception ignored) {
+            at = versions.size();
+        }
+        Set<String> near = new LinkedHashSet<>(versions.subList(Math.max(0, at - 3), Math.min(versions.size(), at + 3)));
+        return " Closest versions found: " + String.join(", ", near) + " (newest: " + versions.getLast() + ").";
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        List<T> all = findAll(t, type);
+        return all.isEmpty() ? null : all.getFirst();
+    }
+
+    /** Every {@code type} in {@code t}'s causes, suppressed exceptions and resolver results, breadth first. */
+    private static <T extends Throwable> List<T> findAll(Throwable t, Class<T> type) {
+        List<T> found = new ArrayList<>();
+        Set<Throwable> seen = new HashSet<>();
+        List<Throwable> todo = new ArrayList<>(List.of(t));
+        while (!todo.isEmpty()) {
+            Throwable x = todo.removeFirst();
+            if (x == null || !seen.add(x)) continue;
+            if (type.isInstance(x)) found.add(type.cast(x));
+            todo.add(x.getCause());
+            todo.addAll(List.of(x.getSuppressed()));
+            if (x instanceof DependencyResolutionException d && d.getResult() != null) {
+                todo.addAll(d.getResult().getCollectExceptions());
+                d.getResult().getArtifactResults().forEach(ar -> todo.addAll(ar.getExceptions()));
+            }
+            if (x instanceof ArtifactDescriptorException d && d.getResult() != null) todo.addAll(d.getResult().getExceptions());
+            if (x instanceof org.eclipse.aether.collection.DependencyCollectionException d && d.getResult() != null) {
+                todo.addAll(d.getResult().getExceptions());
+            }
+            if (x instanceof org.eclipse.aether.resolution.ArtifactResolutionException d && d.getResults() != null) {
+                d.getResults().forEach(ar -> todo.addAll(ar.getExceptions()));
+            }
+        }
+        return found;
+    }
+
+    /** group:artifact[:extension[:classifier]]:version, the extension only when it is not jar. */
+    static String coords(Artifact a) {
+        String ext = a.getExtension().equals("jar") && a.getClassifier().isEmpty() ? "" : ":" + a.getExtension();
+        String cls = a.getClassifier().isEmpty() ? "" : ":" + a.getClassifier();
+        return a.getGroupId() + ":" + a.getArtifactId() + ext + cls + ":" + a.getVersion();
+    }
+
+    private static String rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static Outcome print(String text) {
+        System.out.println(text);
+        return new Outcome.Ok(false, null);
+    }
+
+    private static Outcome usage(String magic, String text) {
+        return failed("UsageError", magic + ": " + text);
+    }
+
+    static Outcome failed(String ename, String message) {
+        return new Outcome.Failed(ename, message, List.of("\u001b[1;31m" + ename + "\u001b[0m: " + message));
+    }
+}
