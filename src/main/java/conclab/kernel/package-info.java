@@ -45,6 +45,10 @@
  *       {@code %%loadFromPOM}</td><td>resolves and downloads while the shell thread waits; left to finish in
  *       the background when the cell is interrupted; never touches JShell. Maven Resolver's own download
  *       threads work for it</td></tr>
+ *   <tr><td>{@code python-worker-PID}, {@code python-stderr-PID}</td><td>{@code conclab.task.PythonWorker},
+ *       on the first {@code %%python} cell</td><td>read the CPython worker's frames (output, results, trace) and
+ *       its raw stderr; each piece of output is written under the cell that ran the Python thread, through
+ *       the same path as a Java thread's output; daemons, ended with the worker</td></tr>
  *   <tr><td>{@code cell-N}</td><td>{@link conclab.kernel.cell.CellThreads#run}, one per snippet</td><td>runs
  *       a snippet of cell [N] in the cell's thread group, under its context; the shell thread waits for it</td></tr>
  *   <tr><td>threads of cells</td><td>cell code</td><td>whatever the learner starts; each belongs to a cell
