@@ -326,7 +326,7 @@ public final class MavenMagics {
         String treeText = String.join("\n", tree);
         if (tree.size() > 12) {
             String html = "<details><summary>Dependency tree: " + res.artifacts().size() + " artifacts (click to expand)</summary><pre>"
-                    + escape(treeText) + "</pre></details>";
+                    + conclab.trace.Html.escape(treeText) + "</pre></details>";
             Hosts.current().display(Mime.of("text/html", html, treeText));
         } else {
             System.out.println(treeText);
@@ -480,10 +480,6 @@ public final class MavenMagics {
     private static String rootCause(Throwable t) {
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static Outcome print(String text) {
