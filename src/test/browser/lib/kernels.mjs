@@ -76,8 +76,13 @@ const conclab = {
     late: marker =>
       'new Thread(() -> { try { while (!java.nio.file.Files.exists(java.nio.file.Path.of(' +
       `${JSON.stringify(marker)}))) Thread.sleep(20); } catch (InterruptedException e) {} ` +
-      'System.out.println("late line"); }).start();'
+      'System.out.println("late line"); }).start();',
+    // JShell recompiles `words` when `greeting` is redefined: the kernel keeps its value and says so
+    base: 'String greeting = "bonjour";',
+    derived: 'var words = List.of(greeting, "le monde");',
+    redefine: 'String greeting = "salut";'
   },
+  updateNotice: 'kept its value',
   complete: { code: 'Math.ab', expect: 'abs' },
   inspect: { code: 'Math.abs', expect: /abs/ },
   // The kernel's contract: a thread's output goes under the cell that started it, even when
@@ -102,11 +107,12 @@ export function tourNotebook(profile) {
 
 /**
  * Writes the test notebook into `dir`; returns its file name and the cell order.
- * Order: hello, image, busy, after, late. Run All stops at the interrupted busy loop (Jupyter
+ * Order: hello, image, busy, after, late (then base, derived, redefine where the kernel has update
+ * notices). Run All stops at the interrupted busy loop (Jupyter
  * skips the queued cells after an error), so `after` and `late` are then run one at a time.
  */
 export function writeTestNotebook(dir, profile, { fileName = 'browser-test.ipynb', withKernelspec = false, marker }) {
-  const order = ['hello', 'image', 'busy', 'after', 'late'];
+  const order = ['hello', 'image', 'busy', 'after', 'late', ...(profile.cells.redefine ? ['base', 'derived', 'redefine'] : [])];
   const source = { ...profile.cells, late: profile.cells.late(marker) };
   // Without a kernelspec (and language) the front end asks which kernel to start.
   const metadata = withKernelspec

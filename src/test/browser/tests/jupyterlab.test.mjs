@@ -141,6 +141,17 @@ describe(`JupyterLab 4 with the ${profile.name} kernel`, () => {
     await browser.screenshot('jupyterlab-3-late-output');
   });
 
+  step('a redefinition says under its cell which variable kept its value',
+    { skip: profile.updateNotice ? false : 'the kernel reports no updates' }, async () => {
+      for (const key of ['base', 'derived', 'redefine']) {
+        await runCell(nb.index[key]);
+        await waitFor(async () => (await finishedCount(nb.index[key])) !== null, { timeout: LONG, what: `cell ${key} to run` });
+      }
+      await waitOutput(nb.index.redefine, profile.updateNotice);
+      assert.match(await outputText(nb.index.redefine), /words/, 'the notice names the variable');
+      await browser.screenshot('jupyterlab-3b-update-notice');
+    });
+
   step(`Tab completion lists ${profile.complete.expect} for ${profile.complete.code}`, async t => {
     await cell(nb.index.late).locator('.jp-InputArea-prompt').click();
     await page.keyboard.press('Escape');
