@@ -13,7 +13,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -533,21 +532,7 @@ public final class CPython implements Displayable {
 
     /** The script, copied once per JVM from the library to its temporary folder. */
     private static final class Script {
-        static final Path PATH = extract();
-
-        private static Path extract() {
-            try (InputStream s = CPython.class.getResourceAsStream(SCRIPT)) {
-                if (s == null) throw new IllegalStateException("the library lacks " + SCRIPT);
-                Path f = Work.tempDir().resolve("workers.py");
-                try (OutputStream o = Files.newOutputStream(f)) {
-                    s.transferTo(o);
-                }
-                f.toFile().deleteOnExit();
-                return f;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        static final Path PATH = ScriptFiles.extract(SCRIPT, "workers.py");
     }
 
     private static String str(JsonObject o, String key) {

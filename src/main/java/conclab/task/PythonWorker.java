@@ -15,9 +15,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -517,21 +515,7 @@ public final class PythonWorker implements AutoCloseable {
 
     /** The worker script, copied once per JVM from the library to its temporary folder. */
     private static final class Script {
-        static final Path PATH = extract();
-
-        private static Path extract() {
-            try (InputStream s = PythonWorker.class.getResourceAsStream(SCRIPT)) {
-                if (s == null) throw new IllegalStateException("the library lacks " + SCRIPT);
-                Path f = Work.tempDir().resolve("cells.py");
-                try (OutputStream o = Files.newOutputStream(f)) {
-                    s.transferTo(o);
-                }
-                f.toFile().deleteOnExit();
-                return f;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        static final Path PATH = ScriptFiles.extract(SCRIPT, "cells.py");
     }
 
     // ------------------------------------------------------------------ results
