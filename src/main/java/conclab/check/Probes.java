@@ -178,18 +178,7 @@ public final class Probes {
         }
         if (wrapped == null) return Verdict.fail("limited(...) returned null");
         Work w = wrapped;
-        Thread[] threads = new Thread[tasks];
-        for (int i = 0; i < tasks; i++) {
-            int k = i;
-            threads[i] = Thread.ofVirtual().unstarted(() -> {
-                try {
-                    w.run(k);
-                } catch (Throwable ignored) {
-                    // the forced failures come back here (or are swallowed): either is fine
-                }
-            });
-        }
-        for (Thread t : threads) t.start();
+        Thread[] threads = startEach(w, tasks);   // the forced failures are swallowed there: either is fine
         Duration allowed = SETTLE.plusSeconds(5);
         int stuck = joinAll(threads, allowed);
         String seen = "(" + permits + " permits: " + calls.get() + " of " + tasks + " queries ran, at most "
@@ -236,18 +225,7 @@ public final class Probes {
         if (wrapped == null) return Verdict.fail("paced(...) returned null");
         Work w = wrapped;
         long t0 = System.nanoTime();
-        Thread[] threads = new Thread[calls];
-        for (int i = 0; i < calls; i++) {
-            int k = i;
-            threads[i] = Thread.ofVirtual().unstarted(() -> {
-                try {
-                    w.run(k);
-                } catch (Throwable ignored) {
-                    // counted below as a call that did not run
-                }
-            });
-        }
-        for (Thread t : threads) t.start();
+        Thread[] threads = startEach(w, calls);   // a call that throws is counted below as not run
         Duration allowed = Duration.ofMillis(5_000 + (long) (2_000 * calls / perSecond));
         int stuck = joinAll(threads, allowed);
         double took = (System.nanoTime() - t0) / 1e6;
@@ -644,5 +622,22 @@ public final class Probes {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Runs task {@code k} of {@code w} on a virtual thread of its own, for k < n, all started; what a task throws is dropped. */
+    private static Thread[] startEach(Work w, int n) {
+        Thread[] threads = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            threads[i] = Thread.ofVirtual().unstarted(() -> {
+                try {
+                    w.run(k);
+                } catch (Throwable ignored) {
+                    // the probe judges by what it counted, not by what the task threw
+                }
+            });
+        }
+        for (Thread t : threads) t.start();
+        return threads;
     }
 }
