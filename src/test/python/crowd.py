@@ -8,7 +8,7 @@ seconds to start keeps that window open. This module reproduces that: N processe
 by a barrier, each start one kernel with jupyter_client exactly as a server does and wait for its
 `kernel_info` reply, then report what happened.
 
-    /usr/bin/python3 crowd.py N [KERNEL_NAME]      # prints one line per student, then a summary
+    ./lab bench crowd [N [RUNS [KERNELS]]]   # e.g. 30 3 conclab,python3: a table, ipykernel beside
 
 Used by test_crowd.py and by `./lab bench crowd`.
 """
@@ -106,10 +106,28 @@ def summary(outcomes):
     return "; ".join(text)
 
 
+def bench(n, runs, kernels):
+    """`./lab bench crowd N RUNS`: each kernel started N at once, RUNS times, kernels alternating."""
+    rows = []
+    for r in range(runs):
+        for name in kernels:
+            outs = run(n, name)
+            times = sorted(o["seconds"] for o in outs if o.get("seconds") is not None)
+            failed = [o for o in outs if not o["served"]]
+            rows.append((r + 1, name, sum(o["served"] for o in outs), n,
+                         times[len(times) // 2] if times else None, times[-1] if times else None,
+                         len(shared_ports(outs)),
+                         "; ".join(f"student {o['student']}: {o.get('error', '?')} {o.get('kernel_log', [''])[:1]}"
+                                   for o in failed)))
+            print(f"run {r + 1} {name}: {summary(outs)}", file=sys.stderr, flush=True)
+    print(f"| run | kernel | served | kernel_info answered, median / last | ports chosen twice | why not served |")
+    print("|---|---|---|---|---|---|")
+    for run_no, name, served, total, median, last, dup, why in rows:
+        print(f"| {run_no} | {name} | {served}/{total} | {median} / {last} s | {dup} | {why or '–'} |")
+
+
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 30
-    name = sys.argv[2] if len(sys.argv) > 2 else "conclab"
-    outs = run(n, name)
-    for o in outs:
-        print(json.dumps(o))
-    print(summary(outs))
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    kernels = sys.argv[3].split(",") if len(sys.argv) > 3 else ["conclab", "python3"]
+    bench(n, runs, kernels)
