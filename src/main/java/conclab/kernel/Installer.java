@@ -61,13 +61,14 @@ final class Installer {
         Path dir = Files.createTempDirectory("conclab-kernelspec").resolve(name);
         Files.createDirectories(dir);
         try {
-            writeSpec(dir);
             String jupyter = findJupyter();
             if (jupyter == null) {
                 err.println("jupyter is not installed: on Debian/Ubuntu, apt-get install --no-install-recommends "
                         + "jupyter-client jupyter-notebook (or pip install jupyter_client notebook)");
                 return 1;
             }
+            boolean handshake = Provisioner.install(where, jupyter, out, err);
+            writeSpec(dir, handshake);
             List<String> cmd = new ArrayList<>(List.of(jupyter, "kernelspec", "install", dir.toString(),
                     "--name", name, "--replace"));
             cmd.addAll(where);
@@ -97,7 +98,7 @@ final class Installer {
      * ahead-of-time cache when one was trained from this very jar). The kernel runs its own copy, so
      * rebuilding {@code target/conclab.jar} never mismatches a cache an installed kernel uses.
      */
-    static void writeSpec(Path dir) throws IOException {
+    static void writeSpec(Path dir, boolean handshake) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String jar = Kernel.ownClassPath();
@@ -129,6 +130,11 @@ final class Installer {
         spec.addProperty("interrupt_mode", "message");
         JsonObject md = new JsonObject();
         md.addProperty("debugger", false);
+        if (handshake) {   // the kernel tells Jupyter the ports it really bound (see conclab_provisioner.py)
+            JsonObject provisioner = new JsonObject();
+            provisioner.addProperty("provisioner_name", Provisioner.NAME);
+            md.add("kernel_provisioner", provisioner);
+        }
         spec.add("metadata", md);
         Files.writeString(dir.resolve("kernel.json"),
                 new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec));
@@ -181,7 +187,7 @@ final class Installer {
         return img;
     }
 
-    private static String findJupyter() {
+    static String findJupyter() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             File f = new File(dir, "jupyter");
             if (f.canExecute()) return f.getAbsolutePath();

@@ -54,15 +54,39 @@ public final class Kernel {
         this.output = output;
     }
 
-    /** Runs a kernel for {@code connectionFile} until a shutdown_request (or its parent dies). */
-    public static void run(Path connectionFile) throws IOException, InterruptedException {
+    /** The exit status of a kernel that could not bind a port of its connection file (Linux's EADDRINUSE). */
+    public static final int EXIT_PORT_TAKEN = 98;
+
+    /**
+     * Runs a kernel for {@code connectionFile} until a shutdown_request (or its parent dies).
+     *
+     * <p>The sockets are bound first, before anything else the kernel starts: the ports were chosen by
+     * Jupyter, which closed them again, so every moment before the bind is a moment in which another
+     * process may take one. A port already taken ends the process at once with one line naming the
+     * channel and the port, and {@link #EXIT_PORT_TAKEN}. With {@code portsFile} (the port handshake
+     * of the kernelspec's provisioner, {@code conclab_provisioner.py}) a taken port is replaced by a free
+     * one instead, and the ports really bound are written to that file for Jupyter to read.
+     */
+    public static void run(Path connectionFile, Path portsFile) throws IOException, InterruptedException {
         PrintStream err = System.err;
         Log log = new Log(err, "debug".equalsIgnoreCase(System.getenv("CONCLAB_LOG")));
         ConnectionInfo info = ConnectionInfo.read(connectionFile);
-        Codec codec = new Codec(info.signatureScheme(), info.key(), MAX_FRAME_BYTES);
         Lifeline lifeline = new Lifeline(log, Lifeline.reserveFor(Runtime.getRuntime().maxMemory()));
-        Transport transport = new Transport(info, codec, log, lifeline);
-        transport.bind(2 * MAX_FRAME_BYTES);
+        Transport transport = new Transport(info, log, lifeline);
+        try {
+            ConnectionInfo bound = transport.bind(2 * MAX_FRAME_BYTES, portsFile != null);
+            if (portsFile != null) PortHandshake.write(portsFile, bound);
+        } catch (Transport.PortTaken e) {
+            long sinceMain = (System.nanoTime() - Main.MAIN_STARTED) / 1_000_000;
+            long jvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - sinceMain;
+            err.println("conclab kernel: cannot start: " + e.getMessage() + " (port " + e.port()
+                    + " was chosen by Jupyter and then taken by another process before this kernel bound it; "
+                    + sinceMain + " ms after main, " + jvm + " ms of JVM start before). Exit status " + EXIT_PORT_TAKEN + ".");
+            err.flush();
+            Runtime.getRuntime().halt(EXIT_PORT_TAKEN);
+        }
+        Codec codec = new Codec(info.signatureScheme(), info.key(), MAX_FRAME_BYTES);
+        transport.useCodec(codec);
         Publisher publisher = new IopubPublisher(transport, codec);
 
         Contexts contexts = new Contexts();

@@ -8,14 +8,20 @@ public final class Main {
 
     private Main() {}
 
+    /** {@link System#nanoTime} when {@code main} began: the kernel's own start, after the JVM's. */
+    static final long MAIN_STARTED = System.nanoTime();
+
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         String cmd = args.length == 0 ? "help" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (cmd) {
             case "kernel" -> {
-                if (rest.length != 1) fail("usage: java -jar conclab.jar kernel CONNECTION_FILE");
-                Kernel.run(Path.of(rest[0]));
+                boolean handshake = rest.length == 3 && rest[1].equals("--ports-file");
+                if (rest.length != 1 && !handshake) {
+                    fail("usage: java -jar conclab.jar kernel CONNECTION_FILE [--ports-file FILE]");
+                }
+                Kernel.run(Path.of(rest[0]), handshake ? Path.of(rest[2]) : null);
             }
             case "install" -> System.exit(Installer.run(rest, System.out, System.err));
             case "train" -> Kernel.train();
@@ -23,7 +29,7 @@ public final class Main {
             default -> {
                 System.out.println("""
                         Concurrency Lab — a Java 25 Jupyter kernel for concurrency experiments
-                          java -jar conclab.jar kernel CONNECTION_FILE     run the kernel (Jupyter does this)
+                          java -jar conclab.jar kernel CONNECTION_FILE [--ports-file F]   run the kernel (Jupyter does this)
                           java -jar conclab.jar install [--user|--sys-prefix|--prefix P] [--name N]
                           java -jar conclab.jar version""");
                 if (!cmd.equals("help") && !cmd.equals("--help")) System.exit(2);

@@ -81,7 +81,7 @@ public final class Transport implements AutoCloseable {
 
     private final ZContext context = new ZContext(1);
     private final ConnectionInfo info;
-    private final Codec codec;
+    private Codec codec;   // set once by useCodec, after bind and before any message; published by Thread.start
     private final Log log;
     private final Lifeline lifeline;
     private final BlockingQueue<Object> iopubQueue = new LinkedBlockingQueue<>();   // frames, or a fence latch
@@ -92,9 +92,13 @@ public final class Transport implements AutoCloseable {
     private Channel shell, control, stdin;
     private ZMQ.Socket iopub, hb;
 
-    public Transport(ConnectionInfo info, Codec codec, Log log, Lifeline lifeline) {
+    /**
+     * A transport for {@code info}'s ports. Its sockets are bound by {@link #bind} before the message
+     * codec exists (the codec's cryptography takes the longest to start), then {@link #useCodec} is called
+     * before anything is sent, received or published.
+     */
+    public Transport(ConnectionInfo info, Log log, Lifeline lifeline) {
         this.info = info;
-        this.codec = codec;
         this.log = log;
         this.lifeline = lifeline;
         // a JeroMQ thread that dies (out of memory) leaves a kernel that cannot answer: end it instead
@@ -102,28 +106,87 @@ public final class Transport implements AutoCloseable {
         context.setNotificationExceptionHandler(lifeline::threadDied);
     }
 
-    /** Binds every socket; throws when a port cannot be bound. */
-    public void bind(long maxMessageBytes) {
+    /**
+     * A port of the connection file that another process holds. Jupyter chose the port by binding it,
+     * reading its number and closing it again; until this kernel binds it, anything else on the machine
+     * may take it (another student's kernel, chosen by another server's jupyter_client, most often).
+     */
+    public static final class PortTaken extends RuntimeException {
+        private final String channel;
+        private final int port;
+
+        PortTaken(String channel, int port, String endpoint) {
+            super("the " + channel + " channel cannot bind " + endpoint + ": the address is already in use");
+            this.channel = channel;
+            this.port = port;
+        }
+
+        public String channel() {
+            return channel;
+        }
+
+        public int port() {
+            return port;
+        }
+    }
+
+    /**
+     * Binds every socket, in the order of the connection file's ports, and returns the ports bound.
+     * A port another process holds throws {@link PortTaken}, unless {@code moveWhenTaken}: then that
+     * channel binds a free port the system picks, and the caller must tell Jupyter (the kernel's
+     * port handshake, see {@code conclab.kernel.Kernel}).
+     */
+    public ConnectionInfo bind(long maxMessageBytes, boolean moveWhenTaken) {
         context.setLinger(200);
         // receive queues are bounded, so a flood of (large) messages cannot fill the heap; stdin is only
         // read while a cell waits for input, so it keeps very little and small messages only
-        shell = new Channel("shell", router(info.shellPort(), maxMessageBytes, 200));
-        control = new Channel("control", router(info.controlPort(), maxMessageBytes, 200));
-        stdin = new Channel("stdin", router(info.stdinPort(), 1 << 20, 4));
+        ZMQ.Socket shellSocket = router(maxMessageBytes, 200);
+        int shellPort = bindTo(shellSocket, "shell", info.shellPort(), moveWhenTaken);
+        ZMQ.Socket controlSocket = router(maxMessageBytes, 200);
+        int controlPort = bindTo(controlSocket, "control", info.controlPort(), moveWhenTaken);
+        ZMQ.Socket stdinSocket = router(1 << 20, 4);
+        int stdinPort = bindTo(stdinSocket, "stdin", info.stdinPort(), moveWhenTaken);
         iopub = context.createSocket(SocketType.PUB);
         iopub.setSndHWM(0);
-        iopub.bind(info.endpoint(info.iopubPort()));
+        int iopubPort = bindTo(iopub, "iopub", info.iopubPort(), moveWhenTaken);
         hb = context.createSocket(SocketType.ROUTER);
-        hb.bind(info.endpoint(info.hbPort()));
+        int hbPort = bindTo(hb, "heartbeat", info.hbPort(), moveWhenTaken);
+        shell = new Channel("shell", shellSocket);
+        control = new Channel("control", controlSocket);
+        stdin = new Channel("stdin", stdinSocket);
+        return new ConnectionInfo(info.transport(), info.ip(), shellPort, controlPort, stdinPort, iopubPort, hbPort,
+                info.signatureScheme(), info.key());
     }
 
-    private ZMQ.Socket router(int port, long max, int queue) {
+    private ZMQ.Socket router(long max, int queue) {
         ZMQ.Socket s = context.createSocket(SocketType.ROUTER);
         s.setMaxMsgSize(max);
         s.setRcvHWM(queue);
         s.setRouterHandover(true);
-        s.bind(info.endpoint(port));
         return s;
+    }
+
+    private int bindTo(ZMQ.Socket s, String channel, int port, boolean moveWhenTaken) {
+        String endpoint = info.endpoint(port);
+        try {
+            s.bind(endpoint);
+            return port;
+        } catch (ZMQException e) {
+            if (e.getErrorCode() != zmq.ZError.EADDRINUSE) throw e;
+            if (!moveWhenTaken) throw new PortTaken(channel, port, endpoint);
+        }
+        s.bind(endpoint.substring(0, endpoint.lastIndexOf(':')) + ":*");   // a free port, chosen by the system
+        String bound = s.getLastEndpoint();
+        int moved = Integer.parseInt(bound.substring(bound.lastIndexOf(':') + 1));
+        log.warn("the " + channel + " port " + port + " was taken by another process; bound " + moved
+                + " instead and told Jupyter through the port handshake");
+        return moved;
+    }
+
+    /** The codec that signs and checks every message; called once, after {@link #bind}, before anything else. */
+    public void useCodec(Codec codec) {
+        if (this.codec != null) throw new IllegalStateException("the codec is set once");
+        this.codec = codec;
     }
 
     /** Starts the heartbeat, iopub, shell and control threads. */
