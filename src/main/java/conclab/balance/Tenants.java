@@ -92,6 +92,20 @@ public final class Tenants {
     }
 
     /**
+     * Runs these clients for 0.2 s through a {@link TaskQueue#fifo()} and throws the figures away: the
+     * first run in a JVM also pays for loading and compiling the code, which would blur the comparisons.
+     */
+    public void warmUp() throws InterruptedException {
+        Duration d = duration;
+        try {
+            duration = Duration.ofMillis(200);
+            run("warm-up", TaskQueue.fifo());
+        } finally {
+            duration = d;
+        }
+    }
+
+    /**
      * Runs the clients through {@code queue} to {@link #workers(int)} platform threads, and returns each
      * client's latencies once every job has finished.
      */
