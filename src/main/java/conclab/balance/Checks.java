@@ -315,6 +315,13 @@ public final class Checks {
             return null;
         }
 
+        private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+
+        /** Stops a pick that loops forever (the probe has given up on it by then) instead of letting it spin on. */
+        private void called() {
+            if (calls.incrementAndGet() > 10_000_000L) throw new IllegalStateException("pick() never returned");
+        }
+
         private void beforeClaim() {
             CyclicBarrier b = hold;
             if (b != null && held.add(Thread.currentThread())) {
@@ -335,10 +342,11 @@ public final class Checks {
         }
 
         @Override public int size() { return outstanding.length(); }
-        @Override public boolean up(int i) { return up[i]; }
-        @Override public int outstanding(int i) { return outstanding.get(i); }
+        @Override public boolean up(int i) { called(); return up[i]; }
+        @Override public int outstanding(int i) { called(); return outstanding.get(i); }
         @Override public void claim(int i) { beforeClaim(); outstanding.incrementAndGet(i); claimed(i); }
         @Override public boolean claimIf(int i, int seen) {
+            called();
             beforeClaim();
             if (!outstanding.compareAndSet(i, seen, seen + 1)) return false;
             claimed(i);

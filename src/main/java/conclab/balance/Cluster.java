@@ -227,8 +227,10 @@ public final class Cluster implements AutoCloseable {
 
     /** The balancer's view for policies; records, per thread, what the current pick claimed. */
     private static final class View implements Servers {
+        /** Calls of the view one pick may make: far more than any policy needs on a few servers. */
+        static final int MAX_CALLS = 1_000_000;
         final AtomicIntegerArray outstanding, up;
-        private final ThreadLocal<int[]> claims = ThreadLocal.withInitial(() -> new int[2]);   // {last server claimed, claims}
+        private final ThreadLocal<int[]> claims = ThreadLocal.withInitial(() -> new int[3]);   // {last server claimed, claims, calls}
 
         View(int n) {
             outstanding = new AtomicIntegerArray(n);
@@ -236,7 +238,13 @@ public final class Cluster implements AutoCloseable {
             for (int i = 0; i < n; i++) up.set(i, 1);
         }
 
-        void startPick() { int[] c = claims.get(); c[0] = -1; c[1] = 0; }
+        void startPick() { int[] c = claims.get(); c[0] = -1; c[1] = 0; c[2] = 0; }
+
+        /** Counts a call of this pick; a pick that loops forever (claimIf never true, say) fails instead of spinning on. */
+        private void called() {
+            if (++claims.get()[2] > MAX_CALLS)
+                throw new IllegalStateException("pick() called the servers' view " + MAX_CALLS + " times without returning: does it ever claim?");
+        }
 
         /** Null when the pick claimed {@code i} once, else what went wrong (and the claims are undone). */
         String endPick(int i) {
@@ -256,10 +264,11 @@ public final class Cluster implements AutoCloseable {
         }
 
         @Override public int size() { return outstanding.length(); }
-        @Override public boolean up(int i) { return up.get(i) == 1; }
-        @Override public int outstanding(int i) { return outstanding.get(i); }
+        @Override public boolean up(int i) { called(); return up.get(i) == 1; }
+        @Override public int outstanding(int i) { called(); return outstanding.get(i); }
         @Override public void claim(int i) { outstanding.incrementAndGet(i); claimed(i); }
         @Override public boolean claimIf(int i, int seen) {
+            called();
             if (!outstanding.compareAndSet(i, seen, seen + 1)) return false;
             claimed(i);
             return true;

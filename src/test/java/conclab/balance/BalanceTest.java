@@ -300,6 +300,15 @@ class BalanceTest {
     }
 
     @Test
+    void a_policy_that_loops_forever_fails_its_requests_instead_of_spinning_on() throws InterruptedException {
+        try (var c = Cluster.start(1, Duration.ofMillis(1), 1, 1)) {
+            var r = c.load(s -> { while (true) if (s.claimIf(0, -1)) return 0; }, 100, Duration.ofMillis(100)).run();
+            assertEquals(r.requests(), r.errors());
+            assertTrue(Cluster.table(r).toString().contains("without returning"), Cluster.table(r).toString());
+        }
+    }
+
+    @Test
     void results_compare_on_one_percentile_chart() throws InterruptedException {
         try (var c = Cluster.start(1, Duration.ofMillis(1), 1, 1)) {
             var t = Cluster.table(c.load(Policy.random(), 200, Duration.ofMillis(100)).run(),
