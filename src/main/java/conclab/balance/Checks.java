@@ -201,7 +201,9 @@ public final class Checks {
             String why = v.claimedOnce(i);
             if (why != null) return why;
             if (before[i] != Arrays.stream(before).min().getAsInt())
-                return "with outstanding " + Arrays.toString(before) + " it picked server " + i + ": pick the server with the fewest";
+                return "with outstanding " + Arrays.toString(before) + " it picked server " + i
+                        + ": pick the server whose servers.outstanding(i) is smallest (the balancer's count, which goes down"
+                        + " when answers come back; a count of your own does not)";
         }
         return null;
     }
