@@ -528,4 +528,44 @@ public final class Lab {
     public static conclab.trace.Trace pythonTrace() {
         return conclab.task.PythonWorker.shared().lastTrace();
     }
+
+    // fair
+    // ------------------------------------------------------------------ fair shares and load balancing (lesson 12)
+
+    /**
+     * Clients sharing a pool of workers through a {@link conclab.balance.TaskQueue}: add them with
+     * {@code .client(name, perSecond)}, then {@code .run(label, queue)} records each client's latency; see
+     * {@link conclab.balance.Tenants}.
+     */
+    public static conclab.balance.Tenants tenants() {
+        return conclab.balance.Tenants.of();
+    }
+
+    /**
+     * Starts one in-process server per speed, each with 2 worker threads and its own queue, serving a
+     * request in 4 ms at speed 1 (±50 %), and warms them up (0.15 s of load, figures thrown away); close
+     * the cluster when done. See {@link conclab.balance.Cluster}.
+     */
+    public static conclab.balance.Cluster servers(double... speeds) throws InterruptedException {
+        var cluster = conclab.balance.Cluster.start(2, Duration.ofMillis(4), speeds);
+        try {
+            return cluster.warmUp();
+        } catch (InterruptedException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Checks a round-robin queue: rounds, each client's order, take() waits, 6 threads at once; see {@link conclab.balance.Checks}. */
+    public static conclab.check.Probes.Verdict probeFairQueue(Supplier<? extends conclab.balance.TaskQueue> make) {
+        return conclab.balance.Checks.fairQueue(make);
+    }
+
+    /**
+     * Checks a least-outstanding-requests policy: the fewest every time, answers counted, down servers
+     * skipped, two picks at once forced to race; see {@link conclab.balance.Checks}.
+     */
+    public static conclab.check.Probes.Verdict probeLeastOutstanding(Supplier<? extends conclab.balance.Policy> make) {
+        return conclab.balance.Checks.leastOutstanding(make);
+    }
 }

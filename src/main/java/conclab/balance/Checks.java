@@ -1,0 +1,373 @@
+package conclab.balance;
+
+import conclab.check.Probes.Verdict;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Supplier;
+
+/**
+ * The probes behind lesson 12's checks. Each one drives the learner's code through scripted situations
+ * and says what it did wrong, never hanging (every call the learner wrote runs on a daemon thread with a
+ * deadline) and never throwing. Races are forced, not hoped for: see {@link #leastOutstanding}.
+ */
+public final class Checks {
+
+    private Checks() {}
+
+    /** How long a call of the learner's code may take before the probe gives up on it. */
+    static final Duration PATIENCE = Duration.ofSeconds(3);
+
+    // ------------------------------------------------------------------ a fair queue
+
+    /** A job of the probe: who sent it and its number among that client's jobs. */
+    private record Job(String client, int n) implements Runnable {
+        @Override public void run() {}
+        @Override public String toString() { return client + " #" + (n + 1); }
+    }
+
+    /**
+     * Checks a round-robin {@link TaskQueue} made by {@code make} (a fresh one per scenario):
+     * <ol>
+     *   <li>with 6 jobs of "greedy" then 2 of "a" and 1 of "b" waiting, the takes go in rounds: every
+     *       client's first job before anyone's second, and so on, each client's jobs in order;
+     *   <li>the same again on the same queue once emptied, with the clients arriving in another order;
+     *   <li>take() on an empty queue waits (neither returns nor returns null) until a job is put;
+     *   <li>4 threads putting 500 jobs each while 2 threads take: every job comes out exactly once.
+     * </ol>
+     */
+    public static Verdict fairQueue(Supplier<? extends TaskQueue> make) {
+        try {
+            TaskQueue q = call(make::get);
+            if (q == null) return new Verdict(false, "the queue was null");
+            String why = rounds(q, new String[]{"greedy", "greedy", "greedy", "greedy", "greedy", "greedy", "a", "a", "b"});
+            if (why != null) return new Verdict(false, why);
+            why = rounds(q, new String[]{"b", "greedy", "greedy", "greedy", "c"});
+            if (why != null) return new Verdict(false, why + " (the second time, on the same queue)");
+            why = waitsWhenEmpty(call(make::get));
+            if (why != null) return new Verdict(false, why);
+            why = concurrent(call(make::get));
+            if (why != null) return new Verdict(false, why);
+            return new Verdict(true, "jobs taken in rounds, one per client with jobs waiting, each client's in order; take() waits; safe with 6 threads");
+        } catch (Throwable t) {
+            return new Verdict(false, "your code threw " + t);
+        }
+    }
+
+    /** Null when {@code q}, given {@code puts} (client names, in order), hands them out in rounds. */
+    private static String rounds(TaskQueue q, String[] puts) throws Exception {
+        Map<String, Integer> sent = new HashMap<>();
+        List<Job> jobs = new ArrayList<>();
+        for (String c : puts) {
+            Job j = new Job(c, sent.merge(c, 1, Integer::sum) - 1);
+            jobs.add(j);
+            call(() -> { q.put(j.client, j); return null; });
+        }
+        List<String> order = new ArrayList<>();
+        Map<String, Integer> taken = new HashMap<>();
+        int round = 0;
+        for (int k = 0; k < jobs.size(); k++) {
+            Runnable r = call(q::take);
+            if (!(r instanceof Job j)) return "take() returned " + r + " with jobs still waiting (after " + order + ")";
+            order.add(j.toString());
+            int expected = taken.merge(j.client, 1, Integer::sum) - 1;
+            if (j.n != expected) return "the jobs of " + j.client + " came out of order: " + order;
+            if (j.n < round) return "taken " + order + ": a client's next job went before another's; serve them in rounds, one job per client with jobs waiting";
+            if (j.n > round) return "taken " + order + ": " + j + " went before every client's job number " + (round + 1) + " had been served; serve one job per client in turn";
+            // the round is over when every client with more than `round` jobs has had its job number round + 1
+            final int r0 = round;
+            boolean over = sent.entrySet().stream().allMatch(e -> e.getValue() <= r0 || taken.getOrDefault(e.getKey(), 0) > r0);
+            if (over) round++;
+        }
+        return null;
+    }
+
+    private static String waitsWhenEmpty(TaskQueue q) throws Exception {
+        var task = new FutureTask<>(q::take);
+        Thread.ofPlatform().daemon().name("probe: take() on an empty queue").start(task);
+        try {
+            Runnable early = task.get(200, TimeUnit.MILLISECONDS);
+            return "take() on an empty queue returned " + early + " at once: it must wait until a job is put";
+        } catch (TimeoutException waiting) {
+            // right: it waits
+        } catch (ExecutionException e) {
+            return "take() on an empty queue threw " + e.getCause();
+        }
+        Job j = new Job("late", 0);
+        call(() -> { q.put("late", j); return null; });
+        try {
+            Runnable got = task.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            return got == j ? null : "a take() waiting on an empty queue returned " + got + " instead of the job put";
+        } catch (TimeoutException stuck) {
+            task.cancel(true);
+            return "a take() waiting on an empty queue never woke up when a job was put: signal the waiting takers in put()";
+        }
+    }
+
+    private static String concurrent(TaskQueue q) throws Exception {
+        int producers = 4, each = 500, total = producers * each;
+        Set<Job> out = ConcurrentHashMap.newKeySet();
+        var dup = new AtomicBoolean();
+        var done = new CountDownLatch(total);
+        var start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            String client = "client " + p;
+            threads.add(Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < each; i++) q.put(client, new Job(client, i));
+                } catch (Throwable t) {
+                    // counted as missing jobs
+                }
+            }));
+        }
+        for (int c = 0; c < 2; c++) {
+            threads.add(Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (true) {
+                        if (q.take() instanceof Job j && !out.add(j)) dup.set(true);
+                        done.countDown();
+                    }
+                } catch (Throwable t) {
+                    // interrupted at the end, or the learner's code failed: missing jobs say so
+                }
+            }));
+        }
+        start.countDown();
+        boolean all = done.await(PATIENCE.toMillis() * 2, TimeUnit.MILLISECONDS);
+        threads.forEach(Thread::interrupt);
+        if (dup.get()) return "with 4 threads putting and 2 taking at once, a job came out twice: guard the queues with one lock";
+        if (!all || out.size() != total)
+            return "with 4 threads putting and 2 taking at once, " + (total - out.size()) + " of " + total
+                    + " jobs never came out (or take() hung): guard every access to the queues with one lock, and wait on a condition of that lock";
+        return null;
+    }
+
+    // ------------------------------------------------------------------ least outstanding requests
+
+    /**
+     * Checks a least-outstanding-requests {@link Policy} made by {@code make} (a fresh one per scenario),
+     * on a scripted view of the servers:
+     * <ol>
+     *   <li>outstanding {5, 0, 2}: six picks in a row, each the server with the fewest at that moment,
+     *       each claimed once (round-robin and random fail here);
+     *   <li>three picks on {0, 0, 0} take the three servers; then the requests on servers 1 and 2 are
+     *       answered, except one on server 1, so the view shows {1, 1, 0}: the next pick is server 2 (a
+     *       count of one's own that answers never decrement fails here);
+     *   <li>server 0 down with none outstanding: never picked;
+     *   <li>two picks at once on {0, 0, 6}: they must take different servers. The view holds each
+     *       pick's first claim until both picks have reached one (at most 300 ms), so both have read the
+     *       counts before either claims: a pick that reads, then claims whatever it chose, takes server 0
+     *       twice on every run, on any number of cores; a compare-and-set ({@link Servers#claimIf}) or a
+     *       lock around the whole pick takes 0 and 1.
+     * </ol>
+     */
+    public static Verdict leastOutstanding(Supplier<? extends Policy> make) {
+        try {
+            String why = leastInTurn(call(make::get));
+            if (why == null) why = answersCount(call(make::get));
+            if (why == null) why = skipsDown(call(make::get));
+            if (why == null) why = twoAtOnce(call(make::get));
+            return why == null
+                    ? new Verdict(true, "the fewest outstanding every time, down servers skipped, no two picks on one idle server")
+                    : new Verdict(false, why);
+        } catch (Throwable t) {
+            return new Verdict(false, "your code threw " + t);
+        }
+    }
+
+    private static String leastInTurn(Policy p) throws Exception {
+        var v = new Scripted(new int[]{5, 0, 2}, new boolean[]{true, true, true});
+        for (int k = 0; k < 6; k++) {
+            int[] before = v.counts();
+            int i = v.pick(p);
+            String why = v.claimedOnce(i);
+            if (why != null) return why;
+            if (before[i] != Arrays.stream(before).min().getAsInt())
+                return "with outstanding " + Arrays.toString(before) + " it picked server " + i
+                        + ": pick the server whose servers.outstanding(i) is smallest (the balancer's count, which goes down"
+                        + " when answers come back; a count of your own does not)";
+        }
+        return null;
+    }
+
+    private static String answersCount(Policy p) throws Exception {
+        var v = new Scripted(new int[]{0, 0, 0}, new boolean[]{true, true, true});
+        for (int k = 0; k < 3; k++) {
+            int i = v.pick(p);
+            String why = v.claimedOnce(i);
+            if (why != null) return why;
+        }
+        if (!Arrays.equals(v.counts(), new int[]{1, 1, 1}))
+            return "three picks on three idle servers gave outstanding " + Arrays.toString(v.counts()) + ": each should take a different one";
+        v.set(new int[]{1, 1, 0});   // the request on server 2 was answered (and server 0 and 1 still have theirs)
+        int i = v.pick(p);
+        String why = v.claimedOnce(i);
+        if (why != null) return why;
+        if (i != 2)
+            return "after the request on server 2 was answered (outstanding [1, 1, 0]) it picked server " + i
+                    + ": read servers.outstanding(i), which goes down when a request is answered (a count of your own never does)";
+        return null;
+    }
+
+    private static String skipsDown(Policy p) throws Exception {
+        var v = new Scripted(new int[]{0, 3, 1}, new boolean[]{false, true, true});
+        for (int k = 0; k < 4; k++) {
+            int[] before = v.counts();
+            int i = v.pick(p);
+            if (i == 0) return "it picked server 0, which is down (servers.up(0) is false): skip the servers that are down";
+            String why = v.claimedOnce(i);
+            if (why != null) return why;
+            if (before[i] > Math.min(before[1], before[2]))
+                return "with outstanding " + Arrays.toString(before) + " and server 0 down it picked server " + i + ": the fewest among those up";
+        }
+        return null;
+    }
+
+    private static String twoAtOnce(Policy p) throws Exception {
+        var v = new Scripted(new int[]{0, 0, 6}, new boolean[]{true, true, true});
+        v.holdFirstClaims();
+        var go = new CountDownLatch(1);
+        List<FutureTask<Integer>> picks = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            var task = new FutureTask<>(() -> { go.await(); return p.pick(v); });
+            picks.add(task);
+            Thread.ofPlatform().daemon().name("probe: pick " + t).start(task);
+        }
+        go.countDown();
+        int[] got = new int[2];
+        for (int t = 0; t < 2; t++) {
+            try {
+                got[t] = picks.get(t).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                picks.forEach(f -> f.cancel(true));
+                return "two picks at once: one did not return within " + PATIENCE.toSeconds() + " s";
+            } catch (ExecutionException e) {
+                return "two picks at once: one threw " + e.getCause();
+            }
+        }
+        if (got[0] == got[1] || !Arrays.equals(v.counts(), new int[]{1, 1, 6}))
+            return "two picks at once on outstanding [0, 0, 6] both read the counts before either claimed, picked servers "
+                    + got[0] + " and " + got[1] + " and left outstanding " + Arrays.toString(v.counts())
+                    + ": claim with servers.claimIf(i, seen) and pick again when it says false (or hold a lock around the whole pick)";
+        return null;
+    }
+
+    /** A scripted view of three servers: set counts, claims recorded per thread, an optional hold on first claims. */
+    private static final class Scripted implements Servers {
+        private final AtomicIntegerArray outstanding;
+        private final boolean[] up;
+        private final ThreadLocal<int[]> claims = ThreadLocal.withInitial(() -> new int[]{-1, 0});
+        private final java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        private volatile CyclicBarrier hold;
+        private final Set<Thread> held = ConcurrentHashMap.newKeySet();
+
+        Scripted(int[] counts, boolean[] up) {
+            this.outstanding = new AtomicIntegerArray(counts);
+            this.up = up.clone();
+        }
+
+        void set(int[] counts) { for (int i = 0; i < counts.length; i++) outstanding.set(i, counts[i]); }
+
+        int[] counts() {
+            int[] c = new int[outstanding.length()];
+            for (int i = 0; i < c.length; i++) c[i] = outstanding.get(i);
+            return c;
+        }
+
+        void holdFirstClaims() { hold = new CyclicBarrier(2); }
+
+        /** Runs p.pick(this) on a thread of its own with a deadline; resets this thread's claims first. */
+        int pick(Policy p) throws Exception {
+            return call(() -> {
+                int[] c = claims.get();
+                c[0] = -1;
+                c[1] = 0;
+                int i = p.pick(this);
+                int[] after = claims.get();
+                lastClaims = new int[]{after[0], after[1]};
+                return i;
+            });
+        }
+
+        private volatile int[] lastClaims = {-1, 0};
+
+        String claimedOnce(int i) {
+            int[] c = lastClaims;
+            if (i < 0 || i >= size()) return "pick() returned " + i + ", not a server index (0 to " + (size() - 1) + ")";
+            if (c[1] == 0) return "pick() returned server " + i + " without claiming it: call servers.claim(i) or servers.claimIf(i, seen)";
+            if (c[1] > 1 || c[0] != i) return "pick() returned server " + i + " but claimed " + c[1] + " time(s), last server " + c[0] + ": claim the server you return, once";
+            return null;
+        }
+
+        private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+
+        /** Stops a pick that loops forever (the probe has given up on it by then) instead of letting it spin on. */
+        private void called() {
+            if (calls.incrementAndGet() > 10_000_000L) throw new IllegalStateException("pick() never returned");
+        }
+
+        private void beforeClaim() {
+            CyclicBarrier b = hold;
+            if (b != null && held.add(Thread.currentThread())) {
+                try {
+                    b.await(300, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (BrokenBarrierException | TimeoutException e) {
+                    // the other pick never reached a claim (a lock around the pick): go on
+                }
+            }
+        }
+
+        private void claimed(int i) {
+            int[] c = claims.get();
+            c[0] = i;
+            c[1]++;
+        }
+
+        @Override public int size() { return outstanding.length(); }
+        @Override public boolean up(int i) { called(); return up[i]; }
+        @Override public int outstanding(int i) { called(); return outstanding.get(i); }
+        @Override public void claim(int i) { beforeClaim(); outstanding.incrementAndGet(i); claimed(i); }
+        @Override public boolean claimIf(int i, int seen) {
+            called();
+            beforeClaim();
+            if (!outstanding.compareAndSet(i, seen, seen + 1)) return false;
+            claimed(i);
+            return true;
+        }
+        @Override public synchronized int random(int bound) { return random.nextInt(bound); }
+    }
+
+    /** Runs {@code body} on a daemon thread and waits at most {@link #PATIENCE} for it. */
+    private static <T> T call(Callable<T> body) throws Exception {
+        var task = new FutureTask<>(body);
+        Thread.ofPlatform().daemon().name("probe").start(task);
+        try {
+            return task.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            throw new IllegalStateException("your code did not return within " + PATIENCE.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
+        }
+    }
+}
