@@ -274,3 +274,30 @@ def test_long_and_non_ascii_output_from_forked_children_arrives_whole(kc):
     for k in range(3):
         assert lines.count(f"{k}:" + "é€😀" * 700) == 20
     assert "parent done" in lines
+
+
+def test_without_a_python_the_cells_say_so_once_and_run_all_goes_on():
+    """A lesson's %%python cells on a machine with no usable python3: one line under the first, no error
+    (Run All does not stop), nothing under the next; Java cells and %python_use still work."""
+    import os
+    from jupyter_client.manager import start_new_kernel
+    from conftest import KERNEL
+    env = dict(os.environ, CONCLAB_PYTHON="/nonexistent/python3")
+    km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=TIMEOUT, env=env)
+    try:
+        reply, msgs = run(kc, "%%python\nprint('ran')")
+        assert reply["content"]["status"] == "ok", reply["content"]
+        said = stdout(msgs).splitlines()
+        assert len(said) == 1 and "%%python cells are skipped" in said[0] and "/nonexistent/python3" in said[0], said
+        assert not errors(msgs) and "ran" not in said[0]
+        reply, msgs = run(kc, "%%python\nprint('ran')")
+        assert reply["content"]["status"] == "ok" and stdout(msgs) == "", (reply["content"], stdout(msgs))
+        reply, msgs = run(kc, "6 * 7")
+        assert result_text(msgs) == "42"
+        reply, msgs = run(kc, "%python_use /usr/bin/python3")   # a Python named by hand: the cells run again
+        assert reply["content"]["status"] == "ok", reply["content"]
+        reply, msgs = run(kc, "%%python\nprint('ran')")
+        assert reply["content"]["status"] == "ok" and "ran" in stdout(msgs).splitlines(), stdout(msgs)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -31,6 +31,8 @@ final class PythonCells {
     /* The worker, its output sent to cells; made on the first Python cell (nothing at kernel start-up).
        Used by the shell thread only. */
     private PythonWorker worker;
+    /* Why %%python cells are skipped, once said under a cell (no interpreter runs); shell thread only. */
+    private String toldUnavailable;
 
     PythonCells(Contexts contexts) {
         this.contexts = contexts;
@@ -51,6 +53,15 @@ final class PythonCells {
     }
 
     Outcome run(String code, CellContext ctx) {
+        CPython py = CPython.find();
+        if (!py.available()) {   // no Python here: a lesson's Run All goes on; said once per cause
+            if (!py.problem().equals(toldUnavailable)) {
+                toldUnavailable = py.problem();
+                System.out.println("%%python cells are skipped: " + py.problem().replaceFirst("\\.?$", "")
+                        + ". Name a Python 3 with CONCLAB_PYTHON or %python_use PATH.");
+            }
+            return new Outcome.Ok(false, null);
+        }
         PythonWorker worker = worker();
         CellThreads.Result r;
         try {
