@@ -190,7 +190,7 @@ public final class Chunks {
         long t0 = System.nanoTime();
         try (var heap = new HeapSampler(rec)) {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            var totals = Totals.of(lines.subList(1, lines.size()).parallelStream());
+            var totals = Totals.of(lines.parallelStream());
             long took = System.nanoTime() - t0;
             heap.close();
             return new Run(totals, 1, took, rec.stop());

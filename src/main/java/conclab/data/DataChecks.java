@@ -97,7 +97,11 @@ public final class DataChecks {
      * The stream given is sequential. {@code parse} is the check's: each thread's first call waits (at
      * most 0.5 s) until 4 threads are parsing, so that the threads then add up at the same time on one core
      * as on many, and it records how many threads were inside it at once: work done under one lock never
-     * has two. The result must be the right totals in every round.
+     * has two. The rows go to two stations, and the pool's threads meet inside {@link Tally#plus} on
+     * their first few calls (see {@link Meeting}): two threads that add to the same entry of a shared
+     * {@code HashMap} then both read it before either writes it back, on every run. The result must be
+     * the right totals in every round; a round whose rows were never parsed by two threads at once ends
+     * the check.
      */
     public static Parallel parallel(BiFunction<Stream<String>, Function<String, Trip>, Map<String, Tally>> totals) {
         var distinct = rows(1_000, 17).stream()                          // two stations: threads that meet add to the same one

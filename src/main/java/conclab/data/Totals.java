@@ -40,11 +40,12 @@ public final class Totals {
     }
 
     /**
-     * The per-station totals of {@code lines} (rows, no header), sequential or parallel: each piece of a
-     * parallel stream fills a map of its own, and the pieces' maps are merged two by two.
+     * The per-station totals of {@code lines} (rows; the header is skipped wherever it comes), sequential
+     * or parallel: each piece of a parallel stream fills a map of its own, and the pieces' maps are merged
+     * two by two.
      */
     public static Map<String, Tally> of(Stream<String> lines) {
-        return lines.map(Trip::parse).collect(HashMap::new,
+        return lines.filter(line -> !line.equals(Trip.HEADER)).map(Trip::parse).collect(HashMap::new,
                 (m, t) -> m.merge(t.station(), Tally.of(t.cents()), Tally::plus),
                 Totals::mergeInto);
     }
