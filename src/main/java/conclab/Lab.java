@@ -568,4 +568,51 @@ public final class Lab {
     public static conclab.check.Probes.Verdict probeLeastOutstanding(Supplier<? extends conclab.balance.Policy> make) {
         return conclab.balance.Checks.leastOutstanding(make);
     }
+
+    // data
+    // ------------------------------------------------------------------ lesson 13: a data set in parallel
+
+    /**
+     * The lesson's data set: {@code rows} bike trips drawn with {@code seed}, as one CSV file and as
+     * {@code parts} files; written once under {@code $TMPDIR/conclab-data}, read from there afterwards.
+     * See {@link conclab.data.Trips}.
+     */
+    public static conclab.data.Trips trips(long rows, long seed, int parts) {
+        return conclab.data.Trips.of(rows, seed, parts);
+    }
+
+    /**
+     * Checks a result against the sequential one, station by station, and says so; throws
+     * {@code IllegalStateException} naming the first station that differs. See {@link conclab.data.Totals#same}.
+     */
+    public static String sameAsSequential(java.util.Map<String, conclab.data.Tally> sequential,
+                                          java.util.Map<String, conclab.data.Tally> result) {
+        return conclab.data.Totals.same(sequential, result);
+    }
+
+    /** Per-station totals as a table, busiest station first. See {@link conclab.data.Totals#table}. */
+    public static conclab.spi.Mime totalsTable(java.util.Map<String, conclab.data.Tally> totals) {
+        return conclab.data.Totals.table(totals);
+    }
+
+    /** Checks sequential totals of lines on 600 rows of its own. See {@link conclab.data.DataChecks#totals}. */
+    public static conclab.check.Probes.Verdict probeTotals(
+            java.util.function.Function<java.util.stream.Stream<String>, java.util.Map<String, conclab.data.Tally>> totals) {
+        return conclab.data.DataChecks.totals(totals);
+    }
+
+    /**
+     * Checks parallel totals three times on 400,000 rows, 8 workers started together: right every time,
+     * and the rows parsed by threads at once. See {@link conclab.data.DataChecks#parallel}.
+     */
+    public static conclab.data.DataChecks.Parallel probeParallelTotals(
+            java.util.function.BiFunction<java.util.stream.Stream<String>, java.util.function.Function<String, conclab.data.Trip>,
+                    java.util.Map<String, conclab.data.Tally>> totals) {
+        return conclab.data.DataChecks.parallel(totals);
+    }
+
+    /** Checks where a block is cut into whole lines. See {@link conclab.data.DataChecks#lineEnd}. */
+    public static conclab.check.Probes.Verdict probeLineEnd(conclab.data.Chunks.LineEnd cut) {
+        return conclab.data.DataChecks.lineEnd(cut);
+    }
 }
