@@ -87,6 +87,11 @@ public final class CircuitBreaker {
         }
     }
 
+    /** The name given at construction. */
+    public String name() {
+        return name;
+    }
+
     /** The state now. */
     public synchronized State state() {
         if (state == State.OPEN && System.nanoTime() - openedAt >= coolDownNanos) return State.HALF_OPEN;
