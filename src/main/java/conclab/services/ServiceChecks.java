@@ -281,7 +281,8 @@ public final class ServiceChecks {
      * {@code UPDATE} or {@code SELECT … FOR UPDATE}) it waits, at most 300 ms, until the other transaction
      * has taken its first lock too: two transfers that lock in opposite orders then deadlock every time.
      * Right: every transfer commits, no transaction is a deadlock victim (nor times out on a lock), and the
-     * balances of the table {@code accounts(id, balance)} end as the transfers say.
+     * balances of the table {@code accounts(id, balance)} end as the transfers say. The table is created when
+     * missing, and accounts 1 to 4 are set to 1,000 before each pair.
      *
      */
     public static LockOrder lockOrder(javax.sql.DataSource pool, Transfer transfer) {
@@ -290,6 +291,15 @@ public final class ServiceChecks {
         boolean done = true, clean = true;
         AtomicInteger victims = new AtomicInteger();
         try {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                c.setAutoCommit(true);
+                s.executeUpdate("CREATE TABLE IF NOT EXISTS accounts(id INT PRIMARY KEY, balance BIGINT NOT NULL)");
+                for (int id = 1; id <= 4; id++) {
+                    if (s.executeUpdate("UPDATE accounts SET balance = 1000 WHERE id = " + id) == 0) {
+                        s.executeUpdate("INSERT INTO accounts(id, balance) VALUES (" + id + ", 1000)");
+                    }
+                }
+            }
             for (int[] p : pairs) {
                 try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
                     c.setAutoCommit(true);

@@ -130,7 +130,6 @@ public final class Fetch {
                             continue;
                         }
                         offline = MavenMagics.offline(m.args());
-                        what = m.args().strip();
                     }
                     default -> {
                         String xml;
