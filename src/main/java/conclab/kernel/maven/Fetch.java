@@ -46,8 +46,8 @@ public final class Fetch {
         int failed = 0;
         for (Path nb : notebooks) failed += fetch(nb, quiet, out, err);
         if (failed > 0) {
-            err.println("fetch: " + failed + " librar" + (failed == 1 ? "y" : "ies") + " not in the local repository; "
-                    + "the lessons that load them need the network, or run this again where it is reachable");
+            err.println("fetch: " + failed + (failed == 1 ? " magic" : " magics") + " could not be resolved (named above): "
+                    + "the notebooks that use them need the network; run this again where the repositories are reachable");
         }
         return failed > 0 ? 1 : 0;
     }

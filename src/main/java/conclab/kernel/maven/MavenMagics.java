@@ -413,7 +413,7 @@ public final class MavenMagics {
                     || find(x, UnknownHostException.class) != null || find(x, java.net.SocketTimeoutException.class) != null
                     || find(x, java.net.NoRouteToHostException.class) != null)) {
                 String u = repo.getId() + " (" + repo.getUrl() + ": " + rootCause(x) + ")";
-                if (!unreachable.contains(u)) unreachable.add(u);
+                if (unreachable.stream().noneMatch(k -> k.startsWith(repo.getId() + " ("))) unreachable.add(u);   // once per repository
             }
         }
         if (transfer != null && !unreachable.isEmpty() && !(offline || r.settingsOffline())) {
