@@ -198,7 +198,7 @@ public final class ServiceChecks {
     /**
      * Builds requests with {@code build} for deadlines 400 ms away (after waiting 150 ms: 250 ms left)
      * and 150 ms away, and one already past; sends the first two to a service of its own. Right: each
-     * request's timeout is the time left (within 60 ms below it), the service receives that time left in
+     * request's timeout is the time left at some moment during the call (±5 ms), the service receives that time left in
      * the header {@value HttpTestService#BUDGET_HEADER}, and a deadline already past throws
      * {@link HttpTimeoutException} without sending anything.
      */
@@ -213,6 +213,7 @@ public final class ServiceChecks {
                 Instant deadline = Instant.now().plusMillis(c[0]);
                 if (c[1] > 0) Thread.sleep(c[1]);
                 HttpRequest req;
+                Instant before = Instant.now();
                 try {
                     req = Within.call(LIMIT, () -> build.request(svc.uri("/price"), deadline));
                 } catch (Exception e) {
@@ -220,17 +221,18 @@ public final class ServiceChecks {
                     timeout = sent = false;
                     continue;
                 }
-                long left = Duration.between(Instant.now(), deadline).toMillis();
+                // the time left when the learner's code read the clock: between these two
+                long most = Duration.between(before, deadline).toMillis(), left = Duration.between(Instant.now(), deadline).toMillis();
                 if (req == null) {
                     seen.add("deadline in " + c[0] + " ms: no request (null)");
                     timeout = sent = false;
                     continue;
                 }
                 String t = req.timeout().map(d -> d.toMillis() + " ms").orElse("none");
-                boolean tOk = req.timeout().isPresent() && near(req.timeout().get().toMillis(), left);
+                boolean tOk = req.timeout().isPresent() && near(req.timeout().get().toMillis(), left, most);
                 try { client.send(req, HttpResponse.BodyHandlers.discarding()); } catch (Exception ignored) { }
                 long budget = svc.requests().stream().mapToLong(HttpTestService.Request::budgetMs).findFirst().orElse(-3);
-                boolean bOk = budget >= 0 && near(budget, left);
+                boolean bOk = budget >= 0 && near(budget, left, most);
                 timeout &= tOk;
                 sent &= bOk;
                 seen.add("about " + left + " ms left: timeout " + t + ", service got "
@@ -258,8 +260,9 @@ public final class ServiceChecks {
         return new Deadline(timeout, sent, past, String.join("; ", seen));
     }
 
-    private static boolean near(long gotMs, long leftMs) {
-        return gotMs > 0 && gotMs <= leftMs + 5 && gotMs >= leftMs - 60;
+    /** Whether {@code gotMs} is the time left at some moment of the learner's call (±5 ms of rounding). */
+    private static boolean near(long gotMs, long leftAfterMs, long leftBeforeMs) {
+        return gotMs > 0 && gotMs >= leftAfterMs - 5 && gotMs <= leftBeforeMs + 5;
     }
 
     // ------------------------------------------------------------------ lock order
