@@ -55,9 +55,14 @@ public final class HttpTestService implements AutoCloseable {
 
     /** The request header that carries the caller's remaining budget, in milliseconds. */
     public static final String BUDGET_HEADER = "X-Budget-Ms";
+    /** The request header that says which attempt of a call this is (1, 2, ...); {@link Retry} sends it. */
+    public static final String ATTEMPT_HEADER = "X-Attempt";
 
-    /** One request as the service saw it. {@code budgetMs} is -1 when the caller sent none. */
-    public record Request(long atNanos, long endNanos, String method, String path, int status, long budgetMs) {
+    /**
+     * One request as the service saw it. {@code budgetMs} is -1 when the caller sent none; {@code attempt} is
+     * 1 unless the caller said otherwise ({@value #ATTEMPT_HEADER}).
+     */
+    public record Request(long atNanos, long endNanos, String method, String path, int status, long budgetMs, int attempt) {
         /** Milliseconds from {@code originNanos} to this request's arrival. */
         public double atMillis(long originNanos) {
             return (atNanos - originNanos) / 1e6;
@@ -189,14 +194,28 @@ public final class HttpTestService implements AutoCloseable {
      * with {@code Charts.overlay("requests per 10 ms", a, b)}.
      */
     public Trace perBucket(String label, Duration bucket) {
+        return perBucket(label, bucket, false);
+    }
+
+    /**
+     * As {@link #perBucket(String, Duration)}, counting only retries (requests whose {@value #ATTEMPT_HEADER}
+     * is 2 or more): the counter {@code "retries per N ms"}. The first attempts of many clients started at
+     * once arrive together whatever their retry policy; the retries show the policy.
+     */
+    public Trace retriesPerBucket(String label, Duration bucket) {
+        return perBucket(label, bucket, true);
+    }
+
+    private Trace perBucket(String label, Duration bucket, boolean retriesOnly) {
         List<Request> rs = requests();
+        if (retriesOnly) rs = rs.stream().filter(r -> r.attempt() > 1).toList();
         long width = Math.max(1, bucket.toNanos());
         long origin = originNanos;
         long last = rs.isEmpty() ? origin : rs.getLast().atNanos();
         int n = (int) ((last - origin) / width) + 2;
         int[] counts = new int[n];
         for (Request r : rs) counts[(int) Math.max(0, (r.atNanos() - origin) / width)]++;
-        String name = bucketName(bucket);
+        String name = (retriesOnly ? "retries" : "requests") + " per " + bucket.toMillis() + " ms";
         List<CounterSample> samples = new ArrayList<>();
         for (int i = 0; i < n; i++) samples.add(new CounterSample(name, origin + i * width, counts[i]));
         return new Trace(label, origin, origin + n * width, List.of(), List.of(), samples,
@@ -213,6 +232,11 @@ public final class HttpTestService implements AutoCloseable {
         return (int) perBucket("peak", bucket).counters().stream().mapToDouble(CounterSample::value).max().orElse(0);
     }
 
+    /** The most retries (attempt 2 or later) that arrived in one bucket of {@code bucket}. */
+    public int peakRetries(Duration bucket) {
+        return (int) retriesPerBucket("peak", bucket).counters().stream().mapToDouble(CounterSample::value).max().orElse(0);
+    }
+
     private void serve(HttpExchange ex) throws IOException {
         long at = System.nanoTime();
         int status;
@@ -220,6 +244,11 @@ public final class HttpTestService implements AutoCloseable {
         String b = ex.getRequestHeaders().getFirst(BUDGET_HEADER);
         if (b != null) {
             try { budget = Long.parseLong(b.strip()); } catch (NumberFormatException ignored) { budget = -2; }
+        }
+        int attempt = 1;
+        String at2 = ex.getRequestHeaders().getFirst(ATTEMPT_HEADER);
+        if (at2 != null) {
+            try { attempt = Integer.parseInt(at2.strip()); } catch (NumberFormatException ignored) { }
         }
         long work = latencyNanos;
         String q = ex.getRequestURI().getQuery();
@@ -262,7 +291,7 @@ public final class HttpTestService implements AutoCloseable {
             default -> "budget of " + budget + " ms too small for " + TimeUnit.NANOSECONDS.toMillis(work) + " ms of work";
         };
         synchronized (log) {
-            if (at >= originNanos) log.add(new Request(at, System.nanoTime(), ex.getRequestMethod(), ex.getRequestURI().getPath(), status, budget));
+            if (at >= originNanos) log.add(new Request(at, System.nanoTime(), ex.getRequestMethod(), ex.getRequestURI().getPath(), status, budget, attempt));
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         try (OutputStream out = ex.getResponseBody()) {

@@ -13,7 +13,8 @@ import java.util.function.IntFunction;
  * Retries of HTTP calls, the loop the lesson has the learner write first: an idempotent request
  * ({@code GET}, {@code HEAD}, {@code PUT}, {@code DELETE}, {@code OPTIONS}) that fails with 503 or an
  * {@link IOException} is sent again after {@code backoff.apply(attempt)}, at most {@code attempts} times in
- * all; anything else is answered with the first reply. Back-off policies: {@link #noJitter} and
+ * all; anything else is answered with the first reply. A retry carries the header
+ * {@value HttpTestService#ATTEMPT_HEADER} (2, 3, ...), so that a service can tell retries from first tries. Back-off policies: {@link #noJitter} and
  * {@link #fullJitter}.
  */
 public final class Retry {
@@ -33,7 +34,9 @@ public final class Retry {
         boolean retryable = IDEMPOTENT.contains(request.method());
         for (int attempt = 1; ; attempt++) {
             try {
-                HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpRequest sent = attempt == 1 ? request : HttpRequest.newBuilder(request, (name, value) -> true)
+                        .setHeader(HttpTestService.ATTEMPT_HEADER, Integer.toString(attempt)).build();
+                HttpResponse<String> r = client.send(sent, HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 503 || !retryable || attempt >= attempts) return r;
             } catch (IOException e) {
                 if (!retryable || attempt >= attempts) throw e;

@@ -60,6 +60,8 @@ class ServicesTest {
             var r = Retry.send(c, HttpRequest.newBuilder(svc.uri("/a")).build(), 5, Retry.fullJitter(Duration.ofMillis(1), Duration.ofMillis(10)));
             assertEquals(200, r.statusCode());
             assertEquals(3, svc.count());
+            assertEquals(java.util.List.of(1, 2, 3), svc.requests().stream().map(HttpTestService.Request::attempt).toList());
+            assertEquals(2, (int) svc.retriesPerBucket("r", Duration.ofSeconds(10)).counters().getFirst().value());
             svc.reset().failNext(2);
             var p = Retry.send(c, HttpRequest.newBuilder(svc.uri("/a")).POST(HttpRequest.BodyPublishers.noBody()).build(), 5,
                     Retry.noJitter(Duration.ofMillis(1), Duration.ofMillis(10)));
