@@ -615,4 +615,43 @@ public final class Lab {
     public static conclab.check.Probes.Verdict probeLineEnd(conclab.data.Chunks.LineEnd cut) {
         return conclab.data.DataChecks.lineEnd(cut);
     }
+
+    // sys
+    // ------------------------------------------------------------------ talking to other systems (lessons 11a, 11b)
+
+    /**
+     * Starts an HTTP service on 127.0.0.1 whose every answer takes {@code latency}; the lesson sets its
+     * failures and capacity and reads what it received; close it when done. See
+     * {@link conclab.services.HttpTestService}.
+     */
+    public static conclab.services.HttpTestService httpService(Duration latency) {
+        return conclab.services.HttpTestService.start(latency);
+    }
+
+    /** A circuit breaker that opens after {@code threshold} failures in a row, for {@code coolDown}; see {@link conclab.services.CircuitBreaker}. */
+    public static conclab.services.CircuitBreaker circuitBreaker(String name, int threshold, Duration coolDown) {
+        return new conclab.services.CircuitBreaker(name, threshold, coolDown);
+    }
+
+    /** Checks a back-off policy: jitter, doubling, the cap; see {@link conclab.services.ServiceChecks#backoff}. */
+    public static conclab.services.ServiceChecks.Backoff probeBackoff(java.util.function.IntFunction<Duration> backoff,
+                                                                      Duration base, Duration cap) {
+        return conclab.services.ServiceChecks.backoff(backoff, base, cap);
+    }
+
+    /** Checks a retrying send: GETs retried up to {@code attempts}, a POST sent once; see {@link conclab.services.ServiceChecks#retries}. */
+    public static conclab.services.ServiceChecks.Retries probeRetries(conclab.services.ServiceChecks.Sender send, int attempts) {
+        return conclab.services.ServiceChecks.retries(send, attempts);
+    }
+
+    /** Checks a request built for a deadline: its timeout and the budget it carries; see {@link conclab.services.ServiceChecks#deadline}. */
+    public static conclab.services.ServiceChecks.Deadline probeDeadline(conclab.services.ServiceChecks.RequestWithin build) {
+        return conclab.services.ServiceChecks.deadline(build);
+    }
+
+    /** Checks transfers that cross, forced to collide; see {@link conclab.services.ServiceChecks#lockOrder}. */
+    public static conclab.services.ServiceChecks.LockOrder probeLockOrder(javax.sql.DataSource pool,
+                                                                          conclab.services.ServiceChecks.Transfer transfer) {
+        return conclab.services.ServiceChecks.lockOrder(pool, transfer);
+    }
 }

@@ -25,12 +25,14 @@ public final class Main {
             }
             case "install" -> System.exit(Installer.run(rest, System.out, System.err));
             case "train" -> Kernel.train();
+            case "fetch" -> System.exit(conclab.kernel.maven.Fetch.run(rest, System.out, System.err));
             case "version" -> System.out.println("Concurrency Lab " + Kernel.version() + ", Java " + Runtime.version());
             default -> {
                 System.out.println("""
                         Concurrency Lab — a Java 25 Jupyter kernel for concurrency experiments
                           java -jar conclab.jar kernel CONNECTION_FILE [--ports-file F]   run the kernel (Jupyter does this)
                           java -jar conclab.jar install [--user|--sys-prefix|--prefix P] [--name N]
+                          java -jar conclab.jar fetch [--quiet] NOTEBOOK...   resolve the notebooks' %maven libraries into the local repository
                           java -jar conclab.jar version""");
                 if (!cmd.equals("help") && !cmd.equals("--help")) System.exit(2);
             }

@@ -81,20 +81,36 @@ public final class MavenMagics {
 
     /** {@code %maven [--offline] COORDINATES...}: g:a:v, g:a:ext:v or g:a:ext:classifier:v. */
     public Outcome maven(String args, CellContext ctx) {
-        boolean offline = false;
         List<Dependency> deps = new ArrayList<>();
+        String bad = coordinates(args, deps);
+        if (bad != null) return usage("%maven", bad);
+        boolean offline = offline(args);
+        String what = String.join(" ", deps.stream().map(d -> coords(d.getArtifact())).toList());
+        return resolveAndAdd(what, deps, List.of(), List.of(), offline, ctx);
+    }
+
+    /** Whether {@code %maven}'s arguments ask for an offline resolution. */
+    static boolean offline(String args) {
+        for (String word : args.strip().split("[\\s,]+")) if (word.equals("--offline") || word.equals("-o")) return true;
+        return false;
+    }
+
+    /** Parses {@code %maven}'s arguments into {@code deps}; returns what is wrong with them, or null. */
+    static String coordinates(String args, List<Dependency> deps) {
         for (String word : args.strip().split("[\\s,]+")) {
-            if (word.isEmpty()) continue;
-            if (word.equals("--offline") || word.equals("-o")) { offline = true; continue; }
+            if (word.isEmpty() || word.equals("--offline") || word.equals("-o")) continue;
             try {
                 deps.add(new Dependency(new DefaultArtifact(word), JavaScopes.COMPILE));
             } catch (IllegalArgumentException e) {
-                return usage("%maven", "'" + word + "' is not group:artifact:version (or group:artifact:extension[:classifier]:version)");
+                return "'" + word + "' is not group:artifact:version (or group:artifact:extension[:classifier]:version)";
             }
         }
-        if (deps.isEmpty()) return usage("%maven", "%maven group:artifact:version [more…] [--offline]");
-        String what = String.join(" ", deps.stream().map(d -> coords(d.getArtifact())).toList());
-        return resolveAndAdd(what, deps, List.of(), List.of(), offline, ctx);
+        return deps.isEmpty() ? "%maven group:artifact:version [more…] [--offline]" : null;
+    }
+
+    /** The URL {@code %mavenRepo} uses for {@code url}: a path becomes a file: URL. */
+    static String repositoryUrl(String url) {
+        return url.contains("://") ? url : Path.of(url).toAbsolutePath().toUri().toString();
     }
 
     /**
@@ -109,8 +125,7 @@ public final class MavenMagics {
                     + String.join(", ", resolver().repositories().stream().map(RemoteRepository::getId).toList()));
         }
         if (w.length != 2) return usage("%mavenRepo", "%mavenRepo ID URL, or %mavenRepo --remove ID");
-        String url = w[1];
-        if (!url.contains("://")) url = Path.of(url).toAbsolutePath().toUri().toString();
+        String url = repositoryUrl(w[1]);
         resolver().addRepository(w[0], url);
         return print("Maven repository " + w[0] + " = " + url + " (searched after "
                 + String.join(", ", resolver().repositories().stream().map(RemoteRepository::getId)
@@ -374,7 +389,11 @@ public final class MavenMagics {
 
     /** A resolution failure said in the user's terms: which artifact, where it looked, what is close. */
     private Outcome problem(Exception e, boolean offline) {
-        MavenResolver r = resolver();
+        return problem(e, offline, resolver());
+    }
+
+    /** As {@link #problem(Exception, boolean)}, for a resolver of its own (also used by {@link Fetch}). */
+    static Outcome problem(Exception e, boolean offline, MavenResolver r) {
         Throwable checksum = find(e, ChecksumFailureException.class);
         ArtifactTransferException transfer = find(e, ArtifactTransferException.class);
         String where = "looked in " + String.join(", ", r.repositories().stream().map(x -> x.getId() + " (" + x.getUrl() + ")").toList())
@@ -394,7 +413,7 @@ public final class MavenMagics {
                     || find(x, UnknownHostException.class) != null || find(x, java.net.SocketTimeoutException.class) != null
                     || find(x, java.net.NoRouteToHostException.class) != null)) {
                 String u = repo.getId() + " (" + repo.getUrl() + ": " + rootCause(x) + ")";
-                if (!unreachable.contains(u)) unreachable.add(u);
+                if (unreachable.stream().noneMatch(k -> k.startsWith(repo.getId() + " ("))) unreachable.add(u);   // once per repository
             }
         }
         if (transfer != null && !unreachable.isEmpty() && !(offline || r.settingsOffline())) {
@@ -416,7 +435,7 @@ public final class MavenMagics {
                         + ", and it is not in the local repository " + r.localRepository() + " (" + rootCause(e) + ")");
             }
             if (transfer instanceof ArtifactNotFoundException || message.contains("not found") || message.contains("Could not find")) {
-                String close = closest(a, offline);
+                String close = closest(a, offline, r);
                 return failed("ArtifactNotFound", a.getGroupId() + ":" + a.getArtifactId() + ":" + a.getVersion()
                         + " was not found; " + where + "." + close);
             }
@@ -424,8 +443,8 @@ public final class MavenMagics {
         return failed("ResolutionError", message + " (" + where + ")");
     }
 
-    private String closest(Artifact a, boolean offline) {
-        List<String> versions = resolver().versions(a, offline);
+    private static String closest(Artifact a, boolean offline, MavenResolver r) {
+        List<String> versions = r.versions(a, offline);
         if (versions.isEmpty()) return " No version of " + a.getGroupId() + ":" + a.getArtifactId() + " was found there: check the group and artifact.";
         var scheme = new GenericVersionScheme();
         int at = 0;
