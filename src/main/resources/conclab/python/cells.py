@@ -89,9 +89,10 @@ def attach_child():
     """In a child started by spawn or forkserver (the session module calls it): its output and spans go
     to Java, tagged with the run that started it (CONCLAB_RUN), or for forkserver children, with the run
     Java is serving (0)."""
-    global _proto_out, _direct
+    global _proto_out, _direct, _main_pid
     if _proto_out is not None or "CONCLAB_PROTO" not in os.environ:
         return
+    _main_pid = -1  # never the worker: its lanes are labelled by process
     try:
         _proto_out = os.open(os.environ["CONCLAB_PROTO"], os.O_WRONLY)
     except OSError:
@@ -530,7 +531,9 @@ class _Steps(collections.abc.Coroutine):
 
 
 def _task_factory(loop, coro, **kwargs):
-    if asyncio.iscoroutine(coro) and not isinstance(coro, _Steps):
+    frame = getattr(coro, "cr_frame", None)
+    mine = frame is None or not frame.f_globals.get("__name__", "").startswith("asyncio.")
+    if mine and asyncio.iscoroutine(coro) and not isinstance(coro, _Steps):  # asyncio's own tasks are not drawn
         coro = _Steps(coro)
     return asyncio.Task(coro, loop=loop, **kwargs)
 
