@@ -492,3 +492,48 @@ def test_the_python_runner_from_plain_jshell(tmp_path):
                          capture_output=True, text=True, timeout=180)
     assert "from python 20" in out.stdout and "value=42" in out.stdout, out.stdout + out.stderr
     assert "spans=1" in out.stdout and "42" in out.stdout.split("spans=1", 1)[1], out.stdout
+
+
+# ---------------------------------------------------------------- the README's figure: Java and CPython side by side
+
+def test_readme_figure_the_same_experiment_on_java_threads_cpython_threads_and_processes(kc):
+    """Writes target/figures/python-vs-java-timeline.png (./lab screenshots copies it to docs/) and the
+    makespans beside it: 4 tasks of equal CPU work on 4 Java threads, 4 CPython threads, 4 processes."""
+    import os
+    out = os.path.join(os.environ["CONCLAB_ROOT"], "target", "figures")
+    os.makedirs(out, exist_ok=True)
+    # Python: one task's size calibrated to ~150 ms alone, so the three panels compare like for like
+    reply, _ = run(kc, "%%python\nimport threading, time, concurrent.futures as cf\n"
+                       "def cpu(n):\n    x = 0\n    for i in range(n):\n        x += i\n    return x\n"
+                       "t = time.perf_counter(); cpu(200_000); one = time.perf_counter() - t\n"
+                       "N = int(200_000 * 0.150 / one)\n"
+                       "def task(k):\n    with lab.span(f'task {k}'):\n        cpu(N)\n"
+                       "ts = [threading.Thread(target=task, args=(k,), name=f'thread-{k}') for k in range(4)]\n"
+                       "for t in ts: t.start()\n"
+                       "for t in ts: t.join()\n")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    run(kc, "var pyThreads = pythonTrace();")
+    reply, _ = run(kc, "%%python\nwith cf.ProcessPoolExecutor(4) as ex:\n    list(ex.map(task, range(4)))\n")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    png = os.path.join(out, "python-vs-java-timeline.png")
+    reply, msgs = run(kc, "var pyProcs = pythonTrace();\n"
+                          "var jr = experiment(cpu(ms(150))).tasks(4).on(platform(4)).repeat(1).warmup(0).run();\n"
+                          "var javaThreads = jr.trace(jr.makespans().keySet().iterator().next());\n"
+                          "java.util.function.ToLongFunction<conclab.trace.Trace> span = t -> (t.spans().stream().mapToLong(s -> s.endNanos()).max().getAsLong()"
+                          " - t.spans().stream().mapToLong(s -> s.startNanos()).min().getAsLong()) / 1_000_000;\n"
+                          "Charts.figure(Charts.timeline(javaThreads).size(560, 360).title(\"Java, 4 threads: \" + span.applyAsLong(javaThreads) + \" ms\"),\n"
+                          "    Charts.timeline(pyThreads).size(560, 360).title(\"CPython \" + pyThreads.meta().get(\"python\").replace(\", GIL\", \"\") + \", 4 threads: \" + span.applyAsLong(pyThreads) + \" ms\"),\n"
+                          "    Charts.timeline(pyProcs).size(560, 360).title(\"CPython, 4 processes: \" + span.applyAsLong(pyProcs) + \" ms\"))"
+                          f".columns(3).save(java.nio.file.Path.of(\"{png}\"));\n"
+                          "String.join(\" \", \"\" + span.applyAsLong(javaThreads), \"\" + span.applyAsLong(pyThreads), \"\" + span.applyAsLong(pyProcs),"
+                          " \"\" + pyThreads.spans().stream().map(s -> s.lane()).distinct().count(), \"\" + pyProcs.spans().stream().map(s -> s.lane()).distinct().count())")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    java_ms, threads_ms, procs_ms, thread_lanes, proc_lanes = map(int, result_text(msgs).strip('"').split())
+    assert thread_lanes == 4 and proc_lanes >= 2, result_text(msgs)
+    # the GIL: 4 CPython threads take about 4 tasks' time (they take turns); processes run 2 at a time
+    cores = os.cpu_count()
+    with open(os.path.join(out, "python-vs-java-timeline.txt"), "w") as f:
+        f.write(f"cores={cores} java_threads_ms={java_ms} cpython_threads_ms={threads_ms} cpython_processes_ms={procs_ms} "
+                f"load={os.getloadavg()[0]:.1f}\n")
+    with open(png, "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"

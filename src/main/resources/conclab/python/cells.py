@@ -7,8 +7,12 @@ Protocol: frames, each a 4-byte big-endian length then that many bytes of UTF-8 
   Java -> worker, on standard input (fd 0 at start; moved away so cells cannot read it):
     {"op": "run", "run": id, "code": text, "name": "<cell [3]>"}
     {"op": "interrupt", "run": id}  KeyboardInterrupt in the main thread (SIGINT to it, again every 50 ms
-                                    until its handler ran) if it runs that run; a run not started yet is
-                                    answered with KeyboardInterrupt unrun
+                                    until its handler ran) and SIGINT to every process the worker started,
+                                    if it runs that run; a run not started yet is answered with
+                                    KeyboardInterrupt unrun
+    {"op": "complete" | "inspect", "id": q, "code": text, "cursor": code points, "detail": 0|1}
+                                    answered at once on the reader thread (a cell may be running)
+    {"op": "input_reply", "id": k, "value": line} | {..., "error": why}   the line input() asked for
   worker -> Java, on what was standard output at start (fd 1; fd 1 and 2 then both go to the real
   standard error, which the Java side shows under the last cell):
     {"ev": "hello", "version": "3.11.2", "gil": true, "pid": p, "executable": path}
@@ -16,7 +20,12 @@ Protocol: frames, each a 4-byte big-endian length then that many bytes of UTF-8 
     {"ev": "out", ..., "src": "pid:thread", "more": true|false}   a piece of one long write: Java joins
                                     the pieces of a source up to the one with "more": false
     {"ev": "done", "run": id, "ok": true, "value": {mime: data} | null,
-     "spans": [[name, tid, thread, start_ns, end_ns], ...], "marks": [[text, tid, thread, at_ns], ...]}
+     "spans": [[name, lane id, lane, start_ns, end_ns], ...], "marks": [[text, lane id, lane, at_ns], ...]}
+    {"ev": "display", "run": id, "data": {mime: data}}            display(x), plt.show(), figures left open
+    {"ev": "input", "run": id, "id": k, "prompt": p, "password": b}  input() or getpass() waits for a line
+    {"ev": "reply", "id": q, ...}                                 to complete ({"matches", "start", "end"})
+                                                                  or inspect ({"text"})
+    {"ev": "span" | "mark", "run": id, "item": [...]}             from a child process, at once
     {"ev": "done", "run": id, "ok": false, "ename": "ValueError", "evalue": "...", "traceback": [line, ...], ...}
 Every frame of the worker process is written by one os.write of the whole frame; the main process's
 frames go through one sender thread (so a KeyboardInterrupt never cuts a frame in two); forked children
@@ -26,7 +35,10 @@ could be split by a child's output only if the pipe is full at that moment (Java
 
 Which run a piece of output belongs to: the thread's cell. The main thread takes the cell it runs; a
 thread takes the cell of the thread that created it (threading.Thread.__init__ notes it); a forked
-child keeps its forking thread's. The worker ends when its input closes (the kernel is gone), killing
+child keeps its forking thread's; a spawned child takes the run that was running when it started
+(CONCLAB_RUN), a forkserver child the one Java is serving (0). Children started by spawn or forkserver
+reopen the worker's channel through /proc (CONCLAB_PROTO) and run the session module first (see "the
+session module"). The worker ends when its input closes (the kernel is gone), killing
 its process group (it starts a session of its own), and every second checks that its parent lives.
 """
 
