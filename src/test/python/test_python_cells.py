@@ -486,7 +486,7 @@ def test_the_python_runner_from_plain_jshell(tmp_path):
     script.write_text('var r = python("x = 20\\nprint(\'from python\', x)\\nx * 2 + 2");\n'
                       'System.out.println("value=" + r);\n'
                       'System.out.println("spans=" + pythonWorker().run("with lab.span(\'s\'): pass").trace().spans().size());\n'
-                      'System.out.println(runPython("print(6 * 7)").stdout());\n'
+                      'System.out.println(runPython("print(6 * 7)").out());\n'
                       '/exit\n')
     out = subprocess.run([java, "--class-path", jar, "--startup", startup, str(script)],
                          capture_output=True, text=True, timeout=180)
@@ -513,11 +513,13 @@ def test_readme_figure_the_same_experiment_on_java_threads_cpython_threads_and_p
                        "for t in ts: t.join()\n")
     assert reply["content"]["status"] == "ok", reply["content"]
     run(kc, "var pyThreads = pythonTrace();")
+    _, msgs = run(kc, "%%python\nt = time.perf_counter(); cpu(N); round((time.perf_counter() - t) * 1000)")
+    py_solo = int(result_text(msgs))
     reply, _ = run(kc, "%%python\nwith cf.ProcessPoolExecutor(4) as ex:\n    list(ex.map(task, range(4)))\n")
     assert reply["content"]["status"] == "ok", reply["content"]
     png = os.path.join(out, "python-vs-java-timeline.png")
     reply, msgs = run(kc, "var pyProcs = pythonTrace();\n"
-                          "var jr = experiment(cpu(ms(150))).tasks(4).on(platform(4)).repeat(1).warmup(0).run();\n"
+                          "var jr = experiment(cpu(ms(150))).tasks(4).on(platform(4)).repeat(1).run();\n"
                           "var javaThreads = jr.trace(jr.makespans().keySet().iterator().next());\n"
                           "java.util.function.ToLongFunction<conclab.trace.Trace> span = t -> (t.spans().stream().mapToLong(s -> s.endNanos()).max().getAsLong()"
                           " - t.spans().stream().mapToLong(s -> s.startNanos()).min().getAsLong()) / 1_000_000;\n"
@@ -528,12 +530,14 @@ def test_readme_figure_the_same_experiment_on_java_threads_cpython_threads_and_p
                           "String.join(\" \", \"\" + span.applyAsLong(javaThreads), \"\" + span.applyAsLong(pyThreads), \"\" + span.applyAsLong(pyProcs),"
                           " \"\" + pyThreads.spans().stream().map(s -> s.lane()).distinct().count(), \"\" + pyProcs.spans().stream().map(s -> s.lane()).distinct().count())")
     assert reply["content"]["status"] == "ok", reply["content"]
+    _, solo = run(kc, "var j1 = experiment(cpu(ms(150))).tasks(1).on(sequential()).repeat(1).run(); Math.round(j1.makespans().values().iterator().next())")
+    java_solo = int(result_text(solo))
     java_ms, threads_ms, procs_ms, thread_lanes, proc_lanes = map(int, result_text(msgs).strip('"').split())
     assert thread_lanes == 4 and proc_lanes >= 2, result_text(msgs)
     # the GIL: 4 CPython threads take about 4 tasks' time (they take turns); processes run 2 at a time
     cores = os.cpu_count()
     with open(os.path.join(out, "python-vs-java-timeline.txt"), "w") as f:
-        f.write(f"cores={cores} java_threads_ms={java_ms} cpython_threads_ms={threads_ms} cpython_processes_ms={procs_ms} "
+        f.write(f"cores={cores} java_one_task_alone_ms={java_solo} cpython_one_task_alone_ms={py_solo} java_threads_ms={java_ms} cpython_threads_ms={threads_ms} cpython_processes_ms={procs_ms} "
                 f"load={os.getloadavg()[0]:.1f}\n")
     with open(png, "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"

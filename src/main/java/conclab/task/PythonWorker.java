@@ -55,6 +55,19 @@ import java.util.concurrent.TimeoutException;
  * created it) and is handed, in order, to the {@link Output} with that run's owner. The default prints
  * to {@code System.out} and {@code System.err}; the kernel hands it to the cell the owner names.
  *
+ * <h2>Displays, input, completion</h2>
+ * What Python displays during a run ({@code display(x)}, {@code plt.show()}, matplotlib figures left open at
+ * its end; the worker draws them with Agg) goes to {@link Output#display}; Python's {@code input()} asks
+ * {@link Output#input} on a thread of its own. {@link #complete} and {@link #inspect} answer Tab and
+ * Shift-Tab from the worker's namespace ({@code rlcompleter}, {@code inspect}).
+ *
+ * <h2>Child processes</h2>
+ * The worker's namespace is a real {@code __main__} module, and the worker writes a session module of what
+ * the runs defined (imports, functions, classes, literal constants) that multiprocessing runs first in a
+ * child started with {@code spawn} or {@code forkserver}, so a function of an earlier run can be a pool's
+ * task with every start method. Children (forked or not) send their output and spans on the worker's
+ * channel; their spans join the run's trace, in lanes labelled by process.
+ *
  * <h2>Interrupt</h2>
  * When the thread waiting in {@link #run} is interrupted, the worker's main thread gets SIGINT (a
  * {@code KeyboardInterrupt} in the cell); if the run has not ended {@link #GRACE_NANOS} later, the
