@@ -461,7 +461,8 @@ def test_a_timeline_of_threads_processes_and_asyncio_tasks_from_one_cell(kc):
     lanes = result_text(msgs).strip("[]").split(", ")
     assert "thread-0" in lanes and "thread-1" in lanes, lanes
     procs = [lane for lane in lanes if lane.startswith("SpawnProcess-") and " pid " in lane]
-    assert len(procs) == 2, lanes                 # the pool's two processes, a lane each
+    # the pool's processes, a lane each (a loaded machine may start the second after the first took every task)
+    assert 1 <= len(procs) <= 2, lanes
     assert "task fetch-0" in lanes and "task fetch-1" in lanes, lanes
     # a task's lane shows its await gaps: at least 4 running slices (3 sleeps between them) with gaps
     reply, msgs = run(kc, "var f0 = tr.spans().stream().filter(s -> s.lane().equals(\"task fetch-0\"))"
@@ -533,7 +534,7 @@ def test_readme_figure_the_same_experiment_on_java_threads_cpython_threads_and_p
     _, solo = run(kc, "var j1 = experiment(cpu(ms(150))).tasks(1).on(sequential()).repeat(1).run(); Math.round(j1.makespans().values().iterator().next())")
     java_solo = int(result_text(solo))
     java_ms, threads_ms, procs_ms, thread_lanes, proc_lanes = map(int, result_text(msgs).strip('"').split())
-    assert thread_lanes == 4 and proc_lanes >= 2, result_text(msgs)
+    assert thread_lanes == 4 and 1 <= proc_lanes <= 4, result_text(msgs)
     # the GIL: 4 CPython threads take about 4 tasks' time (they take turns); processes run 2 at a time
     cores = os.cpu_count()
     with open(os.path.join(out, "python-vs-java-timeline.txt"), "w") as f:
