@@ -301,3 +301,271 @@ def test_without_a_python_the_cells_say_so_once_and_run_all_goes_on():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+# ---------------------------------------------------------------- Tab and Shift-Tab in a %%python cell
+
+def complete(kc, code, cursor=None):
+    msg_id = kc.complete(code, len(code) if cursor is None else cursor)
+    return shell_reply(kc, msg_id)["content"]
+
+
+def inspect_reply(kc, code, cursor=None, detail=0):
+    msg_id = kc.inspect(code, len(code) if cursor is None else cursor, detail_level=detail)
+    return shell_reply(kc, msg_id)["content"]
+
+
+def test_tab_in_a_python_cell_completes_python_names_of_earlier_cells(kc):
+    run(kc, "%%python\nimport collections\ndef déjà_vu_counter(n):\n    '''Counts to n.'''\n    return n\nmy_total = 3")
+    c = complete(kc, "%%python\nx = 1\nmy_to")
+    assert c["status"] == "ok" and "my_total" in c["matches"], c
+    head = len("%%python\nx = 1\n")
+    assert (c["cursor_start"], c["cursor_end"]) == (head, head + len("my_to")), c
+    c = complete(kc, "%%python\ncollections.Ord")
+    assert "collections.OrderedDict" in c["matches"], c
+    c = complete(kc, "%%python\nimport thr")
+    assert "threading" in c["matches"], c
+    # Java names are not offered in a Python cell, nor Python names in a Java cell
+    assert "System" not in complete(kc, "%%python\nSys")["matches"]
+    assert "my_total" not in complete(kc, "my_to")["matches"]
+
+
+def test_completion_positions_count_code_points(kc):
+    # "😀" is 1 code point (the protocol's unit) but 2 UTF-16 units (Java's) and 4 UTF-8 bytes
+    code = "%%python\ns = '😀😀'; déjà_vu"
+    c = complete(kc, code)
+    assert "déjà_vu_counter" in c["matches"], c
+    assert c["cursor_end"] == len(code) and c["cursor_start"] == len(code) - len("déjà_vu"), c
+    # a cursor in the middle of the cell, after non-BMP characters
+    code = "%%python\n'😀'; my_to\nprint(1)"
+    cursor = code.index("my_to") + len("my_to")
+    c = complete(kc, code, cursor)
+    assert "my_total" in c["matches"] and c["cursor_start"] == code.index("my_to"), c
+
+
+def test_shift_tab_in_a_python_cell_shows_the_python_signature_and_docstring(kc):
+    c = inspect_reply(kc, "%%python\ndéjà_vu_counter")
+    assert c["status"] == "ok" and c["found"], c
+    text = c["data"]["text/plain"]
+    assert "déjà_vu_counter(n)" in text and "Counts to n." in text, text
+    # inside the call's parentheses, the function called
+    code = "%%python\n'😀'; déjà_vu_counter(3, "
+    c = inspect_reply(kc, code)
+    assert c["found"] and "déjà_vu_counter(n)" in c["data"]["text/plain"], c
+    c = inspect_reply(kc, "%%python\ndéjà_vu_counter", detail=1)
+    assert "return n" in c["data"]["text/plain"], c   # detail 1: the source, from the cell
+    c = inspect_reply(kc, "%%python\nno_such_name_here")
+    assert c["status"] == "ok" and not c["found"], c
+
+
+# ---------------------------------------------------------------- matplotlib inline
+
+def pngs(msgs, kind):
+    return [base64.b64decode(m["content"]["data"]["image/png"]) for m in msgs
+            if m["msg_type"] == kind and "image/png" in m["content"]["data"]]
+
+
+def test_a_figure_as_the_value_shows_once_as_png(kc):
+    reply, msgs = run(kc, "%%python\nimport matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 3, 2])\nfig")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert len(pngs(msgs, "execute_result")) == 1 and pngs(msgs, "execute_result")[0][:4] == b"\x89PNG"
+    assert pngs(msgs, "display_data") == []   # not a second time as a figure left open
+
+
+def test_plt_show_and_figures_left_open_show_inline(kc):
+    code = ("%%python\nimport matplotlib, matplotlib.pyplot as plt\n"
+            "print(matplotlib.get_backend())\n"
+            "plt.plot([1, 2]); print('before show', flush=True)\nplt.show()\nprint('after show')\n"
+            "plt.figure(); plt.bar(['a', 'b'], [1, 2])\n")
+    reply, msgs = run(kc, code)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    shown = [m for m in msgs if m["msg_type"] in ("display_data", "stream")]
+    kinds = [("png" if m["msg_type"] == "display_data" else m["content"]["text"]) for m in shown]
+    flat = "".join(k if k != "png" else "<png>" for k in kinds)
+    assert flat.index("before show") < flat.index("<png>") < flat.index("after show"), flat
+    assert flat.count("<png>") == 2, flat   # show()'s figure, then the one left open at the end
+    # shown once: the next cell shows nothing
+    _, msgs = run(kc, "%%python\n1")
+    assert pngs(msgs, "display_data") == []
+
+
+# ---------------------------------------------------------------- input()
+
+def test_input_asks_the_front_end_and_returns_the_line(kc):
+    msg_id = kc.execute("%%python\nname = input('Your name? ')\nprint('hello', name)", allow_stdin=True)
+    req = kc.get_stdin_msg(timeout=TIMEOUT)
+    assert req["msg_type"] == "input_request" and req["content"]["prompt"] == "Your name? "
+    assert req["parent_header"]["msg_id"] == msg_id
+    kc.input("Ada 😀")
+    reply = shell_reply(kc, msg_id)
+    msgs = iopub_until_idle(kc, msg_id)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert "hello Ada 😀" in stdout(msgs)
+
+
+def test_input_without_stdin_is_a_clear_python_error(kc):
+    reply, _ = run(kc, "%%python\ninput('? ')", allow_stdin=False)
+    c = reply["content"]
+    assert c["status"] == "error" and c["ename"] == "StdinNotImplementedError", c
+    assert "allow_stdin" in c["evalue"], c
+
+
+# ---------------------------------------------------------------- multiprocessing: spawn and forkserver
+
+def test_cell_functions_work_in_a_spawn_pool_and_their_output_lands_under_the_cell(kc):
+    run(kc, "%%python\nimport multiprocessing as mp, os\nFACTOR = 3\n"
+            "def scaled(k):\n    print('spawned child', os.getpid(), flush=True)\n    return k * FACTOR")
+    reply, msgs = run(kc, "%%python\nwith mp.get_context('spawn').Pool(2) as pool:\n    got = pool.map(scaled, range(4))\n"
+                          "got, mp.get_context('spawn').Process().__class__.__name__")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert result_text(msgs) == "([0, 3, 6, 9], 'SpawnProcess')"
+    assert stdout(msgs).count("spawned child") == 4, stdout(msgs)
+
+
+def test_cell_functions_work_in_a_pool_with_the_default_start_method_and_forkserver(kc):
+    run(kc, "%%python\ndef square(k):\n    return k * k")
+    reply, msgs = run(kc, "%%python\nimport concurrent.futures as cf, multiprocessing as mp\n"
+                          "with cf.ProcessPoolExecutor(2) as ex:\n    a = list(ex.map(square, range(5)))\n"
+                          "with cf.ProcessPoolExecutor(2, mp_context=mp.get_context('forkserver')) as ex:\n"
+                          "    b = list(ex.map(square, range(5)))\n"
+                          "mp.get_start_method(), a, b")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert result_text(msgs) == "('fork', [0, 1, 4, 9, 16], [0, 1, 4, 9, 16])"
+
+
+def test_a_spawn_child_missing_a_name_says_why(kc):
+    run(kc, "%%python\nimport multiprocessing as mp\nnot_a_literal = object()\n"
+            "def uses_it():\n    return repr(type(not_a_literal))")
+    reply, msgs = run(kc, "%%python\nwith mp.get_context('spawn').Pool(1) as pool:\n    pool.apply(uses_it)")
+    c = reply["content"]
+    assert c["status"] == "error" and c["ename"] == "NameError" and "not_a_literal" in c["evalue"], c
+
+
+# ---------------------------------------------------------------- interrupt: children included
+
+def test_interrupt_stops_a_process_pool_busy_in_its_children(kc):
+    code = ("%%python\nimport concurrent.futures as cf, os\n"
+            "def spin(k):\n    print('pid', os.getpid(), flush=True)\n    while True: pass\n"
+            "with cf.ProcessPoolExecutor(2) as ex:\n    fs = [ex.submit(spin, k) for k in range(8)]\n"
+            "    cf.wait(fs)\n")
+    msg_id = kc.execute(code)
+    printed = ""
+    while printed.count("pid ") < 2:   # both children busy
+        m = kc.get_iopub_msg(timeout=TIMEOUT)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
+            printed += m["content"]["text"]
+    t0 = time.monotonic()
+    km_interrupt(kc)
+    reply = shell_reply(kc, msg_id)
+    took = time.monotonic() - t0
+    iopub_until_idle(kc, msg_id)
+    c = reply["content"]
+    assert c["ename"] == "KeyboardInterrupt", c
+    assert took < 2.0, took
+    pids = [int(line.split()[1]) for line in printed.splitlines() if line.startswith("pid ")]
+    assert len(pids) == 2 and wait_gone(pids, 5) == [], pids
+    reply, msgs = run(kc, "%%python\n'after the pool'")
+    assert result_text(msgs) == "'after the pool'"
+    assert "fresh one" not in stdout(msgs)   # the worker survived
+
+
+# ---------------------------------------------------------------- tracing: threads, processes, asyncio tasks
+
+def test_a_timeline_of_threads_processes_and_asyncio_tasks_from_one_cell(kc):
+    code = ("%%python\nimport threading, asyncio, time, concurrent.futures as cf, multiprocessing as mp\n"
+            "def cpu(n):\n    return sum(range(n))\n"
+            "ts = [threading.Thread(target=cpu, args=(200000,), name=f'thread-{k}') for k in range(2)]\n"
+            "for t in ts: t.start()\n"
+            "for t in ts: t.join()\n"
+            "with cf.ProcessPoolExecutor(2, mp_context=mp.get_context('spawn')) as ex:\n"
+            "    list(ex.map(cpu, [200000] * 4))\n"
+            "async def fetch(k):\n    for _ in range(3):\n        await asyncio.sleep(0.02)\n        cpu(20000)\n"
+            "async def main():\n    await asyncio.gather(*(asyncio.create_task(fetch(k), name=f'fetch-{k}') for k in range(2)))\n"
+            "asyncio.run(main())\n")
+    reply, _ = run(kc, code)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    reply, msgs = run(kc, "var tr = pythonTrace(); tr.spans().stream().map(s -> s.lane()).distinct().sorted().toList()")
+    lanes = result_text(msgs).strip("[]").split(", ")
+    assert "thread-0" in lanes and "thread-1" in lanes, lanes
+    procs = [lane for lane in lanes if lane.startswith("SpawnProcess-") and " pid " in lane]
+    # the pool's processes, a lane each (a loaded machine may start the second after the first took every task)
+    assert 1 <= len(procs) <= 2, lanes
+    assert "task fetch-0" in lanes and "task fetch-1" in lanes, lanes
+    # a task's lane shows its await gaps: at least 4 running slices (3 sleeps between them) with gaps
+    reply, msgs = run(kc, "var f0 = tr.spans().stream().filter(s -> s.lane().equals(\"task fetch-0\"))"
+                          ".sorted(java.util.Comparator.comparingLong(s -> s.startNanos())).toList();\n"
+                          "f0.size() + \" \" + (f0.get(1).startNanos() - f0.get(0).endNanos() >= 15_000_000)")
+    assert result_text(msgs) == '"4 true"', result_text(msgs)
+    reply, msgs = run(kc, "tr.spans().stream().filter(s -> s.lane().startsWith(\"SpawnProcess\")).count()")
+    assert result_text(msgs) == "4"                # each pool task a span, in its process's lane
+    reply, msgs = run(kc, "Charts.timeline(tr)")
+    res = [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]
+    assert base64.b64decode(res["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------- plain JShell
+
+def test_the_python_runner_from_plain_jshell(tmp_path):
+    import os, subprocess
+    jar = os.environ["CONCLAB_JAR"]
+    java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "jshell")
+    startup = os.path.join(os.environ["CONCLAB_ROOT"], "kernel", "startup.jsh")
+    script = tmp_path / "py.jsh"
+    script.write_text('var r = python("x = 20\\nprint(\'from python\', x)\\nx * 2 + 2");\n'
+                      'System.out.println("value=" + r);\n'
+                      'System.out.println("spans=" + pythonWorker().run("with lab.span(\'s\'): pass").trace().spans().size());\n'
+                      'System.out.println(runPython("print(6 * 7)").out());\n'
+                      '/exit\n')
+    out = subprocess.run([java, "--class-path", jar, "--startup", startup, str(script)],
+                         capture_output=True, text=True, timeout=180)
+    assert "from python 20" in out.stdout and "value=42" in out.stdout, out.stdout + out.stderr
+    assert "spans=1" in out.stdout and "42" in out.stdout.split("spans=1", 1)[1], out.stdout
+
+
+# ---------------------------------------------------------------- the README's figure: Java and CPython side by side
+
+def test_readme_figure_the_same_experiment_on_java_threads_cpython_threads_and_processes(kc):
+    """Writes target/figures/python-vs-java-timeline.png (./lab screenshots copies it to docs/) and the
+    makespans beside it: 4 tasks of equal CPU work on 4 Java threads, 4 CPython threads, 4 processes."""
+    import os
+    out = os.path.join(os.environ["CONCLAB_ROOT"], "target", "figures")
+    os.makedirs(out, exist_ok=True)
+    # Python: one task's size calibrated to ~150 ms alone, so the three panels compare like for like
+    reply, _ = run(kc, "%%python\nimport threading, time, concurrent.futures as cf\n"
+                       "def cpu(n):\n    x = 0\n    for i in range(n):\n        x += i\n    return x\n"
+                       "t = time.perf_counter(); cpu(200_000); one = time.perf_counter() - t\n"
+                       "N = int(200_000 * 0.150 / one)\n"
+                       "def task(k):\n    with lab.span(f'task {k}'):\n        cpu(N)\n"
+                       "ts = [threading.Thread(target=task, args=(k,), name=f'thread-{k}') for k in range(4)]\n"
+                       "for t in ts: t.start()\n"
+                       "for t in ts: t.join()\n")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    run(kc, "var pyThreads = pythonTrace();")
+    _, msgs = run(kc, "%%python\nt = time.perf_counter(); cpu(N); round((time.perf_counter() - t) * 1000)")
+    py_solo = int(result_text(msgs))
+    reply, _ = run(kc, "%%python\nwith cf.ProcessPoolExecutor(4) as ex:\n    list(ex.map(task, range(4)))\n")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    png = os.path.join(out, "python-vs-java-timeline.png")
+    reply, msgs = run(kc, "var pyProcs = pythonTrace();\n"
+                          "var jr = experiment(cpu(ms(150))).tasks(4).on(platform(4)).repeat(1).run();\n"
+                          "var javaThreads = jr.trace(jr.makespans().keySet().iterator().next());\n"
+                          "java.util.function.ToLongFunction<conclab.trace.Trace> span = t -> (t.spans().stream().mapToLong(s -> s.endNanos()).max().getAsLong()"
+                          " - t.spans().stream().mapToLong(s -> s.startNanos()).min().getAsLong()) / 1_000_000;\n"
+                          "Charts.figure(Charts.timeline(javaThreads).size(560, 360).title(\"Java, 4 threads: \" + span.applyAsLong(javaThreads) + \" ms\"),\n"
+                          "    Charts.timeline(pyThreads).size(560, 360).title(\"CPython \" + pyThreads.meta().get(\"python\").replace(\", GIL\", \"\") + \", 4 threads: \" + span.applyAsLong(pyThreads) + \" ms\"),\n"
+                          "    Charts.timeline(pyProcs).size(560, 360).title(\"CPython, 4 processes: \" + span.applyAsLong(pyProcs) + \" ms\"))"
+                          f".columns(3).save(java.nio.file.Path.of(\"{png}\"));\n"
+                          "String.join(\" \", \"\" + span.applyAsLong(javaThreads), \"\" + span.applyAsLong(pyThreads), \"\" + span.applyAsLong(pyProcs),"
+                          " \"\" + pyThreads.spans().stream().map(s -> s.lane()).distinct().count(), \"\" + pyProcs.spans().stream().map(s -> s.lane()).distinct().count())")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    _, solo = run(kc, "var j1 = experiment(cpu(ms(150))).tasks(1).on(sequential()).repeat(1).run(); Math.round(j1.makespans().values().iterator().next())")
+    java_solo = int(result_text(solo))
+    java_ms, threads_ms, procs_ms, thread_lanes, proc_lanes = map(int, result_text(msgs).strip('"').split())
+    assert thread_lanes == 4 and 1 <= proc_lanes <= 4, result_text(msgs)
+    # the GIL: 4 CPython threads take about 4 tasks' time (they take turns); processes run 2 at a time
+    cores = os.cpu_count()
+    with open(os.path.join(out, "python-vs-java-timeline.txt"), "w") as f:
+        f.write(f"cores={cores} java_one_task_alone_ms={java_solo} cpython_one_task_alone_ms={py_solo} java_threads_ms={java_ms} cpython_threads_ms={threads_ms} cpython_processes_ms={procs_ms} "
+                f"load={os.getloadavg()[0]:.1f}\n")
+    with open(png, "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"

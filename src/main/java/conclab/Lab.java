@@ -654,4 +654,17 @@ public final class Lab {
                                                                           conclab.services.ServiceChecks.Transfer transfer) {
         return conclab.services.ServiceChecks.lockOrder(pool, transfer);
     }
+
+    // py
+    /**
+     * Runs Python code on the session's CPython worker, as a {@code %%python} cell does, for plain JShell
+     * ({@code ./lab jshell}) too: {@code python("""
+     * import threading
+     * x = 41
+     * x + 1""")} prints what the code printed and returns the value of its last expression (shown as its
+     * repr); variables stay for the next call; {@link #pythonTrace()} is its trace.
+     */
+    public static conclab.task.PythonWorker.Result python(String code) throws InterruptedException {
+        return conclab.task.PythonWorker.shared().run(code);
+    }
 }

@@ -94,7 +94,8 @@ public final class Kernel {
         output.onPumpFailure(t -> lifeline.caught("output", t), lifeline::threadDied);
         System.setOut(output.stdout());
         System.setErr(output.stderr());
-        System.setIn(new conclab.kernel.io.StdinBridge(contexts, transport, codec, output));
+        var stdin = new conclab.kernel.io.StdinBridge(contexts, transport, codec, output);
+        System.setIn(stdin);
         Renderers renderers = new Renderers(Kernel.class.getClassLoader());
         Hosts.install(new KernelHost(contexts, output, publisher, renderers, log));
         // an exception that ends a thread is shown under the thread's cell, on its stderr
@@ -131,10 +132,10 @@ public final class Kernel {
                     + "full (a thread still allocating, or a variable holding what it caught). Restart the kernel.");
             transport.flushIopub(1000);
         });
-        Magics magics = new Magics(evaluator, contexts, reset);
+        Magics magics = new Magics(evaluator, contexts, reset, stdin);
         ExecuteHandler execute = new ExecuteHandler(evaluator, contexts, output, publisher, renderers, history, magics,
                 dispatcher);
-        new Requests(evaluator, history, contexts, version()).register(dispatcher, execute, kernel::shutdown);
+        new Requests(evaluator, history, contexts, version(), magics).register(dispatcher, execute, kernel::shutdown);
 
         transport.start(dispatcher.shellLoop(), dispatcher.controlLoop());
         kernel.watchParent();

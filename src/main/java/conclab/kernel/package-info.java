@@ -48,7 +48,14 @@
  *   <tr><td>{@code python-worker-PID}, {@code python-stderr-PID}</td><td>{@code conclab.task.PythonWorker},
  *       on the first {@code %%python} cell</td><td>read the CPython worker's frames (output, results, trace) and
  *       its raw stderr; each piece of output is written under the cell that ran the Python thread, through
- *       the same path as a Java thread's output; daemons, ended with the worker</td></tr>
+ *       the same path as a Java thread's output, and each display (a matplotlib figure) through
+ *       {@code Lab.display} under that cell; they also complete the shell thread's Tab and Shift-Tab questions
+ *       in a {@code %%python} cell ({@code PythonWorker.complete}/{@code inspect}, answered within 2 s);
+ *       daemons, ended with the worker</td></tr>
+ *   <tr><td>{@code python-input-N} (virtual)</td><td>{@code PythonWorker}, one per {@code input()} in
+ *       Python</td><td>asks the front end for the line under the Python thread's cell
+ *       ({@link conclab.kernel.io.StdinBridge#readLine}, holding the stdin channel as a reading cell thread
+ *       does) and sends it to the worker; ends then</td></tr>
  *   <tr><td>{@code cell-N}</td><td>{@link conclab.kernel.cell.CellThreads#run}, one per snippet</td><td>runs
  *       a snippet of cell [N] in the cell's thread group, under its context; the shell thread waits for it</td></tr>
  *   <tr><td>threads of cells</td><td>cell code</td><td>whatever the learner starts; each belongs to a cell

@@ -55,6 +55,19 @@ import java.util.concurrent.TimeoutException;
  * created it) and is handed, in order, to the {@link Output} with that run's owner. The default prints
  * to {@code System.out} and {@code System.err}; the kernel hands it to the cell the owner names.
  *
+ * <h2>Displays, input, completion</h2>
+ * What Python displays during a run ({@code display(x)}, {@code plt.show()}, matplotlib figures left open at
+ * its end; the worker draws them with Agg) goes to {@link Output#display}; Python's {@code input()} asks
+ * {@link Output#input} on a thread of its own. {@link #complete} and {@link #inspect} answer Tab and
+ * Shift-Tab from the worker's namespace ({@code rlcompleter}, {@code inspect}).
+ *
+ * <h2>Child processes</h2>
+ * The worker's namespace is a real {@code __main__} module, and the worker writes a session module of what
+ * the runs defined (imports, functions, classes, literal constants) that multiprocessing runs first in a
+ * child started with {@code spawn} or {@code forkserver}, so a function of an earlier run can be a pool's
+ * task with every start method. Children (forked or not) send their output and spans on the worker's
+ * channel; their spans join the run's trace, in lanes labelled by process.
+ *
  * <h2>Interrupt</h2>
  * When the thread waiting in {@link #run} is interrupted, the worker's main thread gets SIGINT (a
  * {@code KeyboardInterrupt} in the cell); if the run has not ended {@link #GRACE_NANOS} later, the
@@ -65,16 +78,46 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PythonWorker implements AutoCloseable {
 
-    /** Where the text Python threads print goes. */
+    /** Where the text Python threads print goes, and what else a run shows or asks for. */
     @FunctionalInterface
     public interface Output {
         /** {@code owner}: what the run that printed it was given (null in plain runs). Called on a reader thread. */
         void write(Object owner, boolean stderr, String text);
+
+        /**
+         * A value Python showed during the run ({@code display(x)}, {@code plt.show()}, a figure left open at
+         * its end), as a MIME bundle (images as bytes). Called on a reader thread, in order with the output;
+         * the default prints its {@code text/plain}.
+         */
+        default void display(Object owner, Map<String, Object> bundle) {
+            write(owner, false, bundle.getOrDefault(Displayable.PLAIN, "") + "\n");
+        }
+
+        /**
+         * A line for Python's {@code input(prompt)} (or {@code getpass}), asked by a thread of the run; called
+         * on a thread of its own, which may block until the line comes. Throw {@link UnsupportedOperationException}
+         * with the reason when no input can be had: Python raises {@code StdinNotImplementedError} with it.
+         * The default reads a line of {@code System.in}.
+         */
+        default String input(Object owner, String prompt, boolean password) throws Exception {
+            write(owner, false, prompt);
+            StringBuilder line = new StringBuilder();
+            for (int c; (c = System.in.read()) >= 0 && c != '\n'; ) line.append((char) c);
+            return line.toString();
+        }
     }
 
     /** How long an interrupted run may take to stop before the worker is killed. */
     public static final long GRACE_NANOS = 1_000_000_000L;
     private static final String SCRIPT = "/conclab/python/cells.py";
+    /* Spans and marks that child processes sent during a run (spawn, forkserver and forked children write
+       their own frames), by run; written by the reader thread, taken by the run's thread. Guarded by itself. */
+    private final Map<Long, List<JsonArray>> childSpans = new java.util.HashMap<>(), childMarks = new java.util.HashMap<>();
+    /* Completion and inspection requests waiting for the worker's reply, by id. */
+    private final Map<Long, CompletableFuture<JsonObject>> questions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong nextQuestion = new java.util.concurrent.atomic.AtomicLong();
+    /* Notices of a worker started by a question (completion), said by the next run; guarded by this. */
+    private final List<String> startNotices = new ArrayList<>();
     private static final Output PRINT = (owner, err, text) -> {
         (err ? System.err : System.out).print(text);
         (err ? System.err : System.out).flush();
@@ -146,7 +189,8 @@ public final class PythonWorker implements AutoCloseable {
      */
     public synchronized Result run(String code, Object owner, String name, java.util.function.BooleanSupplier stopRequested)
             throws InterruptedException {
-        List<String> notices = new ArrayList<>();
+        List<String> notices = new ArrayList<>(startNotices);
+        startNotices.clear();
         if (process == null || !process.isAlive()) {
             if (process != null && replacedBecause == null) replacedBecause = "the Python worker ended (exit code " + exit() + ")";
             try {
@@ -275,16 +319,26 @@ public final class PythonWorker implements AutoCloseable {
         List<Span> spans = new ArrayList<>();
         List<Marker> marks = new ArrayList<>();
         long end = System.nanoTime();
-        if (done.has("spans")) {
-            for (JsonElement e : done.getAsJsonArray("spans")) {
+        List<JsonElement> all = new ArrayList<>();
+        if (done.has("spans")) done.getAsJsonArray("spans").forEach(all::add);
+        List<JsonElement> allMarks = new ArrayList<>();
+        if (done.has("marks")) done.getAsJsonArray("marks").forEach(allMarks::add);
+        synchronized (childSpans) {
+            List<JsonArray> c = childSpans.remove(p.run);
+            if (c != null) all.addAll(c);
+            c = childMarks.remove(p.run);
+            if (c != null) allMarks.addAll(c);
+        }
+        {
+            for (JsonElement e : all) {
                 JsonArray a = e.getAsJsonArray();
                 long s = a.get(3).getAsLong(), t = Math.max(s, a.get(4).getAsLong());
                 spans.add(new Span(a.get(0).getAsString(), -1, a.get(2).getAsString(), a.get(1).getAsLong(), null,
                         s, t, SpanState.RUNNING));
             }
         }
-        if (done.has("marks")) {
-            for (JsonElement e : done.getAsJsonArray("marks")) {
+        {
+            for (JsonElement e : allMarks) {
                 JsonArray a = e.getAsJsonArray();
                 marks.add(new Marker(a.get(0).getAsString(), a.get(2).getAsString(), a.get(3).getAsLong(), 0,
                         a.get(0).getAsString()));
@@ -399,11 +453,26 @@ public final class PythonWorker implements AutoCloseable {
                             unfinished.remove(src);
                             text = b.toString();
                         }
-                        write(ev.get("run").getAsLong(), ev.get("err").getAsBoolean(), text);
+                        write(runOf(ev), ev.get("err").getAsBoolean(), text);
                     }
                     case "done" -> {
                         Pending p = pending;
                         if (p != null && p.run == ev.get("run").getAsLong()) p.done.complete(ev);
+                    }
+                    case "display" -> display(runOf(ev), ev.getAsJsonObject("data"));
+                    case "input" -> ask(runOf(ev), ev);
+                    case "reply" -> {
+                        CompletableFuture<JsonObject> q = questions.remove(ev.get("id").getAsLong());
+                        if (q != null) q.complete(ev);
+                    }
+                    case "span", "mark" -> {
+                        long run = runOf(ev);
+                        synchronized (childSpans) {
+                            (ev.get("ev").getAsString().equals("span") ? childSpans : childMarks)
+                                    .computeIfAbsent(run, k -> new ArrayList<>()).add(ev.getAsJsonArray("item"));
+                            if (childSpans.size() > 100) childSpans.keySet().removeIf(k -> k < run - 50);
+                            if (childMarks.size() > 100) childMarks.keySet().removeIf(k -> k < run - 50);
+                        }
                     }
                     default -> { }
                 }
@@ -429,16 +498,134 @@ public final class PythonWorker implements AutoCloseable {
         }
     }
 
-    private void write(long run, boolean stderr, String text) {
+    /** The run a frame names; run 0 (a forkserver child, which cannot know) is the run being served, else the last. */
+    private long runOf(JsonObject ev) {
+        long run = ev.has("run") ? ev.get("run").getAsLong() : 0;
+        if (run != 0) return run;
+        Pending p = pending;
+        if (p != null) return p.run;
+        synchronized (owners) {
+            return nextRunSeen();
+        }
+    }
+
+    private Object owner(long run) {
         Object owner;
         synchronized (owners) {
             owner = owners.get(run);
         }
-        if (owner == NO_OWNER) owner = null;
+        return owner == NO_OWNER ? null : owner;
+    }
+
+    private void write(long run, boolean stderr, String text) {
         try {
-            output.write(owner, stderr, text);
+            output.write(owner(run), stderr, text);
         } catch (RuntimeException e) {
             // a broken sink must not stop the reader
+        }
+    }
+
+    private void display(long run, JsonObject data) {
+        Map<String, Object> bundle = new LinkedHashMap<>();
+        for (var e : data.entrySet()) {
+            String v = e.getValue().getAsString();
+            bundle.put(e.getKey(), e.getKey().startsWith("image/") && !e.getKey().contains("svg") ? Base64.getDecoder().decode(v) : v);
+        }
+        try {
+            output.display(owner(run), bundle);
+        } catch (RuntimeException e) {
+            // a broken sink must not stop the reader
+        }
+    }
+
+    /** input() in Python: the line is asked on a thread of its own (the reader must go on reading). */
+    private void ask(long run, JsonObject ev) {
+        Object owner = owner(run);
+        long id = ev.get("id").getAsLong();
+        String prompt = ev.get("prompt").getAsString();
+        boolean password = ev.get("password").getAsBoolean();
+        Thread.ofVirtual().name("python-input-" + id).start(() -> {
+            JsonObject reply = new JsonObject();
+            reply.addProperty("op", "input_reply");
+            reply.addProperty("id", id);
+            try {
+                reply.addProperty("value", output.input(owner, prompt, password));
+            } catch (Exception e) {
+                reply.addProperty("error", e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            try {
+                send(reply);
+            } catch (IOException ignored) {
+                // the worker is gone
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ completion and inspection
+
+    /**
+     * Completions of {@code code} at {@code cursor}, both counted in Unicode code points (as Python
+     * strings and the Jupyter protocol count), from the worker's namespace (names of earlier runs
+     * included): Python's {@code rlcompleter}, and module names after {@code import}. Starts the worker
+     * if needed; an empty result when it cannot answer within 2 s.
+     */
+    public Completions complete(String code, int cursor) {
+        JsonObject r = ask("complete", code, cursor, 0);
+        if (r == null || !r.has("matches")) return new Completions(List.of(), List.of(), cursor, cursor);
+        List<String> texts = new ArrayList<>(), types = new ArrayList<>();
+        for (JsonElement e : r.getAsJsonArray("matches")) {
+            texts.add(e.getAsJsonObject().get("text").getAsString());
+            types.add(e.getAsJsonObject().get("type").getAsString());
+        }
+        return new Completions(texts, types, r.get("start").getAsInt(), r.get("end").getAsInt());
+    }
+
+    /** What {@link #complete} found: {@code texts[i]} replaces the code points {@code start..end}. */
+    public record Completions(List<String> texts, List<String> types, int start, int end) {}
+
+    /**
+     * What Shift-Tab shows for the name at {@code cursor} (code points) or the function being called
+     * there: signature, type, value, docstring; {@code detail} 1 adds the source. Null when nothing is found.
+     */
+    public String inspect(String code, int cursor, int detail) {
+        JsonObject r = ask("inspect", code, cursor, detail);
+        return r == null || !r.has("text") || r.get("text").isJsonNull() ? null : r.get("text").getAsString();
+    }
+
+    private JsonObject ask(String op, String code, int cursor, int detail) {
+        if (process == null || !process.isAlive()) {
+            synchronized (this) {
+                if (process == null || !process.isAlive()) {
+                    try {
+                        start(startNotices);
+                    } catch (IOException | RuntimeException e) {
+                        return null;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return null;
+                    }
+                }
+            }
+        }
+        long id = nextQuestion.incrementAndGet();
+        CompletableFuture<JsonObject> answer = new CompletableFuture<>();
+        questions.put(id, answer);
+        JsonObject msg = new JsonObject();
+        msg.addProperty("op", op);
+        msg.addProperty("id", id);
+        msg.addProperty("code", code);
+        msg.addProperty("cursor", cursor);
+        msg.addProperty("detail", detail);
+        try {
+            send(msg);
+            return answer.get(2, TimeUnit.SECONDS);
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            questions.remove(id);
         }
     }
 
@@ -515,7 +702,8 @@ public final class PythonWorker implements AutoCloseable {
 
     /** The worker script, copied once per JVM from the library to its temporary folder. */
     private static final class Script {
-        static final Path PATH = ScriptFiles.extract(SCRIPT, "cells.py");
+        // named so that children started with spawn can import it (conclab_cells)
+        static final Path PATH = ScriptFiles.extract(SCRIPT, "conclab_cells.py");
     }
 
     // ------------------------------------------------------------------ results

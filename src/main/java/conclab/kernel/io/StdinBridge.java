@@ -60,13 +60,35 @@ public final class StdinBridge extends InputStream {
         CellContext ctx = contexts.forCurrentThread();
         if (ctx == null || !ctx.allowStdin()) {
             // unchecked: Scanner would take an IOException for the end of the input and hide the reason
-            throw new IllegalStateException("System.in has nothing to read: this front end does not accept input "
-                    + "(the request had allow_stdin false). Run the cell in JupyterLab or Notebook to type input.");
+            throw new IllegalStateException(noInput("System.in"));
         }
+        buffer = (ask(ctx, "", false) + "\n").getBytes(StandardCharsets.UTF_8);
+        pos = 0;
+    }
+
+    private static String noInput(String what) {
+        return what + " has nothing to read: this front end does not accept input "
+                + "(the request had allow_stdin false). Run the cell in JupyterLab or Notebook to type input.";
+    }
+
+    /**
+     * A line typed in the front end under {@code ctx} (the input box shows {@code prompt}): for readers other
+     * than {@code System.in}, e.g. Python's {@code input()} in a {@code %%python} cell.
+     *
+     * @param what who reads, for the message when the front end takes no input
+     * @throws UnsupportedOperationException when the cell's request had allow_stdin false
+     * @throws InterruptedIOException when the cell is interrupted while waiting
+     */
+    public String readLine(CellContext ctx, String prompt, boolean password, String what) throws IOException {
+        if (!ctx.allowStdin()) throw new UnsupportedOperationException(noInput(what));
+        return ask(ctx, prompt, password);
+    }
+
+    private String ask(CellContext ctx, String prompt, boolean password) throws IOException {
         output.flush(ctx);   // what was printed as a prompt shows before the input box
         JsonObject content = new JsonObject();
-        content.addProperty("prompt", "");
-        content.addProperty("password", false);
+        content.addProperty("prompt", prompt);
+        content.addProperty("password", password);
         synchronized (transport.stdinLock()) {
             Transport.Channel stdin = transport.stdin();
             stdin.send(codec.message("input_request", ctx.parentHeader(), ctx.identities(), content));
@@ -76,10 +98,7 @@ public final class StdinBridge extends InputStream {
                     throw new InterruptedIOException("interrupted while waiting for input");
                 }
                 if (reply == null || !reply.type().equals("input_reply")) continue;
-                String value = reply.str("value", "");
-                buffer = (value + "\n").getBytes(StandardCharsets.UTF_8);
-                pos = 0;
-                return;
+                return reply.str("value", "");
             }
         }
     }

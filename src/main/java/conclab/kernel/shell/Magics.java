@@ -32,8 +32,10 @@ public final class Magics {
     private final Supplier<Evaluator> evaluator;
     private final conclab.kernel.cell.Contexts contexts;
     private final Map<String, Magic> line = new TreeMap<>(), cell = new TreeMap<>();
+    private final PythonCells python;
 
-    public Magics(Supplier<Evaluator> evaluator, conclab.kernel.cell.Contexts contexts, Runnable reset) {
+    public Magics(Supplier<Evaluator> evaluator, conclab.kernel.cell.Contexts contexts, Runnable reset,
+                  conclab.kernel.io.StdinBridge stdin) {
         this.evaluator = evaluator;
         this.contexts = contexts;
         line.put("reset", (a, b, c, p) -> {
@@ -51,7 +53,7 @@ public final class Magics {
         line.put("output", this::lateOutput);
         cell.put("time", (a, b, c, p) -> time(b, c));
         // %%python: the cell on CPython (PythonCells); %python_use PATH picks the interpreter
-        PythonCells python = new PythonCells(contexts);
+        python = new PythonCells(contexts, stdin);
         cell.put("python", (a, b, c, p) -> python.run(b, c));
         line.put("python_use", (a, b, c, p) -> python.use(a));
         line.put("load", this::load);
@@ -81,6 +83,11 @@ public final class Magics {
 
     private static String names(Map<String, Magic> m, String prefix) {
         return String.join("  ", m.keySet().stream().map(k -> prefix + k).toList());
+    }
+
+    /** The {@code %%python} cells (for Tab and Shift-Tab in them). */
+    PythonCells python() {
+        return python;
     }
 
     /** Runs the magic {@code code} starts with, or returns null when it is plain Java. */

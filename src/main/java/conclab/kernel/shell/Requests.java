@@ -24,12 +24,14 @@ public final class Requests {
     private final History history;
     private final Contexts contexts;
     private final String version;
+    private final PythonCells python;
 
-    public Requests(Supplier<Evaluator> evaluator, History history, Contexts contexts, String version) {
+    public Requests(Supplier<Evaluator> evaluator, History history, Contexts contexts, String version, Magics magics) {
         this.evaluator = evaluator;
         this.history = history;
         this.contexts = contexts;
         this.version = version;
+        this.python = magics == null ? null : magics.python();
     }
 
     /**
@@ -95,6 +97,10 @@ public final class Requests {
     void complete(Request r) {
         String code = r.message().str("code", "");
         int cursorCp = r.message().integer("cursor_pos", code.codePointCount(0, code.length()));
+        if (python != null && PythonCells.isPythonCell(code)) {
+            completePython(r, code, cursorCp);
+            return;
+        }
         int cursor = charIndex(code, cursorCp);
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> suggestions =
@@ -130,14 +136,42 @@ public final class Requests {
         r.reply("complete_reply", c);
     }
 
+    /** Tab in a {@code %%python} cell: the worker's completions (positions in code points both sides). */
+    private void completePython(Request r, String code, int cursorCp) {
+        var found = python.complete(code, cursorCp);
+        JsonObject c = Request.ok();
+        JsonArray m = new JsonArray(), types = new JsonArray();
+        int start = found == null ? cursorCp : found.start(), end = found == null ? cursorCp : found.end();
+        if (found != null) {
+            for (int i = 0; i < found.texts().size(); i++) {
+                m.add(found.texts().get(i));
+                JsonObject t = new JsonObject();
+                t.addProperty("text", found.texts().get(i));
+                t.addProperty("type", found.types().get(i));
+                t.addProperty("start", start);
+                t.addProperty("end", end);
+                types.add(t);
+            }
+        }
+        c.add("matches", m);
+        c.addProperty("cursor_start", start);
+        c.addProperty("cursor_end", end);
+        JsonObject md = new JsonObject();
+        md.add("_jupyter_types_experimental", types);
+        c.add("metadata", md);
+        r.reply("complete_reply", c);
+    }
+
     private static String name(String continuation) {
         return continuation.endsWith("(") ? continuation.substring(0, continuation.length() - 1) : continuation;
     }
 
     void inspect(Request r) {
         String code = r.message().str("code", "");
-        int cursor = charIndex(code, r.message().integer("cursor_pos", code.codePointCount(0, code.length())));
-        String doc = evaluator.get().documentation(code, cursor);
+        int cursorCp = r.message().integer("cursor_pos", code.codePointCount(0, code.length()));
+        String doc = python != null && PythonCells.isPythonCell(code)
+                ? python.inspect(code, cursorCp, r.message().integer("detail_level", 0))
+                : evaluator.get().documentation(code, charIndex(code, cursorCp));
         JsonObject c = Request.ok();
         c.addProperty("found", doc != null);
         JsonObject data = new JsonObject();
