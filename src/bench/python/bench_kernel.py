@@ -162,7 +162,7 @@ def raw_jshell(n, warm):
     # the baseline is compiled with the other benchmarks into target/test-classes (not shipped in the jar)
     cp = os.pathsep.join([os.path.join(ROOT, "target", "test-classes"), os.path.join(ROOT, "target", "conclab.jar")])
     from jupyter_client.kernelspec import KernelSpecManager
-    java = KernelSpecManager().get_kernel_spec("conclab").argv[0]  # the kernel's own JDK
+    java = next(a for a in KernelSpecManager().get_kernel_spec("conclab").argv if a.endswith("java"))  # the kernel's JDK
     out = subprocess.run([java, "-XX:+UseSerialGC", "-cp", cp, "conclab.bench.RawJShellBench", str(n), str(warm)],
                          capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])

@@ -105,6 +105,6 @@ class LifelineTest {
     void theReserveIsThreePercentOfTheHeapWithinBounds() {
         assertEquals(1 << 20, Lifeline.reserveFor(8L << 20));
         assertEquals((256L << 20) / 33, Lifeline.reserveFor(256L << 20));
-        assertEquals(16 << 20, Lifeline.reserveFor(8L << 30));
+        assertEquals(8 << 20, Lifeline.reserveFor(8L << 30));
     }
 }
