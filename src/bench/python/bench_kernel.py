@@ -226,6 +226,10 @@ def footprints(lesson=LESSON, idle_s=60):
     """Prints the footprint figures of both kernels, measured one after the other in this run."""
     load0 = os.getloadavg()
     fp = {k: footprint.footprint(k) for k in ("conclab", "python3")}
+    # CONCLAB_BENCH_BEFORE=NAME: another kernelspec (e.g. an older build) measured the same way, for comparison
+    before = os.environ.get("CONCLAB_BENCH_BEFORE")
+    if before:
+        fp[before] = footprint.footprint(before)
     cells = footprint.lesson_cells(os.path.join(ROOT, "notebooks", lesson))
     busy, samples, wall = footprint.after_lesson("conclab", cells, idle_s=idle_s)
     # ipykernel has no Java lesson to run: its figure is its 20 small cells, then the same idle minute
@@ -258,6 +262,13 @@ def footprints(lesson=LESSON, idle_s=60):
              ws[("python3", True)] - own["python3"], "≤ 15")]
     for label, x, y, target in rows:
         print(f"{label:<52}{x:>10.2f}{y:>11.2f}{target:>9}")
+    if before:
+        c = fp[before]
+        print(f"\n{before}, measured the same way in this run: CPU-s {c['cpu start']:.2f} + {c['cpu idle']:.2f} + "
+              f"{c['cpu cells']:.2f} = {c['cpu total']:.2f}, PSS after 20 cells {c['pss']:.1f} MB")
+        b_busy, b_samples, b_wall = footprint.after_lesson(before, cells, idle_s=idle_s)
+        print(f"{before}: lesson {lesson[:2]} in {b_wall:.1f} s, PSS right after {b_busy:.0f} MB, after one idle "
+              f"minute {b_samples[-1][1]:.0f} MB")
     print(f"\nlesson {lesson[:2]}: {len(cells)} cells in {wall:.1f} s; PSS while idle (s → MB): "
           + ", ".join(f"{t:.0f} → {m:.0f}" for t, m in samples))
 

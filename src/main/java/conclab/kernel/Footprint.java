@@ -26,6 +26,11 @@ import java.util.function.BiConsumer;
  * the freed pages go back to the system. It runs on its own daemon thread at minimum priority; a request
  * arriving meanwhile is not delayed more than one collection of the live data (tens of milliseconds).
  *
+ * <p><b>No chart warm-up at start-up.</b> Drawing throw-away charts so that the first real one is quick
+ * ({@code Charts.warmUpInBackground}) cost every kernel over a second of CPU and its JIT compilations in its
+ * first seconds, on the same cores as every other kernel of a class; the AOT cache already holds the charts'
+ * classes, so the first chart of a session now pays for the rest itself (README, "Figures").
+ *
  * <p>Thread-safe: the shell thread calls {@link #busy}/{@link #idle}; the trimming thread waits on this
  * object's monitor.
  */
