@@ -29,7 +29,8 @@ import java.util.function.BiConsumer;
  * <p><b>No chart warm-up at start-up.</b> Drawing throw-away charts so that the first real one is quick
  * ({@code Charts.warmUpInBackground}) cost every kernel over a second of CPU and its JIT compilations in its
  * first seconds, on the same cores as every other kernel of a class; the AOT cache already holds the charts'
- * classes, so the first chart of a session now pays for the rest itself (README, "Figures").
+ * classes, so the first chart of a session now pays for the rest itself (README, "Figures"). A single
+ * learner's server ({@code ./lab start}) asks for the warm-up with {@code CONCLAB_CHART_WARMUP=start}.
  *
  * <p>Thread-safe: the shell thread calls {@link #busy}/{@link #idle}; the trimming thread waits on this
  * object's monitor.
@@ -89,6 +90,11 @@ final class Footprint {
         dirty = true;
         quietSince = System.nanoTime();
         notifyAll();
+    }
+
+    /** Whether the charts warm up in the background once JShell is ready: {@code CONCLAB_CHART_WARMUP=start}. */
+    static boolean chartWarmUpAtStart(java.util.Map<String, String> env) {
+        return "start".equalsIgnoreCase(env.getOrDefault("CONCLAB_CHART_WARMUP", "").strip());
     }
 
     synchronized int trims() {

@@ -88,9 +88,10 @@ public final class Kernel {
         }, "conclab-exit-notice"));
         java.util.concurrent.atomic.AtomicReference<CompletableFuture<Evaluator>> engine =
                 new java.util.concurrent.atomic.AtomicReference<>(startInBackground(err, log, output));
-        // memory back to the system once idle; no chart warm-up at start (Footprint says why)
+        // memory back to the system once idle; the chart warm-up only where asked for (Footprint says why)
         Footprint footprint = new Footprint(log, Footprint.IDLE_MILLIS).start();
         engine.get().thenRun(footprint::touched);
+        if (Footprint.chartWarmUpAtStart(System.getenv())) engine.get().thenRun(conclab.chart.Charts::warmUpInBackground);
         Supplier<Evaluator> evaluator = () -> engine.get().join();
         Runnable reset = () -> {   // %reset: a fresh JShell in the same kernel (shell thread)
             Evaluator old = evaluator.get();

@@ -106,6 +106,13 @@ class FootprintTest {
     }
 
     @Test
+    void theChartsWarmUpAtStartOnlyWhenAskedFor() {
+        assertTrue(Footprint.chartWarmUpAtStart(java.util.Map.of("CONCLAB_CHART_WARMUP", "start")));
+        assertFalse(Footprint.chartWarmUpAtStart(java.util.Map.of()));
+        assertFalse(Footprint.chartWarmUpAtStart(java.util.Map.of("CONCLAB_CHART_WARMUP", "never")));
+    }
+
+    @Test
     void theHeapIsTrimmedOnceAfterWorkAndNeverWhileARequestRuns() throws InterruptedException {
         ByteArrayOutputStream logged = new ByteArrayOutputStream();
         Footprint f = new Footprint(new Log(new PrintStream(logged, true), true), 50).start();
