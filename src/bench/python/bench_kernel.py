@@ -252,7 +252,7 @@ def footprints(lesson=LESSON, idle_s=60):
             ("CPU-s: then 15 idle seconds", a["cpu idle"], b["cpu idle"], ""),
             ("CPU-s: then 20 small cells", a["cpu cells"], b["cpu cells"], ""),
             ("CPU-s: start-up + 15 idle s + 20 cells", a["cpu total"], b["cpu total"], "≤ 1.5"),
-            ("PSS MB after 20 cells, 6 s idle", a["pss"], b["pss"], "≤ 120"),
+            ("PSS MB after 20 cells, 10 s idle", a["pss"], b["pss"], "≤ 120"),
             (f"PSS MB right after lesson {lesson[:2]} (ipykernel: 20 cells)", busy, py_busy, ""),
             ("PSS MB after it + one idle minute", samples[-1][1], py_samples[-1][1], "≤ 150"),
             ("websocket 1+N, server as Debian ships it (ms)", ws[("conclab", False)], ws[("python3", False)], ""),

@@ -107,7 +107,7 @@ def stop(km, kc):
     km.shutdown_kernel(now=True)
 
 
-def footprint(name, idle_s=15, cells=20, settle_s=6):
+def footprint(name, idle_s=15, cells=20, settle_s=10):
     """Starts kernel `name` and measures: CPU-seconds to the first result, over idle_s idle seconds, over
     `cells` small cells; then PSS and RSS once it has been idle settle_s seconds. Returns a dict."""
     t0 = time.perf_counter()

@@ -11,6 +11,13 @@ Enable it on the server's command line, with this directory (``src/main/python``
     PYTHONPATH=.../src/main/python jupyterhub-singleuser --ServerApp.jpserver_extensions conclab_server=True
     PYTHONPATH=.../src/main/python jupyter notebook --NotebookApp.nbserver_extensions conclab_server=True
 
+or, for servers started by someone else (JupyterHub's single-user servers), with a file in a directory of
+``JUPYTER_CONFIG_PATH`` (e.g. /etc/jupyter), which jupyter_server merges with the other extensions' files:
+``jupyter_server_config.d/conclab_server.json`` holding
+``{"ServerApp": {"jpserver_extensions": {"conclab_server": true}}}`` (and, for Notebook 6,
+``jupyter_notebook_config.d/conclab_server.json`` with ``{"NotebookApp": {"nbserver_extensions":
+{"conclab_server": true}}}``), ``PYTHONPATH`` naming this directory in the server's environment.
+
 It changes nothing else, and nothing on a server that already sets TCP_NODELAY.
 """
 
