@@ -6,8 +6,12 @@ new expression each time (1+N), a print cell, a completion, launch to first resu
 loop, and the kernel's overhead over a raw JShell.eval of the same snippet; with ratios to ipykernel.
 Also `%%python` cells: `%%python 1+1` once the worker is warm beside ipykernel's `1+1`, and the interrupt of a
 `%%python` busy loop beside ipykernel's (`--python`: those alone, with launch and 1+N for context).
-Then charts in a new kernel: the first timeline of 10,000 spans right after start-up (while the charts'
-warm-up may still run) and after it, and later charts, timed inside the kernel and as whole cells.
+Then charts in a new kernel: the first timeline of 10,000 spans right after start-up and 5 s later (no
+warm-up runs at start-up: the first chart pays for loading the rendering path), and later charts, timed
+inside the kernel and as whole cells.
+Then the footprint (`--footprint`: that alone): CPU-seconds of start-up + 15 idle s + 20 small cells and PSS
+after them, PSS after a whole lesson and one idle minute, and a cell's round trip through the Jupyter
+server's websocket with and without TCP_NODELAY (src/main/python/conclab_server) — each beside ipykernel's.
 """
 import argparse
 import os
@@ -17,6 +21,10 @@ import sys
 import time
 
 from jupyter_client.manager import KernelManager
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "python"))
+import footprint  # noqa: E402  (src/test/python: the CI guard measures the same way)
+import ws_roundtrip  # noqa: E402
 
 ROOT = os.environ.get("CONCLAB_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")))
 
@@ -162,7 +170,7 @@ def raw_jshell(n, warm):
     # the baseline is compiled with the other benchmarks into target/test-classes (not shipped in the jar)
     cp = os.pathsep.join([os.path.join(ROOT, "target", "test-classes"), os.path.join(ROOT, "target", "conclab.jar")])
     from jupyter_client.kernelspec import KernelSpecManager
-    java = KernelSpecManager().get_kernel_spec("conclab").argv[0]  # the kernel's own JDK
+    java = next(a for a in KernelSpecManager().get_kernel_spec("conclab").argv if a.endswith("java"))  # the kernel's JDK
     out = subprocess.run([java, "-XX:+UseSerialGC", "-cp", cp, "conclab.bench.RawJShellBench", str(n), str(warm)],
                          capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
@@ -211,12 +219,70 @@ def charts_in_kernel(wait_s, later=12):
     return first, {k: statistics.median(v) for k, v in inside.items()}, statistics.median(cells)
 
 
+LESSON = "03-sharing-work.ipynb"
+
+
+def footprints(lesson=LESSON, idle_s=60):
+    """Prints the footprint figures of both kernels, measured one after the other in this run."""
+    load0 = os.getloadavg()
+    fp = {k: footprint.footprint(k) for k in ("conclab", "python3")}
+    # CONCLAB_BENCH_BEFORE=NAME: another kernelspec (e.g. an older build) measured the same way, for comparison
+    before = os.environ.get("CONCLAB_BENCH_BEFORE")
+    if before:
+        fp[before] = footprint.footprint(before)
+    cells = footprint.lesson_cells(os.path.join(ROOT, "notebooks", lesson))
+    busy, samples, wall = footprint.after_lesson("conclab", cells, idle_s=idle_s)
+    # ipykernel has no Java lesson to run: its figure is its 20 small cells, then the same idle minute
+    py_busy, py_samples, _ = footprint.after_lesson("python3", footprint.small_cells("python3"), idle_s=idle_s)
+    ws = {(k, nd): ws_roundtrip.round_trip(k, nd)[0] for k in ("conclab", "python3") for nd in (False, True)}
+    own = {}
+    for k in ("conclab", "python3"):
+        km, kc = footprint.start(k)
+        try:
+            footprint.run_cell(kc, "1+1")
+            own[k] = timed(lambda i: run_cell(kc, f"1+{i + 3000}"), 40, 10)
+        finally:
+            footprint.stop(km, kc)
+    load1 = os.getloadavg()
+    print(f"\nFootprint of one kernel, beside ipykernel's (same run; load average {load0[0]:.1f} → {load1[0]:.1f}, "
+          f"{os.cpu_count()} cores)\n")
+    print(f"{'figure':<52}{'conclab':>10}{'ipykernel':>11}{'target':>9}")
+    a, b = fp["conclab"], fp["python3"]
+    rows = [("CPU-s: start-up to the first result", a["cpu start"], b["cpu start"], ""),
+            ("CPU-s: then 15 idle seconds", a["cpu idle"], b["cpu idle"], ""),
+            ("CPU-s: then 20 small cells", a["cpu cells"], b["cpu cells"], ""),
+            ("CPU-s: start-up + 15 idle s + 20 cells", a["cpu total"], b["cpu total"], "≤ 1.5"),
+            ("PSS MB after 20 cells, 10 s idle", a["pss"], b["pss"], "≤ 120"),
+            (f"PSS MB right after lesson {lesson[:2]} (ipykernel: 20 cells)", busy, py_busy, ""),
+            ("PSS MB after it + one idle minute", samples[-1][1], py_samples[-1][1], "≤ 150"),
+            ("websocket 1+N, server as Debian ships it (ms)", ws[("conclab", False)], ws[("python3", False)], ""),
+            ("websocket 1+N, with conclab_server (ms)", ws[("conclab", True)], ws[("python3", True)], ""),
+            ("the kernel's own 1+N round trip (ms)", own["conclab"], own["python3"], ""),
+            ("websocket over the kernel's own (ms)", ws[("conclab", True)] - own["conclab"],
+             ws[("python3", True)] - own["python3"], "≤ 15")]
+    for label, x, y, target in rows:
+        print(f"{label:<52}{x:>10.2f}{y:>11.2f}{target:>9}")
+    if before:
+        c = fp[before]
+        print(f"\n{before}, measured the same way in this run: CPU-s {c['cpu start']:.2f} + {c['cpu idle']:.2f} + "
+              f"{c['cpu cells']:.2f} = {c['cpu total']:.2f}, PSS after 20 cells {c['pss']:.1f} MB")
+        b_busy, b_samples, b_wall = footprint.after_lesson(before, cells, idle_s=idle_s)
+        print(f"{before}: lesson {lesson[:2]} in {b_wall:.1f} s, PSS right after {b_busy:.0f} MB, after one idle "
+              f"minute {b_samples[-1][1]:.0f} MB")
+    print(f"\nlesson {lesson[:2]}: {len(cells)} cells in {wall:.1f} s; PSS while idle (s → MB): "
+          + ", ".join(f"{t:.0f} → {m:.0f}" for t, m in samples))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("-n", type=int, default=60, help="measured requests per figure")
     ap.add_argument("--warm", type=int, default=20, help="warm-up requests per figure")
     ap.add_argument("--python", action="store_true", help="only the %%%%python figures (and launch)")
+    ap.add_argument("--footprint", action="store_true", help="only the footprint: CPU, memory, websocket")
     args = ap.parse_args()
+    if args.footprint:
+        footprints()
+        return 0
     results = {k: measure(k, args.n, args.warm, args.python) for k in ("conclab", "python3")}
     if args.python:
         print(f"\n%%python cells vs ipykernel — medians of {args.n} warm requests, {os.cpu_count()} cores\n")
@@ -244,6 +310,7 @@ def main():
         print(f"{'  then charts 2–13: timeline, median':<44}{later['timeline']:>9.1f} ms   (target ≤ 50 ms)")
         print(f"{'  concurrency, median':<44}{later['concurrency']:>9.1f} ms   (target ≤ 50 ms)")
         print(f"{'  a cell showing a timeline, round trip':<44}{cell_ms:>9.1f} ms")
+    footprints()
     return 0
 
 

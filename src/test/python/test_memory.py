@@ -18,7 +18,8 @@ def kernel():
     small = os.path.join(os.path.dirname(spec.resource_dir), KERNEL + "-small-heap")
     shutil.copytree(spec.resource_dir, small, dirs_exist_ok=True)
     argv = list(spec.argv)
-    argv.insert(1, "-Xmx256m")
+    java = next(i for i, a in enumerate(argv) if a.endswith("java"))   # the JVM (after the launcher's shell)
+    argv.insert(java + 1, "-Xmx256m")
     with open(os.path.join(small, "kernel.json"), "w") as f:
         json.dump({**spec.to_dict(), "argv": argv}, f)
     km, kc = start_new_kernel(kernel_name=KERNEL + "-small-heap", startup_timeout=TIMEOUT)

@@ -30,10 +30,34 @@ import java.util.stream.Stream;
 final class Installer {
 
     static final String DISPLAY_NAME = "Java 25 · Concurrency Lab";
-    /** JVM options of the kernel: SerialGC measured fastest for JShell's compiler on 2 cores, and smallest. */
-    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxHeapFreeRatio=40",
-            "-XX:MinHeapFreeRatio=10",
+    /**
+     * JVM options of the kernel, each measured by {@code ./lab bench kernel} (README, "JVM settings"): the serial
+     * collector (fastest for JShell's compiler on 2 cores, and the smallest); a heap that starts small, grows
+     * to half the memory limit the kernel lives under, and gives back what it does not use once idle, all of
+     * it at the first full collection rather than in steps ({@link Footprint}); a young generation of at most
+     * 24 MB (its pages stay resident once touched); fewer JIT compilations of code that runs only a few thousand times (JShell's
+     * compiler at start-up), while the hot loops of an experiment still reach the optimising compiler;
+     * freed native memory returned to the system.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:MaxNewSize=24m",
+            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps",
+            "-XX:MaxRAMPercentage=50", "-XX:CompileThresholdScaling=10",
+            "-XX:TrimNativeHeapInterval=10000",
             "-Xss4m", "-Djava.awt.headless=true", "-XX:-OmitStackTraceInFastThrow");
+
+    /**
+     * The AOT cache mapped at the address it was written for, not at a random one: its read-only pages then
+     * stay clean and are shared by every kernel on the machine (PSS divides them), and nothing is relocated.
+     */
+    static final List<String> AOT_OPTIONS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
+
+    /**
+     * Where a shell exists, the kernelspec starts the JVM through this one-line script: JupyterHub's
+     * {@code MEM_LIMIT} (bytes, set when the hub has a {@code mem_limit}) becomes {@code -XX:MaxRAM}, so the heap
+     * is sized from it as it is from a cgroup's limit. {@code exec} keeps the process id Jupyter started.
+     */
+    static final String LAUNCHER = "case \"$MEM_LIMIT\" in ''|*[!0-9]*) exec \"$@\";; esac; "
+            + "java=$1; shift; exec \"$java\" \"-XX:MaxRAM=$MEM_LIMIT\" \"$@\"";
 
     private Installer() {}
 
@@ -104,6 +128,12 @@ final class Installer {
         String jar = Kernel.ownClassPath();
         JsonObject spec = new JsonObject();
         JsonArray argv = new JsonArray();
+        if (Files.isExecutable(Path.of("/bin/sh"))) {
+            argv.add("/bin/sh");
+            argv.add("-c");
+            argv.add(LAUNCHER);
+            argv.add("conclab-kernel");
+        }
         argv.add(java);
         JVM_OPTIONS.forEach(argv::add);
         if (jar.endsWith(".jar")) {
@@ -113,6 +143,7 @@ final class Installer {
             if (trainedFrom(aot, source)) {
                 // JDK 25's ahead-of-time cache: javac and JShell start with their classes loaded and linked
                 Files.copy(aot, dir.resolve("conclab.aot"), StandardCopyOption.COPY_ATTRIBUTES);
+                AOT_OPTIONS.forEach(argv::add);
                 argv.add("-XX:AOTCache={resource_dir}/conclab.aot");
             }
             argv.add("-jar");

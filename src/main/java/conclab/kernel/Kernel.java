@@ -113,8 +113,10 @@ public final class Kernel {
         }, "conclab-exit-notice"));
         java.util.concurrent.atomic.AtomicReference<CompletableFuture<Evaluator>> engine =
                 new java.util.concurrent.atomic.AtomicReference<>(startInBackground(err, log, output));
-        // the first chart of a session is quick when XChart and Java2D warm up once JShell is ready
-        engine.get().thenRun(conclab.chart.Charts::warmUpInBackground);
+        // memory back to the system once idle; the chart warm-up only where asked for (Footprint says why)
+        Footprint footprint = new Footprint(log, Footprint.IDLE_MILLIS).start();
+        engine.get().thenRun(footprint::touched);
+        if (Footprint.chartWarmUpAtStart(System.getenv())) engine.get().thenRun(conclab.chart.Charts::warmUpInBackground);
         Supplier<Evaluator> evaluator = () -> engine.get().join();
         Runnable reset = () -> {   // %reset: a fresh JShell in the same kernel (shell thread)
             Evaluator old = evaluator.get();
@@ -137,9 +139,10 @@ public final class Kernel {
                 dispatcher);
         new Requests(evaluator, history, contexts, version(), magics).register(dispatcher, execute, kernel::shutdown);
 
-        transport.start(dispatcher.shellLoop(), dispatcher.controlLoop());
+        transport.start(footprint.around(dispatcher.shellLoop()), dispatcher.controlLoop());
         kernel.watchParent();
         log.info("kernel started (" + info.endpoint(info.shellPort()) + ", Java " + Runtime.version() + ")");
+        log.info(Footprint.limitLine());
         kernel.shutdown.await();
         output.close();
         transport.close();

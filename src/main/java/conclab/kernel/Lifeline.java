@@ -86,9 +86,9 @@ public final class Lifeline {
         if (halted.compareAndSet(false, true)) halt.run();
     }
 
-    /** The reserve for a heap of {@code maxHeap} bytes: 3 % of it, between 1 and 16 MiB. */
+    /** The reserve for a heap of {@code maxHeap} bytes: 3 % of it, between 1 and 4 MiB (it stays resident: an idle kernel pays for it). */
     public static int reserveFor(long maxHeap) {
-        return (int) Math.clamp(maxHeap / 33, 1L << 20, 16L << 20);
+        return (int) Math.clamp(maxHeap / 33, 1L << 20, 4L << 20);
     }
 
     /** What to say under the last cell when the kernel must end (runs on the failing thread, best effort). */

@@ -37,8 +37,12 @@
  *       {@code startup.jsh}, at start-up and on {@code %reset}; ends then</td></tr>
  *   <tr><td>{@code conclab-lifeline}</td><td>{@link conclab.kernel.Lifeline}</td><td>the watchdog: halts the
  *       process 5 s after the kernel began to end, whatever blocks</td></tr>
- *   <tr><td>{@code conclab-chart-warm-up}</td><td>{@code conclab.chart.Charts.warmUpInBackground}, once
- *       JShell is ready</td><td>draws throw-away charts at low priority; ends then</td></tr>
+ *   <tr><td>{@code conclab-idle-trim}</td><td>{@link conclab.kernel.Footprint}, at start-up</td><td>once the
+ *       shell has been quiet for {@code Footprint.IDLE_MILLIS} after work, one {@code System.gc()} at minimum
+ *       priority so the heap shrinks to its live data; sleeps otherwise</td></tr>
+ *   <tr><td>{@code conclab-chart-warm-up}</td><td>{@code conclab.chart.Charts.warmUpInBackground}, never by
+ *       the kernel itself (every kernel of a class would pay it at start-up): the first chart loads the
+ *       rendering path</td><td>draws throw-away charts at low priority; ends then</td></tr>
  *   <tr><td>{@code conclab-exit-notice}</td><td>a shutdown hook</td><td>runs only when the JVM ends other
  *       than by shutdown_request: says so under the last cell</td></tr>
  *   <tr><td>{@code conclab-maven}</td><td>{@code MavenMagics}, one per {@code %maven} or

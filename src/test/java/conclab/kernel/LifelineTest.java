@@ -104,7 +104,8 @@ class LifelineTest {
     @Test
     void theReserveIsThreePercentOfTheHeapWithinBounds() {
         assertEquals(1 << 20, Lifeline.reserveFor(8L << 20));
-        assertEquals((256L << 20) / 33, Lifeline.reserveFor(256L << 20));
-        assertEquals(16 << 20, Lifeline.reserveFor(8L << 30));
+        assertEquals((64L << 20) / 33, Lifeline.reserveFor(64L << 20));
+        assertEquals(4 << 20, Lifeline.reserveFor(256L << 20));
+        assertEquals(4 << 20, Lifeline.reserveFor(8L << 30));
     }
 }

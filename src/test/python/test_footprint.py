@@ -1,0 +1,63 @@
+"""The kernel's footprint guard: this kernel and ipykernel started in the same run, measured the same way
+(footprint.py); fails when this kernel's PSS after 20 small cells, or its CPU-seconds for start-up + 15 idle
+seconds + 20 small cells, exceed the targets (DESIGN.md) by more than 25 %.
+
+CPU-seconds are what the kernel itself computes, so they move much less with the machine's load than wall
+time does; still, a loaded machine makes every instruction slower (caches, frequency: 4.0–4.2 s at load
+20–60 for a figure the issue measured at 4.1 s before these changes on an idle machine), so the kernel is
+measured up to three times and the lowest figure counts. ipykernel's figures are printed for scale.
+
+The CPU target is not met yet (README, "Figures"): that test is an expected failure, strict, so that it
+turns red the day the target is met and the mark must go; until then a second test keeps the figure from
+growing past today's.
+"""
+import os
+import sys
+
+import pytest
+
+import footprint
+
+PSS_TARGET_MB, CPU_TARGET_S, SLACK = 120, 1.5, 1.25
+CPU_TODAY_S = 4.2   # measured 2026-12-06 at load 53–64 (7.6 s before the footprint work, same run)
+KERNEL = os.environ.get("CONCLAB_KERNEL", "conclab")
+
+
+def report(label, r):
+    return (f"{label:<12} PSS {r['pss']:6.1f} MB   CPU {r['cpu total']:.2f} s (start-up {r['cpu start']:.2f}, "
+            f"15 s idle {r['cpu idle']:.2f}, 20 cells {r['cpu cells']:.2f})   load {os.getloadavg()[0]:.1f}")
+
+
+@pytest.fixture(scope="module")
+def figures():
+    ipykernel = footprint.footprint("python3")
+    runs = []
+    for _ in range(3):
+        runs.append(footprint.footprint(KERNEL))
+        if runs[-1]["pss"] <= PSS_TARGET_MB * SLACK and runs[-1]["cpu total"] <= CPU_TODAY_S * SLACK:
+            break
+    lines = [report("ipykernel", ipykernel)] + [report(f"{KERNEL} #{i + 1}", r) for i, r in enumerate(runs)]
+    print("\n" + "\n".join(lines), file=sys.stderr)
+    return ipykernel, runs, "\n".join(lines)
+
+
+def test_idle_kernel_after_20_cells_holds_at_most_the_memory_target(figures):
+    ipykernel, runs, text = figures
+    best = min(r["pss"] for r in runs)
+    assert best <= PSS_TARGET_MB * SLACK, f"PSS {best:.1f} MB > {PSS_TARGET_MB} MB + 25 %\n{text}"
+    assert ipykernel["pss"] > 0
+
+
+@pytest.mark.xfail(strict=True, reason="the CPU target is not met yet: JShell compiles each import of "
+                   "startup.jsh and each cell with javac (README, 'Figures'); remove this mark once it is")
+def test_start_up_idle_and_20_cells_cost_at_most_the_cpu_target(figures):
+    ipykernel, runs, text = figures
+    best = min(r["cpu total"] for r in runs)
+    assert best <= CPU_TARGET_S * SLACK, f"CPU {best:.2f} s > {CPU_TARGET_S} s + 25 %\n{text}"
+
+
+def test_start_up_idle_and_20_cells_cost_no_more_than_today(figures):
+    ipykernel, runs, text = figures
+    best = min(r["cpu total"] for r in runs)
+    assert best <= CPU_TODAY_S * SLACK, f"CPU {best:.2f} s > today's {CPU_TODAY_S} s + 25 %\n{text}"
+    assert ipykernel["cpu total"] > 0
