@@ -72,7 +72,8 @@ public final class Kernel {
         System.setErr(output.stderr());
         System.setIn(new conclab.kernel.io.StdinBridge(contexts, transport, codec, output));
         Renderers renderers = new Renderers(Kernel.class.getClassLoader());
-        Hosts.install(new KernelHost(contexts, output, publisher, renderers, log));
+        conclab.kernel.io.Comms comms = new conclab.kernel.io.Comms(contexts, output, publisher, log);
+        Hosts.install(new KernelHost(contexts, output, publisher, renderers, log, comms));
         // an exception that ends a thread is shown under the thread's cell, on its stderr
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> conclab.kernel.exec.Tracebacks.printUncaught(t, e, System.err));
 
@@ -110,9 +111,11 @@ public final class Kernel {
         Magics magics = new Magics(evaluator, contexts, reset);
         ExecuteHandler execute = new ExecuteHandler(evaluator, contexts, output, publisher, renderers, history, magics,
                 dispatcher);
-        new Requests(evaluator, history, contexts, version()).register(dispatcher, execute, kernel::shutdown);
+        new Requests(evaluator, history, contexts, version(), comms).register(dispatcher, execute, kernel::shutdown);
+        comms.onStatus(dispatcher::status);
 
-        transport.start(dispatcher.shellLoop(), dispatcher.controlLoop());
+        transport.start(dispatcher.shellLoop(), dispatcher.controlLoop(), conclab.kernel.io.Comms::isComm,
+                comms::received);
         kernel.watchParent();
         log.info("kernel started (" + info.endpoint(info.shellPort()) + ", Java " + Runtime.version() + ")");
         kernel.shutdown.await();

@@ -1,0 +1,177 @@
+"""Comms and widgets through jupyter_client, message by message: comm_open/comm_msg/comm_close both ways,
+binary buffers, comm_info, messages from the front end handled while a cell runs, and the widget
+protocol 2.1.0 (state, update, echo_update, request_state, custom messages, display)."""
+import json
+import time
+import uuid
+
+from conftest import TIMEOUT, drain_iopub, run, shell_reply, stdout
+
+
+def send(kc, msg_type, content, buffers=None):
+    """Sends a shell message as a front end does (no reply expected for comm messages)."""
+    msg = kc.session.msg(msg_type, content)
+    kc.session.send(kc.shell_channel.socket, msg, buffers=buffers)
+    return msg["header"]["msg_id"]
+
+
+def comm_msgs(kc, comm_id, until, timeout=TIMEOUT):
+    """iopub comm messages of comm_id, collected until until(list) holds."""
+    got = []
+
+    def done(msgs):
+        got[:] = [m for m in msgs if m["msg_type"].startswith("comm_") and m["content"].get("comm_id") == comm_id]
+        return until(got)
+
+    drain_iopub(kc, done, timeout)
+    return got
+
+
+def comm_info(kc, target=None):
+    msg = kc.session.msg("comm_info_request", {"target_name": target} if target else {})
+    kc.shell_channel.send(msg)
+    return shell_reply(kc, msg["header"]["msg_id"])["content"]
+
+
+ECHO_TARGET = """
+var echoed = new LinkedBlockingQueue<String>();
+Hosts.current().registerCommTarget("test.echo", (comm, data, buffers) -> {
+    echoed.add("open " + data);
+    return new Comm.Handler() {
+        public void message(Comm c, String d, List<byte[]> b) { echoed.add(d); c.send(d, b); }
+        public void closed(Comm c, String d) { echoed.add("closed " + d); }
+    };
+});
+"""
+
+
+def test_a_front_end_opens_a_comm_sends_with_buffers_and_closes(kc):
+    reply, _ = run(kc, ECHO_TARGET)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    cid = uuid.uuid4().hex
+    send(kc, "comm_open", {"comm_id": cid, "target_name": "test.echo", "data": {"hello": 1}})
+    assert comm_info(kc, "test.echo")["comms"] == {cid: {"target_name": "test.echo"}}
+    send(kc, "comm_msg", {"comm_id": cid, "data": {"n": 42}}, buffers=[b"\x00\x01\x02", b"xyz"])
+    echo = comm_msgs(kc, cid, lambda g: len(g) >= 1)
+    assert echo[0]["msg_type"] == "comm_msg"
+    assert echo[0]["content"]["data"] == {"n": 42}
+    assert [bytes(b) for b in echo[0]["buffers"]] == [b"\x00\x01\x02", b"xyz"]
+    send(kc, "comm_close", {"comm_id": cid, "data": {"bye": True}})
+    _, msgs = run(kc, 'String.join("|", echoed)')
+    result = [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"]
+    assert result == '"open {"hello":1}|{"n":42}|closed {"bye":true}"', result
+    assert cid not in comm_info(kc)["comms"]
+
+
+def test_a_comm_to_an_unknown_target_is_closed_at_once(kc):
+    cid = uuid.uuid4().hex
+    send(kc, "comm_open", {"comm_id": cid, "target_name": "no.such.target", "data": {}})
+    closed = comm_msgs(kc, cid, lambda g: any(m["msg_type"] == "comm_close" for m in g))
+    assert [m["msg_type"] for m in closed] == ["comm_close"]
+    assert cid not in comm_info(kc)["comms"]
+
+
+def test_the_kernel_opens_sends_with_buffers_and_closes_a_comm(kc):
+    code = """
+var fromKernel = new LinkedBlockingQueue<String>();
+var kc1 = Hosts.current().openComm("test.kernel", "{\\"a\\": [1, 2]}", "{\\"version\\": \\"x\\"}",
+        List.of(new byte[] {7, 8}), new Comm.Handler() {
+            public void message(Comm c, String d, List<byte[]> b) { fromKernel.add(d + " " + b.size()); }
+            public void closed(Comm c, String d) { fromKernel.add("closed"); }
+        });
+kc1.send("{\\"step\\": 1}", List.of("buf".getBytes()));
+kc1.id()
+"""
+    reply, msgs = run(kc, code)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    cid = json.loads([m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"])
+    opened = [m for m in msgs if m["msg_type"] == "comm_open"]
+    assert len(opened) == 1 and opened[0]["content"]["comm_id"] == cid
+    assert opened[0]["content"]["target_name"] == "test.kernel"
+    assert opened[0]["content"]["data"] == {"a": [1, 2]}
+    assert opened[0]["metadata"] == {"version": "x"}
+    assert [bytes(b) for b in opened[0]["buffers"]] == [b"\x07\x08"]
+    sent = [m for m in msgs if m["msg_type"] == "comm_msg"]
+    assert sent[0]["content"]["data"] == {"step": 1} and [bytes(b) for b in sent[0]["buffers"]] == [b"buf"]
+    # comm_info, with and without its target filter
+    assert comm_info(kc)["comms"][cid] == {"target_name": "test.kernel"}
+    assert cid not in comm_info(kc, "jupyter.widget")["comms"]
+    # the front end answers on it, then the kernel closes it
+    send(kc, "comm_msg", {"comm_id": cid, "data": {"x": 1}}, buffers=[b"1", b"2"])
+    reply, msgs = run(kc, 'fromKernel.poll(30, TimeUnit.SECONDS)')
+    assert [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"] == '"{"x":1} 2"'
+    _, msgs = run(kc, 'kc1.close("{\\"done\\": true}"); kc1.isOpen()')
+    closes = [m for m in msgs if m["msg_type"] == "comm_close"]
+    assert closes and closes[0]["content"] == {"comm_id": cid, "data": {"done": True}}
+    assert cid not in comm_info(kc)["comms"]
+
+
+def test_a_comm_message_is_handled_while_a_cell_runs(kc):
+    """A Stop click must reach its handler at once, not after the cell (ipykernel queues it)."""
+    run(kc, """
+var clicked = new CountDownLatch(1);
+Hosts.current().registerCommTarget("test.stop", (comm, data, buffers) -> (c, d, b) -> clicked.countDown());
+""")
+    cid = uuid.uuid4().hex
+    send(kc, "comm_open", {"comm_id": cid, "target_name": "test.stop", "data": {}})
+    # the cell waits for the click; it can only end early if the click is handled while it runs
+    cell = kc.execute('System.out.println("waiting"); boolean got = clicked.await(60, TimeUnit.SECONDS); '
+                      'System.out.println("clicked " + got);')
+    deadline = time.monotonic() + TIMEOUT
+    while True:   # the cell is running once it printed
+        m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if m["parent_header"].get("msg_id") == cell and "waiting" in (m["content"].get("text") or ""):
+            break
+    t0 = time.monotonic()
+    send(kc, "comm_msg", {"comm_id": cid, "data": {"event": "click"}})
+    reply = shell_reply(kc, cell)
+    elapsed = time.monotonic() - t0
+    assert reply["content"]["status"] == "ok"
+    out = drain_iopub(kc, lambda g: "clicked" in stdout([m for m in g if m["parent_header"].get("msg_id") == cell]))
+    assert "clicked true" in stdout([m for m in out if m["parent_header"].get("msg_id") == cell])
+    assert elapsed < 30, elapsed
+
+
+def test_shell_replies_keep_their_order_around_comm_messages(kc):
+    """Requests queued behind a running cell are answered in order, comm messages in between."""
+    run(kc, ECHO_TARGET)
+    cid = uuid.uuid4().hex
+    send(kc, "comm_open", {"comm_id": cid, "target_name": "test.echo", "data": {}})
+    ids = [kc.execute("Thread.sleep(300); 1")]
+    for i in range(5):
+        send(kc, "comm_msg", {"comm_id": cid, "data": {"i": i}})
+        ids.append(kc.kernel_info())
+        ids.append(kc.execute(f"{i} + 100"))
+    order = []
+    deadline = time.monotonic() + TIMEOUT
+    while len(order) < len(ids):
+        m = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if m["parent_header"].get("msg_id") in ids:
+            order.append(m["parent_header"]["msg_id"])
+    assert order == ids
+    echoes = comm_msgs(kc, cid, lambda g: len(g) >= 5)
+    assert [m["content"]["data"]["i"] for m in echoes] == [0, 1, 2, 3, 4]
+
+
+def test_messages_from_8_threads_arrive_complete_and_in_order_per_comm(kc):
+    code = """
+var comms8 = new ArrayList<Comm>();
+for (int t = 0; t < 8; t++) comms8.add(Hosts.current().openComm("test.threads", "{}", null, List.of(), null));
+var threads8 = new ArrayList<Thread>();
+for (int t = 0; t < 8; t++) {
+    Comm c = comms8.get(t);
+    threads8.add(Thread.ofPlatform().start(() -> {
+        for (int i = 0; i < 300; i++) c.send("{\\"i\\": " + i + ", \\"pad\\": \\"" + "x".repeat(100) + "\\"}", List.of(new byte[] {(byte) i}));
+    }));
+}
+for (Thread t : threads8) t.join();
+String.join(",", comms8.stream().map(Comm::id).toList())
+"""
+    reply, msgs = run(kc, code)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    ids = json.loads([m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"]).split(",")
+    for cid in ids:
+        got = [m for m in msgs if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == cid]
+        assert [m["content"]["data"]["i"] for m in got] == list(range(300))
+        assert all(m["content"]["data"]["pad"] == "x" * 100 for m in got)
+        assert [bytes(m["buffers"][0])[0] for m in got] == [i % 256 for i in range(300)]
