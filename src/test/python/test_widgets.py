@@ -175,3 +175,151 @@ String.join(",", comms8.stream().map(Comm::id).toList())
         assert [m["content"]["data"]["i"] for m in got] == list(range(300))
         assert all(m["content"]["data"]["pad"] == "x" * 100 for m in got)
         assert [bytes(m["buffers"][0])[0] for m in got] == [i % 256 for i in range(300)]
+
+
+# ---------------------------------------------------------------- the widget protocol 2.1.0
+
+def result_of(msgs):
+    return [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]
+
+
+def opens(msgs):
+    return {m["content"]["comm_id"]: m for m in msgs if m["msg_type"] == "comm_open"}
+
+
+def value_of(kc, expr):
+    reply, msgs = run(kc, expr)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return result_of(msgs)["data"]["text/plain"]
+
+
+def test_a_slider_opens_its_model_and_shows_as_a_widget_view_with_a_text_fallback(kc):
+    reply, msgs = run(kc, 'var s1 = intSlider("Threads", 1, 8, 2); s1')
+    assert reply["content"]["status"] == "ok", reply["content"]
+    data = result_of(msgs)["data"]
+    view = data["application/vnd.jupyter.widget-view+json"]
+    assert view["version_major"] == 2 and view["model_id"]
+    assert data["text/plain"] == "Threads: 2 (1–8)"
+    models = opens(msgs)
+    slider = models[view["model_id"]]
+    assert slider["content"]["target_name"] == "jupyter.widget"
+    assert slider["metadata"] == {"version": "2.1.0"}
+    state = slider["content"]["data"]["state"]
+    assert state["_model_name"] == "IntSliderModel" and state["_view_name"] == "IntSliderView"
+    assert state["_model_module"] == "@jupyter-widgets/controls" and state["_model_module_version"] == "2.0.0"
+    assert (state["value"], state["min"], state["max"], state["description"]) == (2, 1, 8, "Threads")
+    # its layout and style were opened before it, with the base module's versions
+    layout = models[state["layout"].removeprefix("IPY_MODEL_")]["content"]["data"]["state"]
+    style = models[state["style"].removeprefix("IPY_MODEL_")]["content"]["data"]["state"]
+    assert (layout["_model_name"], layout["_model_module"], layout["_model_module_version"]) == \
+        ("LayoutModel", "@jupyter-widgets/base", "2.0.0")
+    assert style["_model_name"] == "SliderStyleModel" and style["_view_module"] == "@jupyter-widgets/base"
+    order = [m["content"]["comm_id"] for m in msgs if m["msg_type"] == "comm_open"]
+    assert order.index(view["model_id"]) > order.index(state["layout"].removeprefix("IPY_MODEL_"))
+    assert view["model_id"] in comm_info(kc, "jupyter.widget")["comms"]
+
+
+def test_updates_both_ways_with_echo_update_and_request_state(kc):
+    reply, msgs = run(kc, 'var s2 = intSlider("N", 0, 100, 10); var seen2 = new LinkedBlockingQueue<Integer>(); '
+                          's2.onChange(seen2::add); s2.id()')
+    sid = json.loads(result_of(msgs)["data"]["text/plain"])
+    # kernel -> front end
+    _, msgs = run(kc, "s2.value(42);")
+    updates = [m["content"]["data"] for m in msgs if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == sid]
+    assert updates == [{"method": "update", "state": {"value": 42}, "buffer_paths": []}]
+    # front end -> kernel: applied, echoed, heard by the listener
+    send(kc, "comm_msg", {"comm_id": sid, "data": {"method": "update", "state": {"value": 77}, "buffer_paths": []}})
+    echo = comm_msgs(kc, sid, lambda g: any(m["content"]["data"].get("method") == "echo_update" for m in g))
+    assert [m["content"]["data"] for m in echo if m["content"]["data"]["method"] == "echo_update"] == \
+        [{"method": "echo_update", "state": {"value": 77}, "buffer_paths": []}]
+    # the listener heard both changes, the kernel's and the front end's
+    assert value_of(kc, "seen2.poll(30, TimeUnit.SECONDS) + \" \" + seen2.poll(30, TimeUnit.SECONDS) + \" \" + s2.value()") \
+        == '"42 77 77"'
+    # request_state: the whole state
+    send(kc, "comm_msg", {"comm_id": sid, "data": {"method": "request_state"}})
+    full = comm_msgs(kc, sid, lambda g: any(m["content"]["data"].get("method") == "update" for m in g))
+    state = [m["content"]["data"]["state"] for m in full if m["content"]["data"]["method"] == "update"][-1]
+    assert state["value"] == 77 and state["_model_name"] == "IntSliderModel" and state["max"] == 100
+
+
+def test_a_widget_manager_gets_every_state_in_one_message(kc):
+    run(kc, 'var s3 = floatSlider("Rate", 0, 1, 0.5);')
+    sid = json.loads(value_of(kc, "s3.id()"))
+    cid = uuid.uuid4().hex
+    send(kc, "comm_open", {"comm_id": cid, "target_name": "jupyter.widget.control", "data": {}})
+    send(kc, "comm_msg", {"comm_id": cid, "data": {"method": "request_states"}})
+    got = comm_msgs(kc, cid, lambda g: len(g) >= 1)
+    data = got[0]["content"]["data"]
+    assert data["method"] == "update_states"
+    s3 = data["states"][sid]
+    assert s3["model_name"] == "FloatSliderModel" and s3["state"]["value"] == 0.5
+
+
+def test_a_click_reaches_its_handler_while_a_cell_runs(kc):
+    """The Stop button: the experiment's loop ends because the click arrived while it ran."""
+    run(kc, 'var stop = button("Stop"); var stopped = new java.util.concurrent.atomic.AtomicBoolean(); '
+            'stop.onClick(() -> stopped.set(true));')
+    bid = json.loads(value_of(kc, "stop.id()"))
+    cell = kc.execute('System.out.println("running"); long t0 = System.nanoTime(); '
+                      'while (!stopped.get() && System.nanoTime() - t0 < 60_000_000_000L) Thread.sleep(5); '
+                      'System.out.println("stopped " + stopped.get());')
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if m["parent_header"].get("msg_id") == cell and "running" in (m["content"].get("text") or ""):
+            break
+    send(kc, "comm_msg", {"comm_id": bid, "data": {"method": "custom", "content": {"event": "click"}}})
+    assert shell_reply(kc, cell)["content"]["status"] == "ok"
+    out = drain_iopub(kc, lambda g: "stopped" in stdout([m for m in g if m["parent_header"].get("msg_id") == cell]))
+    assert "stopped true" in stdout([m for m in out if m["parent_header"].get("msg_id") == cell])
+    assert value_of(kc, "stop.clicks()") == "1"
+
+
+def test_updates_from_8_threads_arrive_complete_and_in_order_per_widget(kc):
+    code = """
+var bars = new ArrayList<conclab.widgets.Progress.Int>();
+for (int t = 0; t < 8; t++) bars.add(progress("worker " + t, 5000));
+var ws = new ArrayList<Thread>();
+for (var b : bars) ws.add(Thread.ofPlatform().start(() -> { for (int i = 1; i <= 5000; i++) b.value(i); }));
+for (Thread t : ws) t.join();
+String.join(",", bars.stream().map(b -> b.id()).toList())
+"""
+    reply, msgs = run(kc, code)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    ids = json.loads(result_of(msgs)["data"]["text/plain"]).split(",")
+    for cid in ids:
+        # merged updates may still come after idle (at most one interval later)
+        before = [m for m in msgs if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == cid]
+        got = before + comm_msgs(kc, cid, lambda g: any(
+            m["content"]["data"].get("state", {}).get("value") == 5000 for m in before + g))
+        values = [m["content"]["data"]["state"]["value"] for m in got
+                  if m["content"]["data"].get("method") == "update" and "value" in m["content"]["data"]["state"]]
+        assert values and values == sorted(values) and values[-1] == 5000, values[-20:]
+        assert len(values) < 5000   # merged: a flood of changes is batched, as printed output is
+
+
+def test_interact_reruns_when_its_control_changes(kc):
+    run(kc, 'var n4 = intSlider("n", 1, 10, 3); var i4 = interact(n4, n -> "squares " + (n * n));')
+    oid = json.loads(value_of(kc, "i4.output().id()"))
+    sid = json.loads(value_of(kc, "n4.id()"))
+    assert value_of(kc, "i4.output().text()") == '"squares 9\n"'
+    send(kc, "comm_msg", {"comm_id": sid, "data": {"method": "update", "state": {"value": 7}, "buffer_paths": []}})
+
+    def shows_49(g):
+        return any("squares 49" in json.dumps(m["content"]["data"]) for m in g)
+
+    got = comm_msgs(kc, oid, shows_49)
+    assert shows_49(got)
+    outputs = [m["content"]["data"]["state"]["outputs"] for m in got if "outputs" in m["content"]["data"].get("state", {})]
+    assert outputs[-1] == [{"output_type": "display_data", "data": {"text/plain": "squares 49"}, "metadata": {}}]
+
+
+def test_display_and_close(kc):
+    reply, msgs = run(kc, 'var b5 = button("Go"); display(hbox(b5, label("ready")));')
+    shown = [m for m in msgs if m["msg_type"] == "display_data"]
+    assert shown and "application/vnd.jupyter.widget-view+json" in shown[0]["content"]["data"]
+    assert shown[0]["content"]["data"]["text/plain"] == "[ Go ]  |  ready"
+    bid = json.loads(value_of(kc, "b5.id()"))
+    _, msgs = run(kc, "b5.close();")
+    assert [m["content"]["comm_id"] for m in msgs if m["msg_type"] == "comm_close"] == [bid]
+    assert bid not in comm_info(kc)["comms"]
