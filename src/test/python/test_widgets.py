@@ -323,3 +323,33 @@ def test_display_and_close(kc):
     _, msgs = run(kc, "b5.close();")
     assert [m["content"]["comm_id"] for m in msgs if m["msg_type"] == "comm_close"] == [bid]
     assert bid not in comm_info(kc)["comms"]
+
+
+def test_a_value_a_widget_cannot_hold_is_refused_and_the_views_go_back(kc):
+    run(kc, 'var s6 = intSlider("n", 0, 10, 3);')
+    sid = json.loads(value_of(kc, "s6.id()"))
+    for bad in ["x", 99, None]:
+        send(kc, "comm_msg", {"comm_id": sid, "data": {"method": "update", "state": {"value": bad}, "buffer_paths": []}})
+        back = comm_msgs(kc, sid, lambda g: any(m["content"]["data"].get("method") == "update" for m in g))
+        assert [m["content"]["data"]["state"] for m in back if m["content"]["data"]["method"] == "update"][-1] == {"value": 3}
+    # 4.6 on a slider of whole numbers is kept as 4, and the views are told
+    send(kc, "comm_msg", {"comm_id": sid, "data": {"method": "update", "state": {"value": 4.6}, "buffer_paths": []}})
+    back = comm_msgs(kc, sid, lambda g: any(m["content"]["data"].get("method") == "update" for m in g))
+    assert [m["content"]["data"]["state"] for m in back if m["content"]["data"]["method"] == "update"][-1] == {"value": 4}
+    assert value_of(kc, "s6.value()") == "4"
+
+
+def test_a_binary_value_from_the_front_end_lands_in_the_state(kc):
+    run(kc, 'var o7 = output();')
+    oid = json.loads(value_of(kc, "o7.id()"))
+    send(kc, "comm_msg", {"comm_id": oid, "data": {"method": "update", "state": {}, "buffer_paths": [["blob"]]}},
+         buffers=[b"\x01\x02\x03"])
+    echo = comm_msgs(kc, oid, lambda g: any(m["content"]["data"].get("method") == "echo_update" for m in g))
+    e = [m for m in echo if m["content"]["data"]["method"] == "echo_update"][-1]
+    assert e["content"]["data"]["buffer_paths"] == [["blob"]] and [bytes(b) for b in e["buffers"]] == [b"\x01\x02\x03"]
+    # kept in the model's state: the whole state carries it back as a buffer
+    send(kc, "comm_msg", {"comm_id": oid, "data": {"method": "request_state"}})
+    full = comm_msgs(kc, oid, lambda g: any(m["content"]["data"].get("method") == "update" for m in g))
+    u = [m for m in full if m["content"]["data"]["method"] == "update"][-1]
+    assert u["content"]["data"]["buffer_paths"] == [["blob"]] and [bytes(b) for b in u["buffers"]] == [b"\x01\x02\x03"]
+    assert u["content"]["data"]["state"]["blob"] is None and u["content"]["data"]["state"]["_model_name"] == "OutputModel"

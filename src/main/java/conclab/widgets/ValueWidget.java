@@ -32,6 +32,17 @@ public abstract class ValueWidget<T> extends Widget {
     /** The state's form of a value; throws IllegalArgumentException for a value it cannot hold. */
     abstract Object toState(T value);
 
+    /** A value from the front end is kept only when it is one this widget can hold (in range, of its type). */
+    @Override
+    Object admit(String key, Object raw) {
+        if (!key.equals(valueKey())) return raw;
+        try {
+            return toState(fromState(raw));
+        } catch (RuntimeException e) {
+            return REJECTED;
+        }
+    }
+
     /** The current value. */
     public T value() {
         return fromState(get(valueKey()));

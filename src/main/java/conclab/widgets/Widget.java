@@ -223,22 +223,35 @@ public abstract class Widget implements Displayable {
             case "update" -> {
                 JsonObject st = data.has("state") ? data.getAsJsonObject("state") : new JsonObject();
                 Map<String, byte[]> binary = binary(data.get("buffer_paths"), buffers);
-                Map<String, Object> accepted = new LinkedHashMap<>();
+                for (String k : binary.keySet()) if (!st.has(k)) st.add(k, JsonNull.INSTANCE);   // binary keys
+                Map<String, Object> accepted = new LinkedHashMap<>(), corrected = new LinkedHashMap<>();
+                JsonObject echoed = new JsonObject();
                 synchronized (lock) {
                     for (var e : st.entrySet()) {
-                        Object v = binary.containsKey(e.getKey()) ? binary.get(e.getKey())
-                                : fromJson(e.getValue(), state.get(e.getKey()));
-                        accepted.put(e.getKey(), v);
-                        state.put(e.getKey(), v);
-                        dirty.remove(e.getKey());   // the front end's value wins over an unsent one
+                        String key = e.getKey();
+                        Object old = state.get(key);
+                        Object v = binary.containsKey(key) ? binary.get(key) : fromJson(e.getValue(), old);
+                        Object kept = admit(key, v);
+                        if (kept == REJECTED) {   // not a value this widget can hold: the views go back
+                            corrected.put(key, old);
+                            continue;
+                        }
+                        state.put(key, kept);
+                        dirty.remove(key);   // the front end's value wins over an unsent one
+                        if (!Objects.equals(old, kept)) accepted.put(key, kept);
+                        if (Objects.equals(kept, v)) echoed.add(key, e.getValue());
+                        else corrected.put(key, kept);   // e.g. 4.6 on a slider of whole numbers: 4
                     }
                 }
-                synchronized (sendLock) {   // tell every front end what was accepted
-                    JsonObject echo = new JsonObject();
-                    echo.addProperty("method", "echo_update");
-                    echo.add("state", st);
-                    echo.add("buffer_paths", data.has("buffer_paths") ? data.get("buffer_paths") : new JsonArray());
-                    comm.send(echo.toString(), buffers);
+                synchronized (sendLock) {   // tell every front end what was accepted, and what was not
+                    if (!echoed.isEmpty() || st.isEmpty()) {
+                        JsonObject echo = new JsonObject();
+                        echo.addProperty("method", "echo_update");
+                        echo.add("state", echoed);
+                        echo.add("buffer_paths", data.has("buffer_paths") ? data.get("buffer_paths") : new JsonArray());
+                        comm.send(echo.toString(), buffers);
+                    }
+                    if (!corrected.isEmpty()) send("update", corrected);
                 }
                 accepted.forEach(this::changed);
             }
@@ -256,6 +269,17 @@ public abstract class Widget implements Displayable {
                     ? data.getAsJsonObject("content") : new JsonObject(), buffers);
             default -> { }
         }
+    }
+
+    /** What {@link #admit} returns for a value the widget cannot hold. */
+    static final Object REJECTED = new Object();
+
+    /**
+     * The value to keep when the front end sets {@code key} to {@code value}: the value itself, a corrected
+     * one, or {@link #REJECTED}. Called under the state's lock; all values are admitted by default.
+     */
+    Object admit(String key, Object value) {
+        return value;
     }
 
     /** A custom message from the front end (a button's click): to {@link #customListeners}. */
