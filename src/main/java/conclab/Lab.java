@@ -667,4 +667,99 @@ public final class Lab {
     public static conclab.task.PythonWorker.Result python(String code) throws InterruptedException {
         return conclab.task.PythonWorker.shared().run(code);
     }
+
+    // widgets
+
+    /**
+     * A slider of whole numbers, for the front end's widget manager (JupyterLab) and as text elsewhere:
+     * {@code var threads = intSlider("Threads", 1, 8, 2)}; read it with {@code threads.value()} from any
+     * thread. See {@link conclab.widgets.Widgets}.
+     */
+    public static conclab.widgets.Slider.Int intSlider(String label, int min, int max, int value) {
+        return conclab.widgets.Widgets.intSlider(label, min, max, value);
+    }
+
+    /** A slider of decimal numbers from {@code min} to {@code max} (100 steps). */
+    public static conclab.widgets.Slider.Float floatSlider(String label, double min, double max, double value) {
+        return conclab.widgets.Widgets.floatSlider(label, min, max, value);
+    }
+
+    /** A slider with two handles: the range {@code [lower, upper]}. */
+    public static conclab.widgets.Slider.IntRange intRangeSlider(String label, int min, int max, int lower, int upper) {
+        return conclab.widgets.Widgets.intRangeSlider(label, min, max, lower, upper);
+    }
+
+    /** A drop-down list of {@code options}; its {@code value()} is the chosen one. */
+    public static conclab.widgets.Choice.Dropdown dropdown(String label, String... options) {
+        return conclab.widgets.Widgets.dropdown(label, options);
+    }
+
+    /** A row of buttons, one of them pressed: {@code toggleButtons("Strategy", "platform", "virtual")}. */
+    public static conclab.widgets.Choice.ToggleButtons toggleButtons(String label, String... options) {
+        return conclab.widgets.Widgets.toggleButtons(label, options);
+    }
+
+    /** A check box. */
+    public static conclab.widgets.Checkbox checkbox(String label, boolean value) {
+        return conclab.widgets.Widgets.checkbox(label, value);
+    }
+
+    /** A one-line text input. */
+    public static conclab.widgets.Text textInput(String label, String value) {
+        return conclab.widgets.Widgets.text(label, value);
+    }
+
+    /** A line of text in a widget layout; change it with {@code value(text)} from any thread. */
+    public static conclab.widgets.Text label(String text) {
+        return conclab.widgets.Widgets.label(text);
+    }
+
+    /**
+     * A button: {@code button("Stop").onClick(() -> stop.set(true))}. The click reaches its handler at once,
+     * also while a cell runs.
+     */
+    public static conclab.widgets.Button button(String label) {
+        return conclab.widgets.Widgets.button(label);
+    }
+
+    /** A progress bar from 0 to {@code max}: {@code p.value(n)} or {@code p.step()} from any thread. */
+    public static conclab.widgets.Progress.Int progress(String label, int max) {
+        return conclab.widgets.Widgets.progress(label, max);
+    }
+
+    /** An output area for text and charts written from any thread ({@code println}, {@code display}). */
+    public static conclab.widgets.Output output() {
+        return conclab.widgets.Widgets.output();
+    }
+
+    /** Widgets side by side. */
+    public static conclab.widgets.Box hbox(conclab.widgets.Widget... children) {
+        return conclab.widgets.Widgets.hbox(children);
+    }
+
+    /** Widgets one above the other. */
+    public static conclab.widgets.Box vbox(conclab.widgets.Widget... children) {
+        return conclab.widgets.Widgets.vbox(children);
+    }
+
+    /** Keeps two widgets' values equal, both ways. */
+    public static <T> conclab.widgets.Link link(conclab.widgets.ValueWidget<T> a, conclab.widgets.ValueWidget<T> b) {
+        return conclab.widgets.Widgets.link(a, b);
+    }
+
+    /**
+     * Shows what {@code function} returns for the control's value, and again after each change (debounced,
+     * the previous run interrupted): {@code interact(intSlider("Threads", 1, 8, 2), n -> chartFor(n))}.
+     */
+    public static <A> conclab.widgets.Interact interact(conclab.widgets.ValueWidget<A> control,
+                                                        java.util.function.Function<? super A, ?> function) {
+        return conclab.widgets.Widgets.interact(control, function);
+    }
+
+    /** As {@link #interact(conclab.widgets.ValueWidget, java.util.function.Function)}, with two controls. */
+    public static <A, B> conclab.widgets.Interact interact(conclab.widgets.ValueWidget<A> a,
+                                                           conclab.widgets.ValueWidget<B> b,
+                                                           java.util.function.BiFunction<? super A, ? super B, ?> function) {
+        return conclab.widgets.Widgets.interact(a, b, function);
+    }
 }

@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class ArchitectureTest {
 
     private static final String ESCAPER = Html.class.getName().replace('.', '/');
-    private static final Set<String> LIBRARY = Set.of("Lab", "task", "sync", "trace", "chart", "spi");
+    private static final Set<String> LIBRARY = Set.of("Lab", "task", "sync", "trace", "chart", "spi", "widgets");
     private static final Pattern TYPE_IN_DESCRIPTOR = Pattern.compile("L(conclab/[A-Za-z0-9_/$]+)[;<]");
 
     @Test

@@ -97,7 +97,8 @@ public final class Kernel {
         var stdin = new conclab.kernel.io.StdinBridge(contexts, transport, codec, output);
         System.setIn(stdin);
         Renderers renderers = new Renderers(Kernel.class.getClassLoader());
-        Hosts.install(new KernelHost(contexts, output, publisher, renderers, log));
+        conclab.kernel.io.Comms comms = new conclab.kernel.io.Comms(contexts, output, publisher, log);
+        Hosts.install(new KernelHost(contexts, output, publisher, renderers, log, comms));
         // an exception that ends a thread is shown under the thread's cell, on its stderr
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> conclab.kernel.exec.Tracebacks.printUncaught(t, e, System.err));
 
@@ -137,9 +138,12 @@ public final class Kernel {
         Magics magics = new Magics(evaluator, contexts, reset, stdin);
         ExecuteHandler execute = new ExecuteHandler(evaluator, contexts, output, publisher, renderers, history, magics,
                 dispatcher);
-        new Requests(evaluator, history, contexts, version(), magics).register(dispatcher, execute, kernel::shutdown);
+        new Requests(evaluator, history, contexts, version(), magics, comms).register(dispatcher, execute,
+                kernel::shutdown);
+        comms.onStatus(dispatcher::status);
 
-        transport.start(footprint.around(dispatcher.shellLoop()), dispatcher.controlLoop());
+        transport.start(footprint.around(dispatcher.shellLoop()), dispatcher.controlLoop(),
+                conclab.kernel.io.Comms::isComm, comms::received);
         kernel.watchParent();
         log.info("kernel started (" + info.endpoint(info.shellPort()) + ", Java " + Runtime.version() + ")");
         log.info(Footprint.limitLine());

@@ -20,9 +20,19 @@
  *   <tr><th>thread</th><th>started by</th><th>owns, does</th></tr>
  *   <tr><td>{@code main}</td><td>the JVM</td><td>builds every part ({@link conclab.kernel.Kernel#run}), then
  *       waits for shutdown; owns nothing afterwards</td></tr>
- *   <tr><td>{@code conclab-shell}</td><td>{@link conclab.kernel.wire.Transport#start}</td><td>the shell
- *       ROUTER socket; runs every shell handler, one request at a time: execute (JShell evaluation, compile,
- *       class loading), complete, inspect, history; sends their replies</td></tr>
+ *   <tr><td>{@code conclab-shell-io}</td><td>{@link conclab.kernel.wire.Transport#start}</td><td>the shell
+ *       ROUTER socket: decodes each request at once; gives the front end's comm messages to
+ *       {@link conclab.kernel.io.Comms} straight away (also while a cell runs) and queues every other request
+ *       for {@code conclab-shell}; writes the replies {@code conclab-shell} hands it, in order</td></tr>
+ *   <tr><td>{@code conclab-shell}</td><td>{@code Transport.start}</td><td>runs every queued shell handler,
+ *       one request at a time: execute (JShell evaluation, compile, class loading), complete, inspect,
+ *       history, comm_info; its replies go out through {@code conclab-shell-io}</td></tr>
+ *   <tr><td>{@code conclab-comm}</td><td>{@link conclab.kernel.io.Comms}</td><td>runs the library's comm
+ *       handlers (a widget's drag, a button's click) for the front end's comm_open, comm_msg and comm_close,
+ *       in arrival order, under the cell that opened each comm</td></tr>
+ *   <tr><td>{@code conclab-widgets}</td><td>{@code conclab.widgets}, at the first widget</td><td>the widgets'
+ *       timer: sends merged updates of a widget changed faster than once per 20 ms, and starts
+ *       {@code interact} runs after their debounce; daemon</td></tr>
  *   <tr><td>{@code conclab-control}</td><td>{@code Transport.start}</td><td>the control ROUTER socket;
  *       interrupt, shutdown, kernel_info while a cell runs</td></tr>
  *   <tr><td>{@code conclab-iopub}</td><td>{@code Transport.start}</td><td>the PUB socket, alone: takes
@@ -91,6 +101,12 @@
  * truncated, the kernel exiting) enter the same path at {@link conclab.kernel.io.OutputRouter#notice}; every
  * other iopub message (status, execute_input, results, errors, display data) enters it at
  * {@code IopubPublisher.publish}. Only {@code IopubPublisher} calls {@code Transport.publish}.
+ *
+ * <h2>Comms: a click while a cell runs</h2>
+ * Chain, front end to handler: {@code Transport.shellIo} (shell I/O thread) {@code → Comms.isComm → Comms.received}
+ * (the table of open comms changes now) {@code → Comms.handle} on {@code conclab-comm} {@code → Comm.Handler.message}
+ * under the comm's cell. Kernel to front end, from any thread: {@code Comm.send → OutputRouter.flush} (the
+ * sender's cell's pending text first) {@code → IopubPublisher.publish} (with buffers), under the comm's lock.
  *
  * <h2>How an interrupt works</h2>
  * Chain: {@code Transport.serve} (control thread) {@code → Dispatcher.dispatch → Requests.interrupt →

@@ -13,6 +13,9 @@ public interface Displayable {
     String PNG = "image/png", SVG = "image/svg+xml", HTML = "text/html", MARKDOWN = "text/markdown",
             PLAIN = "text/plain";
 
+    /** A Jupyter widget's view (a JSON object naming its model), drawn by the front end's widget manager. */
+    String WIDGET_VIEW = "application/vnd.jupyter.widget-view+json";
+
     /**
      * Renders this object in some of the {@code accepted} MIME types, preferably all of them.
      * Text types map to a {@link String}, binary types (image/png) to a {@code byte[]}.

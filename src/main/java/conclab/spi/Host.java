@@ -38,4 +38,20 @@ public interface Host {
 
     /** True when displays render as rich MIME bundles (notebooks), false for text only (JShell, Java). */
     boolean rich();
+
+    /**
+     * Opens a comm to the front end's {@code target} ({@code comm_open} with {@code data} and {@code metadata},
+     * JSON objects' text, and {@code buffers}); {@code handler} receives what the front end sends on it. Without a front end,
+     * a {@linkplain Comm#detached detached} comm.
+     */
+    default Comm openComm(String target, String data, String metadata,
+                          java.util.List<byte[]> buffers, Comm.Handler handler) {
+        return Comm.detached(target);
+    }
+
+    /**
+     * Registers {@code target} for comms the front end opens (replacing an earlier registration of that
+     * name); front-end comms to unregistered targets are closed at once, as the protocol asks.
+     */
+    default void registerCommTarget(String target, Comm.Target handler) {}
 }

@@ -26,4 +26,12 @@ public final class IopubPublisher implements Publisher {
     public void publish(String msgType, JsonObject parentHeader, JsonObject content) {
         transport.publish(codec.message(msgType, parentHeader, List.of(), content));
     }
+
+    @Override
+    public void publish(String msgType, JsonObject parentHeader, JsonObject content, JsonObject metadata,
+                        List<byte[]> buffers) {
+        transport.publish(new conclab.kernel.wire.Message(List.of(), codec.header(msgType),
+                parentHeader == null ? new JsonObject() : parentHeader,
+                metadata == null ? new JsonObject() : metadata, content, buffers));
+    }
 }

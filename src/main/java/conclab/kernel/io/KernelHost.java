@@ -25,8 +25,11 @@ public final class KernelHost implements Host {
     private final Publisher publisher;
     private final Renderers renderers;
     private final Log log;
+    private final Comms comms;
 
-    public KernelHost(Contexts contexts, OutputRouter output, Publisher publisher, Renderers renderers, Log log) {
+    public KernelHost(Contexts contexts, OutputRouter output, Publisher publisher, Renderers renderers, Log log,
+                      Comms comms) {
+        this.comms = comms;
         this.contexts = contexts;
         this.output = output;
         this.publisher = publisher;
@@ -64,6 +67,17 @@ public final class KernelHost implements Host {
     @Override
     public boolean rich() {
         return true;
+    }
+
+    @Override
+    public conclab.spi.Comm openComm(String target, String data, String metadata, java.util.List<byte[]> buffers,
+                                     conclab.spi.Comm.Handler handler) {
+        return comms.open(target, data, metadata, buffers, handler);
+    }
+
+    @Override
+    public void registerCommTarget(String target, conclab.spi.Comm.Target handler) {
+        comms.register(target, handler);
     }
 
     @Override

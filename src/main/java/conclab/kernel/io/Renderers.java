@@ -30,7 +30,7 @@ public final class Renderers {
 
     /** The MIME types asked of {@link Displayable}s. */
     public static final Set<String> ACCEPTED = Set.of(Displayable.PNG, Displayable.HTML, Displayable.MARKDOWN,
-            Displayable.PLAIN);
+            Displayable.PLAIN, Displayable.WIDGET_VIEW);
 
     private final Renderer renderer = new Renderer();
 
@@ -39,7 +39,8 @@ public final class Renderers {
                 .supporting(Displayable.PNG)
                 .register((img, ctx) -> ctx.getOutputContainer().putData(Displayable.PNG, png(img)));
         renderer.createRegistration(Displayable.class)
-                .supporting(Displayable.PNG, Displayable.SVG, Displayable.HTML, Displayable.MARKDOWN)
+                .supporting(Displayable.PNG, Displayable.SVG, Displayable.HTML, Displayable.MARKDOWN,
+                        Displayable.WIDGET_VIEW)
                 .register((d, ctx) -> fill(ctx.getOutputContainer(), d, ACCEPTED));
         for (Plugin p : ServiceLoader.load(Plugin.class, loader)) p.register(renderer);
     }

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * The shell requests other than execute: kernel_info, complete, inspect, is_complete, history and
- * comm_info. Cursor positions are in Unicode code points, as protocol 5.2+ says; Java strings index
+ * comm_info (with its optional {@code target_name} filter). Cursor positions are in Unicode code points, as protocol 5.2+ says; Java strings index
  * UTF-16 units, so positions are converted both ways.
  */
 public final class Requests {
@@ -25,8 +25,11 @@ public final class Requests {
     private final Contexts contexts;
     private final String version;
     private final PythonCells python;
+    private final conclab.kernel.io.Comms comms;
 
-    public Requests(Supplier<Evaluator> evaluator, History history, Contexts contexts, String version, Magics magics) {
+    public Requests(Supplier<Evaluator> evaluator, History history, Contexts contexts, String version, Magics magics,
+                    conclab.kernel.io.Comms comms) {
+        this.comms = comms;
         this.evaluator = evaluator;
         this.history = history;
         this.contexts = contexts;
@@ -36,7 +39,9 @@ public final class Requests {
 
     /**
      * The kernel's handler table: every message type of every channel and who handles it. Execute and
-     * shutdown are handled elsewhere ({@link ExecuteHandler}, the kernel's own shutdown).
+     * shutdown are handled elsewhere ({@link ExecuteHandler}, the kernel's own shutdown); the front end's
+     * comm_open, comm_msg and comm_close never reach this table: the shell I/O thread gives them to
+     * {@link conclab.kernel.io.Comms} as they arrive, also while a cell runs.
      */
     public Dispatcher register(Dispatcher d, ExecuteHandler execute, Dispatcher.Handler shutdown) {
         return d.shell("execute_request", execute)
@@ -46,9 +51,6 @@ public final class Requests {
                 .shell("is_complete_request", this::isComplete)
                 .shell("history_request", this::history)
                 .shell("comm_info_request", this::commInfo)
-                .shell("comm_open", r -> {})
-                .shell("comm_msg", r -> {})
-                .shell("comm_close", r -> {})
                 .shell("shutdown_request", shutdown)
                 .control("kernel_info_request", this::kernelInfo)
                 .control("interrupt_request", this::interrupt)
@@ -204,7 +206,7 @@ public final class Requests {
 
     void commInfo(Request r) {
         JsonObject c = Request.ok();
-        c.add("comms", new JsonObject());
+        c.add("comms", comms.info(r.message().str("target_name", null)));
         r.reply("comm_info_reply", c);
     }
 

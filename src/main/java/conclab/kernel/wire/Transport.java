@@ -23,8 +23,15 @@ import java.util.function.BiConsumer;
  * <h2>Threads</h2>
  * <ul>
  *   <li>{@code hb}: echoes heartbeats (a ROUTER proxied to itself), nothing else.</li>
- *   <li>{@code shell} and {@code control}: each owns its ROUTER socket, blocks in a receive, decodes and
- *       verifies a message, and runs its handler; replies are sent on that same thread.</li>
+ *   <li>{@code control}: owns its ROUTER socket, blocks in a receive, decodes and verifies a message, and
+ *       runs its handler; replies are sent on that same thread.</li>
+ *   <li>{@code shell-io}: owns the shell ROUTER socket. It decodes and verifies each message at once; a
+ *       message the {@code prompt} test picks (the comm messages of the front end) goes to the prompt
+ *       handler straight away, even while a cell runs; every other one is queued, in order, for
+ *       {@code shell}. It also writes the replies {@code shell} sends (through an inproc PAIR socket), so
+ *       replies keep the order in which {@code shell} produced them.</li>
+ *   <li>{@code shell}: takes the queued requests one at a time and runs their handlers; its
+ *       {@link Channel} sends through {@code shell-io}.</li>
  *   <li>{@code iopub}: the only thread that touches the PUB socket; others {@link #publish} into a queue.</li>
  *   <li>{@code stdin}: its ROUTER is used by whichever thread holds {@link #stdinLock()} (the running cell).</li>
  * </ul>
@@ -33,27 +40,37 @@ import java.util.function.BiConsumer;
  */
 public final class Transport implements AutoCloseable {
 
-    /** One ROUTER channel; its socket may only be used by the thread that owns it. */
+    /**
+     * One ROUTER channel; its socket may only be used by the thread that owns it. The shell channel is
+     * split: its socket belongs to the {@code shell-io} thread, which fills {@link #queue}; the
+     * {@code shell} thread reads the queue and sends through {@link #out}, a PAIR socket of its own.
+     */
     public final class Channel {
         private final String name;
         private final ZMQ.Socket socket;
+        /* Split channel only: requests decoded by the I/O thread (bounded: a flood waits in the socket). */
+        private final BlockingQueue<Message> queue;
+        /* Split channel only: the handler thread's end of the reply pipe; used by that thread alone. */
+        private ZMQ.Socket out;
 
-        Channel(String name, ZMQ.Socket socket) {
+        Channel(String name, ZMQ.Socket socket, boolean split) {
             this.name = name;
             this.socket = socket;
+            this.queue = split ? new LinkedBlockingQueue<>(1000) : null;
         }
 
         public String name() {
             return name;
         }
 
-        /** Sends {@code m}; call only on this channel's thread. */
+        /** Sends {@code m}; call only on this channel's (handler) thread. */
         public void send(Message m) {
-            sendFrames(socket, codec.encode(m));
+            sendFrames(queue != null ? out : socket, codec.encode(m));
         }
 
         /** The next valid message without blocking, or null when none is waiting. */
         public Message poll() {
+            if (queue != null) return queue.poll();
             while (true) {
                 ZMsg msg = ZMsg.recvMsg(socket, ZMQ.DONTWAIT);
                 if (msg == null) return null;
@@ -64,6 +81,14 @@ public final class Transport implements AutoCloseable {
 
         /** The next valid message, waiting at most {@code millis}; null on time-out. */
         public Message receive(long millis) {
+            if (queue != null) {
+                try {
+                    return queue.poll(millis, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
             try (ZMQ.Poller poller = context.createPoller(1)) {
                 poller.register(socket, ZMQ.Poller.POLLIN);
@@ -91,6 +116,9 @@ public final class Transport implements AutoCloseable {
     private volatile boolean closing;
     private Channel shell, control, stdin;
     private ZMQ.Socket iopub, hb;
+    /* The shell I/O thread's end of the reply pipe (see Channel). */
+    private ZMQ.Socket replies;
+    private static final String REPLIES = "inproc://conclab-shell-replies";
 
     /**
      * A transport for {@code info}'s ports. Its sockets are bound by {@link #bind} before the message
@@ -151,9 +179,16 @@ public final class Transport implements AutoCloseable {
         int iopubPort = bindTo(iopub, "iopub", info.iopubPort(), moveWhenTaken);
         hb = context.createSocket(SocketType.ROUTER);
         int hbPort = bindTo(hb, "heartbeat", info.hbPort(), moveWhenTaken);
-        shell = new Channel("shell", shellSocket);
-        control = new Channel("control", controlSocket);
-        stdin = new Channel("stdin", stdinSocket);
+        shell = new Channel("shell", shellSocket, true);
+        control = new Channel("control", controlSocket, false);
+        stdin = new Channel("stdin", stdinSocket, false);
+        // the shell's replies go out through its I/O thread (see Channel): an in-process pipe, no port
+        replies = context.createSocket(SocketType.PAIR);
+        replies.setRcvHWM(0);
+        replies.bind(REPLIES);
+        shell.out = context.createSocket(SocketType.PAIR);
+        shell.out.setSndHWM(0);
+        shell.out.connect(REPLIES);
         return new ConnectionInfo(info.transport(), info.ip(), shellPort, controlPort, stdinPort, iopubPort, hbPort,
                 info.signatureScheme(), info.key());
     }
@@ -189,8 +224,13 @@ public final class Transport implements AutoCloseable {
         this.codec = codec;
     }
 
-    /** Starts the heartbeat, iopub, shell and control threads. */
-    public void start(BiConsumer<Channel, Message> shellHandler, BiConsumer<Channel, Message> controlHandler) {
+    /**
+     * Starts the heartbeat, iopub, shell and control threads. A shell message for which {@code prompt} is
+     * true is given to {@code promptHandler} on the shell I/O thread as soon as it arrives (the handler
+     * must not block); every other one is handled by {@code shellHandler}, in order, one at a time.
+     */
+    public void start(BiConsumer<Channel, Message> shellHandler, BiConsumer<Channel, Message> controlHandler,
+                      java.util.function.Predicate<Message> prompt, java.util.function.Consumer<Message> promptHandler) {
         thread("conclab-hb", () -> {
             try {
                 ZMQ.proxy(hb, hb, null);
@@ -200,7 +240,71 @@ public final class Transport implements AutoCloseable {
         });
         thread("conclab-iopub", this::iopubLoop);
         thread("conclab-control", () -> serve(control, controlHandler));
-        thread("conclab-shell", () -> serve(shell, shellHandler));
+        thread("conclab-shell-io", () -> shellIo(prompt, promptHandler));
+        thread("conclab-shell", () -> serveQueue(shell, shellHandler));
+    }
+
+    /** Starts with every shell message handled in order (no prompt handling). */
+    public void start(BiConsumer<Channel, Message> shellHandler, BiConsumer<Channel, Message> controlHandler) {
+        start(shellHandler, controlHandler, m -> false, m -> {});
+    }
+
+    /** The shell I/O thread: reads requests (prompt ones handled at once), writes replies. */
+    private void shellIo(java.util.function.Predicate<Message> prompt, java.util.function.Consumer<Message> promptHandler) {
+        try (ZMQ.Poller poller = context.createPoller(2)) {
+            poller.register(shell.socket, ZMQ.Poller.POLLIN);
+            poller.register(replies, ZMQ.Poller.POLLIN);
+            while (!closing) {
+                try {
+                    if (poller.poll(-1) < 0) break;
+                    for (ZMsg r; (r = ZMsg.recvMsg(replies, ZMQ.DONTWAIT)) != null; ) r.send(shell.socket);
+                    if (poller.pollin(0)) {
+                        for (ZMsg msg; (msg = ZMsg.recvMsg(shell.socket, ZMQ.DONTWAIT)) != null; ) {
+                            Message m = decode(shell.name, msg);
+                            if (m == null) continue;
+                            if (prompt.test(m)) {
+                                promptHandler.accept(m);
+                            } else {
+                                // a full queue (a flood) waits here, and keeps replies flowing meanwhile
+                                while (!shell.queue.offer(m, 50, TimeUnit.MILLISECONDS)) {
+                                    for (ZMsg r; (r = ZMsg.recvMsg(replies, ZMQ.DONTWAIT)) != null; ) r.send(shell.socket);
+                                    if (closing) return;
+                                }
+                            }
+                        }
+                    }
+                } catch (ZMQException | IllegalStateException e) {
+                    if (closing) break;
+                    log.error("shell-io: failed", e);
+                } catch (InterruptedException e) {
+                    break;
+                } catch (Throwable t) {
+                    if (closing) break;
+                    log.error("shell-io: failed", t);
+                    lifeline.caught("shell-io", t);
+                }
+            }
+        } catch (RuntimeException e) {
+            if (!closing) log.error("shell-io: stopped", e);
+        }
+    }
+
+    /** The shell handler thread: one queued request at a time. */
+    private void serveQueue(Channel ch, BiConsumer<Channel, Message> handler) {
+        while (!closing) {
+            Message m;
+            try {
+                m = ch.queue.take();
+            } catch (InterruptedException e) {
+                break;
+            }
+            try {
+                handler.accept(ch, m);
+            } catch (Throwable t) {
+                log.error(ch.name + ": handler for " + m.type() + " failed", t);
+                lifeline.caught(ch.name, t);
+            }
+        }
     }
 
     private void thread(String name, Runnable body) {
