@@ -4,6 +4,7 @@ Run through `./lab test kernel`, which builds the jar and installs the kernelspe
 JUPYTER_PATH (nothing of the user's own Jupyter set-up is read or written).
 """
 import os
+import socket
 import time
 from queue import Empty
 
@@ -108,3 +109,12 @@ def wait_for_text(kc, msg_id, marker):
         m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
         if m["parent_header"].get("msg_id") == msg_id and marker in (m["content"].get("text") or ""):
             return
+
+
+def free_port():
+    """A port that was free a moment ago (bound to port 0, then closed), as jupyter_client chooses them."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -20,7 +20,7 @@ from jupyter_client.manager import KernelManager
 sys.path.insert(0, os.path.dirname(__file__))
 import crowd  # noqa: E402
 
-from conftest import KERNEL, TIMEOUT, run  # noqa: E402
+from conftest import KERNEL, TIMEOUT, free_port, run  # noqa: E402
 
 EXIT_PORT_TAKEN = 98
 
@@ -31,14 +31,6 @@ def held_port():
     s.bind(("127.0.0.1", 0))
     s.listen()
     return s, s.getsockname()[1]
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def kernel_argv(connection_file):

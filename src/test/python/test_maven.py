@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from conftest import KERNEL, TIMEOUT, run, stdout
+from conftest import KERNEL, TIMEOUT, free_port, run, stdout
 
 G = "lab.test"
 
@@ -270,14 +270,6 @@ def test_the_cell_api_version_wins_with_a_notice(mk):
 
 def test_bad_coordinates_are_a_usage_error(mk):
     assert fails(mk, "%maven nonsense")[0] == "UsageError"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_unreachable_repository_and_not_in_local_repository(mk):
