@@ -144,6 +144,8 @@ class ConclabSpawner(LocalProcessSpawner):
             os.makedirs(memdir, exist_ok=True)
             os.makedirs(cpudir, exist_ok=True)
             _write(os.path.join(memdir, "memory.limit_in_bytes"), mem or -1)
+            if os.path.exists(os.path.join(memdir, "memory.memsw.limit_in_bytes")):
+                _write(os.path.join(memdir, "memory.memsw.limit_in_bytes"), mem or -1)  # no swapping past it
             _write(os.path.join(cpudir, "cpu.cfs_period_us"), 100_000)
             _write(os.path.join(cpudir, "cpu.cfs_quota_us"), quota)
         for d in dirs:

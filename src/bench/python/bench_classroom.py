@@ -98,6 +98,33 @@ def memory_mb(pid):
     return vals.get("Rss", float("nan")), vals.get("Pss", float("nan"))
 
 
+def limits_of(pid):
+    """(memory limit in bytes of the process's cgroup, or None; its MEM_LIMIT variable, or None)."""
+    limit = env_limit = None
+    try:
+        with open(f"/proc/{pid}/cgroup") as f:
+            for line in f:
+                _, ctrl, path = line.rstrip("\n").split(":", 2)
+                if "memory" in ctrl.split(","):  # cgroup v1
+                    file = f"/sys/fs/cgroup/memory{path}/memory.limit_in_bytes"
+                elif ctrl == "" and os.path.isfile("/sys/fs/cgroup/cgroup.controllers"):  # v2
+                    file = f"/sys/fs/cgroup{path}/memory.max"
+                else:
+                    continue
+                try:
+                    with open(file) as g:
+                        limit = int(g.read().strip())
+                except (OSError, ValueError):
+                    pass
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            for kv in f.read().split(b"\0"):
+                if kv.startswith(b"MEM_LIMIT="):
+                    env_limit = int(kv[10:])
+    except OSError:
+        pass
+    return limit, env_limit
+
+
 def pct(xs, p):
     """Nearest-rank percentile of a non-empty list."""
     s = sorted(xs)
@@ -433,7 +460,8 @@ def one_run(room, kernel, pace_key, cells):
     served = [n for n, r in results.items() if r.get("ok")]
     uid = {n: u for n, _, u in room.users}
     # memory of each served student's kernel, idle after its cells, before the servers stop
-    mem = []
+    mem, limited = [], 0
+    want = parse_bytes(room.mem)
     for n in served:
         kid = results[n]["kernel id"]
         for pid, (_, cmd) in procs_of({uid[n]}).items():
@@ -442,6 +470,7 @@ def one_run(room, kernel, pace_key, cells):
                     mem.append(memory_mb(pid))
                 except OSError:
                     pass
+                limited += limits_of(pid) == (want, want)
     failures = [(n, *results[n]["failed"], room.server_log(n)) for n in results if not results[n].get("ok")]
     lessons_ok = all(os.path.isdir(os.path.join(pwd.getpwnam(n).pw_dir, "notebooks")) for n in served)
     say(f"{len(served)}/{room.n} served in {wall:.0f} s; the hub stops the servers")
@@ -458,8 +487,14 @@ def one_run(room, kernel, pace_key, cells):
             "memory per kernel MB": {"rss": statistics.median(m[0] for m in mem),
                                      "pss": statistics.median(m[1] for m in mem), "measured": len(mem)}
             if mem else None,
-            "lessons copied": lessons_ok, **stopped,
+            "lessons copied": lessons_ok, "kernels under the memory limit (cgroup and MEM_LIMIT)": limited,
+            **stopped,
             "failures": [{"student": n, "step": st, "error": e, "server log": lg} for n, st, e, lg in failures]}
+
+
+def parse_bytes(spec):
+    units = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+    return int(float(spec[:-1]) * units[spec[-1].upper()]) if spec[-1].upper() in units else int(spec)
 
 
 def fmt_row(r):
@@ -528,6 +563,9 @@ def main(argv):
         print(fmt_row(r).replace("| ipykernel |", f"| {ipk} |"))
     print(f"\nload average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     for r in rows:
+        print(f"{r['label']}, {r['pace']}: {r['kernels under the memory limit (cgroup and MEM_LIMIT)']} of "
+              f"{r['served']} kernels ran in their student's cgroup limited to {a.mem} with MEM_LIMIT set; "
+              f"lessons copied into every served student's home: {'yes' if r['lessons copied'] else 'NO'}")
         if r["servers not stopped"] or r["servers left"]:
             print(f"{r['label']}, {r['pace']}: {r['servers not stopped']} server(s) the hub did not stop, "
                   f"{r['servers left']} server process(es) left")
