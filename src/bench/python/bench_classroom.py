@@ -47,8 +47,11 @@ LABELS = {"conclab": "Concurrency Lab", "python3": "ipykernel"}
 CLEAN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
+T0 = time.monotonic()
+
+
 def say(*a):
-    print("classroom:", *a, file=sys.stderr, flush=True)
+    print(f"classroom [{time.monotonic() - T0:4.0f} s]:", *a, file=sys.stderr, flush=True)
 
 
 def free_port():
@@ -475,6 +478,7 @@ def one_run(room, kernel, pace_key, cells):
     lessons_ok = all(os.path.isdir(os.path.join(pwd.getpwnam(n).pw_dir, "notebooks")) for n in served)
     say(f"{len(served)}/{room.n} served in {wall:.0f} s; the hub stops the servers")
     stopped = room.stop_servers()
+    say("servers stopped; stopping the hub")
     room.stop_hub()
     lat = [x for n in served for x in results[n]["latencies"]]
     first_at = [results[n]["first cell at"] for n in served]
@@ -535,6 +539,7 @@ def main(argv):
     try:
         room.install_kernel()
         room.make_users()
+        say(f"kernelspec installed, {a.n} users made")
         paces = ["fast", "slow"] if a.pace == "both" else [a.pace]
         for pace in paces:
             for kernel in a.kernels.split(","):

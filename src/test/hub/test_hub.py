@@ -30,7 +30,7 @@ def leftovers():
 def test_a_class_of_three_is_served_and_nothing_is_left(tmp_path):
     assert leftovers() == ([], [], []), "an earlier run left users, cgroups or files"
     out = tmp_path / "classroom.json"
-    run = subprocess.run([sys.executable, BENCH, "3", "--pace", "fast", "--json", str(out)],
+    run = subprocess.run([sys.executable, BENCH, "3", "--pace", "fast", "--cells", "5", "--json", str(out)],
                          capture_output=True, text=True, timeout=600)
     print(run.stdout, run.stderr)
     assert run.returncode == 0, run.stderr[-3000:]
