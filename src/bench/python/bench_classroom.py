@@ -101,6 +101,13 @@ def memory_mb(pid):
     return vals.get("Rss", float("nan")), vals.get("Pss", float("nan"))
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (/proc/PID/stat), in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def limits_of(pid):
     """(memory limit in bytes of the process's cgroup, or None; its MEM_LIMIT variable, or None)."""
     limit = env_limit = None
@@ -463,17 +470,20 @@ def one_run(room, kernel, pace_key, cells):
     served = [n for n, r in results.items() if r.get("ok")]
     uid = {n: u for n, _, u in room.users}
     # memory of each served student's kernel, idle after its cells, before the servers stop
-    mem, limited = [], 0
+    mem, server_mem, cpu, limited = [], [], [], 0
     want = parse_bytes(room.mem)
     for n in served:
         kid = results[n]["kernel id"]
         for pid, (_, cmd) in procs_of({uid[n]}).items():
-            if kid in cmd:
-                try:
+            try:
+                if kid in cmd:
                     mem.append(memory_mb(pid))
-                except OSError:
-                    pass
-                limited += limits_of(pid) == (want, want)
+                    cpu.append(cpu_seconds(pid))
+                    limited += limits_of(pid) == (want, want)
+                elif "jupyterhub-singleuser" in cmd:
+                    server_mem.append(memory_mb(pid))
+            except OSError:
+                pass
     failures = [(n, *results[n]["failed"], room.server_log(n)) for n in results if not results[n].get("ok")]
     lessons_ok = all(os.path.isdir(os.path.join(pwd.getpwnam(n).pw_dir, "notebooks")) for n in served)
     say(f"{len(served)}/{room.n} served in {wall:.0f} s; the hub stops the servers")
@@ -491,6 +501,9 @@ def one_run(room, kernel, pace_key, cells):
             "memory per kernel MB": {"rss": statistics.median(m[0] for m in mem),
                                      "pss": statistics.median(m[1] for m in mem), "measured": len(mem)}
             if mem else None,
+            "memory per server MB": {"rss": statistics.median(m[0] for m in server_mem),
+                                     "pss": statistics.median(m[1] for m in server_mem)} if server_mem else None,
+            "kernel CPU seconds (start-up and cells)": statistics.median(cpu) if cpu else None,
             "lessons copied": lessons_ok, "kernels under the memory limit (cgroup and MEM_LIMIT)": limited,
             **stopped,
             "failures": [{"student": n, "step": st, "error": e, "server log": lg} for n, st, e, lg in failures]}
@@ -568,6 +581,10 @@ def main(argv):
         print(fmt_row(r).replace("| ipykernel |", f"| {ipk} |"))
     print(f"\nload average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     for r in rows:
+        sm, kc = r["memory per server MB"], r["kernel CPU seconds (start-up and cells)"]
+        if sm and kc is not None:
+            print(f"{r['label']}, {r['pace']}: per student, the single-user server {sm['rss']:.0f} / {sm['pss']:.0f} MB "
+                  f"RSS / PSS; the kernel's CPU time for its start-up and {a.cells} cells: {kc:.2f} s (median)")
         print(f"{r['label']}, {r['pace']}: {r['kernels under the memory limit (cgroup and MEM_LIMIT)']} of "
               f"{r['served']} kernels ran in their student's cgroup limited to {a.mem} with MEM_LIMIT set; "
               f"lessons copied into every served student's home: {'yes' if r['lessons copied'] else 'NO'}")
@@ -582,7 +599,8 @@ def main(argv):
             print("  server log (last lines):\n    " + f["server log"].rstrip().replace("\n", "\n    "))
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"rows": rows, "users left": left, "directory left": os.path.exists(room.dir),
+            json.dump({"rows": rows, "run pid": room.pid, "directory": room.dir, "users left": left,
+                       "directory left": os.path.exists(room.dir),
                        "load before": load_before, "load after": load}, f, indent=1)
     return 0
 

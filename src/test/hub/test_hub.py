@@ -8,7 +8,6 @@ import os
 import pwd
 import subprocess
 import sys
-import tempfile
 
 import pytest
 from jupyter_client.manager import KernelManager
@@ -18,17 +17,16 @@ BENCH = os.path.join(ROOT, "src", "bench", "python", "bench_classroom.py")
 MARK = "conclab-classroom"
 
 
-def leftovers():
-    users = [p.pw_name for p in pwd.getpwall() if p.pw_gecos.startswith(MARK)]
-    cgroups = [os.path.join(b, d) for b in ("/sys/fs/cgroup/memory", "/sys/fs/cgroup/cpu", "/sys/fs/cgroup")
-               if os.path.isdir(b) for d in os.listdir(b) if d.startswith(MARK)]
-    dirs = [d for d in os.listdir(tempfile.gettempdir()) if d.startswith(MARK)]
-    return users, cgroups, dirs
+def leftovers(pid):
+    """What the benchmark run with this pid made and left: its users, cgroups."""
+    users = [p.pw_name for p in pwd.getpwall() if p.pw_gecos == f"{MARK} {pid}"]
+    cgroups = [os.path.join(b, f"{MARK}-{pid}") for b in ("/sys/fs/cgroup/memory", "/sys/fs/cgroup/cpu", "/sys/fs/cgroup")
+               if os.path.exists(os.path.join(b, f"{MARK}-{pid}"))]
+    return users, cgroups
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="makes Unix users and cgroups: root only")
 def test_a_class_of_three_is_served_and_nothing_is_left(tmp_path):
-    assert leftovers() == ([], [], []), "an earlier run left users, cgroups or files"
     out = tmp_path / "classroom.json"
     run = subprocess.run([sys.executable, BENCH, "3", "--pace", "fast", "--cells", "5", "--json", str(out)],
                          capture_output=True, text=True, timeout=600)
@@ -45,7 +43,7 @@ def test_a_class_of_three_is_served_and_nothing_is_left(tmp_path):
         assert r["kernels left"] == 0 and r["processes killed by the cgroup sweep"] == 0
         assert r["cells 2-N ms"]["p50"] > 0 and r["memory per kernel MB"]["measured"] == 3
     assert res["users left"] == [] and not res["directory left"]
-    assert leftovers() == ([], [], [])
+    assert leftovers(res["run pid"]) == ([], []) and not os.path.exists(res["directory"])
     assert "| 3 | back to back | Concurrency Lab | 3/3 |" in run.stdout
 
 
