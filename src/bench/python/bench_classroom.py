@@ -557,6 +557,7 @@ def main(argv):
         for pace in paces:
             for kernel in a.kernels.split(","):
                 rows.append(one_run(room, kernel, pace, a.cells))
+                say("row: " + fmt_row(rows[-1]))
     except KeyboardInterrupt:
         say("interrupted: cleaning up")
         raise SystemExit(130)
