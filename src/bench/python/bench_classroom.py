@@ -164,7 +164,9 @@ class Classroom:
     # -- set-up
     def install_kernel(self):
         prefix = os.path.join(self.dir, "prefix")
-        java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
+        if not os.environ.get("JAVA_HOME"):
+            raise SystemExit("JAVA_HOME is not set: run this through ./lab bench classroom (it finds a JDK 25)")
+        java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
         subprocess.run([java, "-jar", os.path.join(ROOT, "target", "conclab.jar"), "install", "--prefix", prefix],
                        check=True, capture_output=True, text=True, env={**os.environ, "PATH": CLEAN_PATH})
         subprocess.run(["chmod", "-R", "a+rX", prefix], check=True)
@@ -216,8 +218,39 @@ class Classroom:
             time.sleep(0.3)
         raise RuntimeError(f"the hub did not answer within 120 s:\n{self.tail(self.hub_log, 30)}")
 
-    def server_log(self, name, lines=12):
-        return self.tail(os.path.join(self.hub_state, "servers", f"{name}.log"), lines)
+    def server_log(self, name, lines=6):
+        """The lines of a student's server log that say what went wrong (kernel deaths, restarts, bind
+        failures, timeouts, the JVM's own errors), then its last lines."""
+        path = os.path.join(self.hub_state, "servers", f"{name}.log")
+        try:
+            with open(path, errors="replace") as f:
+                text = f.readlines()
+        except OSError:
+            return "(no log)"
+        cause = re.compile(r"died|restart|Address already in use|Exception in thread|Error:|Timeout|"
+                           r"OutOfMemory|Killed|exit(ed)? (code|status)|\[E ")
+        picked, seen = [], set()
+        for line in text:
+            key = re.sub(r"^\S+ \S+ \S+ ", "", line.strip())[:120]
+            if cause.search(line) and key not in seen and not line.startswith(" "):
+                seen.add(key)
+                picked.append(line)
+        tail = [line for line in text[-lines:] if line not in picked]
+        return "".join(picked[:12]) + ("...\n" if tail else "") + "".join(tail)
+
+    def oom_kills(self, name):
+        """How many processes the kernel's OOM killer ended in this student's cgroup (its memory limit)."""
+        for path, key in ((f"/sys/fs/cgroup/memory/{self.cgroup}/{name}/memory.oom_control", "oom_kill"),
+                          (f"/sys/fs/cgroup/{self.cgroup}/{name}/memory.events", "oom_kill")):
+            try:
+                with open(path) as f:
+                    for line in f:
+                        k, _, v = line.partition(" ")
+                        if k == key:
+                            return int(v)
+            except OSError:
+                pass
+        return 0
 
     @staticmethod
     def tail(path, lines):
@@ -243,7 +276,9 @@ class Classroom:
         left = procs_of({u[2] for u in self.users})
         with open(self.hub_log, errors="replace") as f:
             swept = sum(int(m.group(1)) for m in re.finditer(r"(\d+) process\(es\) outlived the server", f.read()))
-        return {"servers not stopped": len(pending),
+        with open(self.hub_log, errors="replace") as f:
+            outlived = [line.strip() for line in f if "outlived the server" in line]
+        return {"servers not stopped": len(pending), "outlived": outlived,
                 "kernels left": sum(1 for _, cmd in left.values() if is_kernel(cmd)),
                 "servers left": sum(1 for _, cmd in left.values() if "jupyterhub-singleuser" in cmd),
                 "processes killed by the cgroup sweep": swept}
@@ -484,7 +519,10 @@ def one_run(room, kernel, pace_key, cells):
                     server_mem.append(memory_mb(pid))
             except OSError:
                 pass
-    failures = [(n, *results[n]["failed"], room.server_log(n)) for n in results if not results[n].get("ok")]
+    ooms = {n: room.oom_kills(n) for n in results}
+    failures = [(n, *results[n]["failed"], room.server_log(n)
+                 + (f"(the OOM killer ended {ooms[n]} process(es) in this student's cgroup)\n" if ooms[n] else ""))
+                for n in results if not results[n].get("ok")]
     lessons_ok = all(os.path.isdir(os.path.join(pwd.getpwnam(n).pw_dir, "notebooks")) for n in served)
     say(f"{len(served)}/{room.n} served in {wall:.0f} s; the hub stops the servers")
     stopped = room.stop_servers()
@@ -504,7 +542,7 @@ def one_run(room, kernel, pace_key, cells):
             "memory per server MB": {"rss": statistics.median(m[0] for m in server_mem),
                                      "pss": statistics.median(m[1] for m in server_mem)} if server_mem else None,
             "kernel CPU seconds (start-up and cells)": statistics.median(cpu) if cpu else None,
-            "lessons copied": lessons_ok, "kernels under the memory limit (cgroup and MEM_LIMIT)": limited,
+            "OOM kills": sum(ooms.values()), "lessons copied": lessons_ok, "kernels under the memory limit (cgroup and MEM_LIMIT)": limited,
             **stopped,
             "failures": [{"student": n, "step": st, "error": e, "server log": lg} for n, st, e, lg in failures]}
 
@@ -595,6 +633,11 @@ def main(argv):
         if r["processes killed by the cgroup sweep"]:
             print(f"{r['label']}, {r['pace']}: {r['processes killed by the cgroup sweep']} process(es) outlived "
                   f"their server and were killed by the spawner's cgroup sweep")
+            for line in r["outlived"]:
+                print("  " + line[:400])
+        if r["OOM kills"]:
+            print(f"{r['label']}, {r['pace']}: the OOM killer ended {r['OOM kills']} process(es) in the students' "
+                  f"cgroups ({a.mem} each)")
         for f in r["failures"]:
             print(f"\nnot served: {f['student']} ({r['label']}, {r['pace']}) at step '{f['step']}': {f['error']}")
             print("  server log (last lines):\n    " + f["server log"].rstrip().replace("\n", "\n    "))
