@@ -404,6 +404,28 @@ def run_cell(ws, session_id, code, timeout):
     return result
 
 
+def connect_kernel(url, cookie, xsrf, session_id, out, attempts=7, wait=300):
+    """Opens the kernel's websocket as JupyterLab does: a kernel_info request first, cells only after its
+    reply; when the server closes the socket first (its own wait for the kernel timed out), reconnects
+    after 1, 2, 4 ... s, up to 7 times. Returns the open websocket; out["reconnects"] counts the retries."""
+    out["reconnects"] = 0
+    for attempt in range(attempts):
+        try:
+            ws = websocket.create_connection(url, cookie=cookie, timeout=wait, header=[f"X-XSRFToken: {xsrf or ''}"])
+            m = msg(session_id, "kernel_info_request", {})
+            ws.send(json.dumps(m))
+            while True:
+                r = json.loads(ws.recv())
+                if r["msg_type"] == "kernel_info_reply" and r["parent_header"].get("msg_id") == m["header"]["msg_id"]:
+                    return ws
+        except (websocket.WebSocketException, OSError) as e:
+            if attempt == attempts - 1:
+                raise RuntimeError(f"no kernel_info reply after {attempts} connections, the last: "
+                                   f"{type(e).__name__}: {e}") from e
+            out["reconnects"] += 1
+            time.sleep(2 ** attempt)
+
+
 def student(base, name, password, kernel, cells, pace, start, out):
     """One student's session; fills out with the timings, or with the failed step and its error."""
     s = requests.Session()
@@ -451,16 +473,16 @@ def student(base, name, password, kernel, cells, pace, start, out):
             raise RuntimeError(f"HTTP {r.status_code} at {r.url}")
         xsrf = path_cookie(s, "_xsrf", home)
         step = "server: start a kernel (REST)"
+        t_post = time.monotonic()
         r = s.post(f"{base}{home}api/kernels", json={"name": kernel}, headers={"X-XSRFToken": xsrf or ""},
                    timeout=300)
         if r.status_code != 201:
             raise RuntimeError(f"HTTP {r.status_code}: {r.text[:300]}")
         out["kernel id"] = kid = r.json()["id"]
-        step = "kernel: websocket"
+        step = "kernel: websocket and kernel_info"
         session_id = uuid.uuid4().hex
         url = f"ws://127.0.0.1:{base.rsplit(':', 1)[1]}{home}api/kernels/{kid}/channels?session_id={session_id}"
-        ws = websocket.create_connection(url, cookie=cookie_header(s, home), timeout=300,
-                                         header=[f"X-XSRFToken: {xsrf or ''}"])
+        ws = connect_kernel(url, cookie_header(s, home), xsrf, session_id, out)
         try:
             lat = []
             for i in range(cells):
@@ -473,6 +495,7 @@ def student(base, name, password, kernel, cells, pace, start, out):
                     raise RuntimeError(f"{code} gave {got!r}")
                 if i == 0:
                     out["first cell round trip"] = dt
+                    out["kernel start to first result"] = time.monotonic() - t_post
                     out["first cell at"] = time.monotonic() - t0
                 else:
                     lat.append(dt)
@@ -531,9 +554,12 @@ def one_run(room, kernel, pace_key, cells):
     lat = [x for n in served for x in results[n]["latencies"]]
     first_at = [results[n]["first cell at"] for n in served]
     first_rt = [results[n]["first cell round trip"] for n in served]
+    kernel_first = [results[n]["kernel start to first result"] for n in served]
     return {"kernel": kernel, "label": LABELS[kernel], "pace": pace_label, "students": room.n, "served": len(served),
             "first cell, last student (s)": max(first_at) if first_at else None,
             "first cell round trip median (s)": statistics.median(first_rt) / 1000 if first_rt else None,
+            "kernel start to first result median (s)": statistics.median(kernel_first) if kernel_first else None,
+            "websocket reconnects": sum(r.get("reconnects", 0) for r in results.values()),
             "cells 2-N ms": {"p50": pct(lat, 50), "p90": pct(lat, 90), "p99": pct(lat, 99), "max": max(lat)}
             if lat else None,
             "memory per kernel MB": {"rss": statistics.median(m[0] for m in mem),
@@ -557,7 +583,7 @@ def fmt_row(r):
     c = r["cells 2-N ms"] or {}
     m = r["memory per kernel MB"]
     return (f"| {r['students']} | {r['pace']} | {r['label']} | {r['served']}/{r['students']} "
-            f"| {f(r['first cell, last student (s)'])} s | {f(r['first cell round trip median (s)'])} s "
+            f"| {f(r['first cell, last student (s)'])} s | {f(r['kernel start to first result median (s)'])} s "
             f"| {f(c.get('p50'), 0)} / {f(c.get('p90'), 0)} / {f(c.get('p99'), 0)} / {f(c.get('max'), 0)} ms "
             f"| {f(m['rss'], 0) if m else '–'} / {f(m['pss'], 0) if m else '–'} MB "
             f"| {r['kernels left'] + r['processes killed by the cgroup sweep']} |")
@@ -612,7 +638,7 @@ def main(argv):
     load = os.getloadavg()
     print(f"\nA class on one server: Debian's JupyterHub 3.0, PAM users, one cgroup per student ({a.mem}, "
           f"{a.cpu:g} core), {os.cpu_count()} cores, load average before the run {load_before[0]:.2f}\n")
-    print(f"| students | pace | kernel | served | first cell, last student | first cell's round trip (median) "
+    print(f"| students | pace | kernel | served | first cell, last student | kernel start → first result (median) "
           f"| cells 2–{a.cells} p50 / p90 / p99 / max | memory per kernel RSS / PSS | kernels left after the "
           f"hub stopped the servers |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -624,6 +650,9 @@ def main(argv):
         if sm and kc is not None:
             print(f"{r['label']}, {r['pace']}: per student, the single-user server {sm['rss']:.0f} / {sm['pss']:.0f} MB "
                   f"RSS / PSS; the kernel's CPU time for its start-up and {a.cells} cells: {kc:.2f} s (median)")
+        if r["websocket reconnects"]:
+            print(f"{r['label']}, {r['pace']}: {r['websocket reconnects']} websocket reconnection(s): the server closed "
+                  f"a socket while waiting for its kernel, the student reconnected as JupyterLab does")
         print(f"{r['label']}, {r['pace']}: {r['kernels under the memory limit (cgroup and MEM_LIMIT)']} of "
               f"{r['served']} kernels ran in their student's cgroup limited to {a.mem} with MEM_LIMIT set; "
               f"lessons copied into every served student's home: {'yes' if r['lessons copied'] else 'NO'}")
