@@ -24,8 +24,9 @@ from multiprocessing import get_context
 PORT_NAMES = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
 
 
-def _one_student(kernel_name, barrier, ready_timeout, results, index, env_updates):
-    """One single-user server: its own jupyter_client, its own port cache, one kernel."""
+def _one_student(kernel_name, barrier, ready_timeout, results, index, env_updates, all_answered=None):
+    """One single-user server: its own jupyter_client, its own port cache, one kernel, kept until every
+    student has an answer (a class keeps its kernels: ports are compared while all are alive)."""
     os.environ.update(env_updates)
     from jupyter_client.manager import KernelManager
     log = tempfile.NamedTemporaryFile(prefix=f"conclab-crowd-{index}-", suffix=".log", delete=False)
@@ -50,6 +51,11 @@ def _one_student(kernel_name, barrier, ready_timeout, results, index, env_update
         outcome["ports_after"] = {name: getattr(km, name) for name in PORT_NAMES}
         proc = km.provisioner.process if km.provisioner else None
         outcome["exit_status"] = proc.poll() if proc is not None else None
+        if all_answered is not None:
+            try:
+                all_answered.wait(ready_timeout + 60)
+            except Exception:   # noqa: BLE001 - a student process that died breaks the barrier: go on
+                pass
     except Exception as e:   # noqa: BLE001 - reported, not raised: one student's failure is data
         outcome["error"] = f"{type(e).__name__}: {e}"
     finally:
@@ -68,16 +74,17 @@ def _one_student(kernel_name, barrier, ready_timeout, results, index, env_update
 def run(n, kernel_name="conclab", ready_timeout=180.0, env_updates=None):
     """Starts n kernels at once, each from its own process; returns one outcome dict per student."""
     ctx = get_context("spawn")   # a fresh interpreter per student, like separate servers
-    barrier = ctx.Barrier(n)
+    barrier, all_answered = ctx.Barrier(n), ctx.Barrier(n)
     manager = ctx.Manager()
     results = manager.dict()
     procs = [ctx.Process(target=_one_student,
-                         args=(kernel_name, barrier, ready_timeout, results, i, dict(env_updates or {})))
+                         args=(kernel_name, barrier, ready_timeout, results, i, dict(env_updates or {}),
+                               all_answered))
              for i in range(n)]
     for p in procs:
         p.start()
     for p in procs:
-        p.join(ready_timeout + 120)
+        p.join(2 * ready_timeout + 120)
         if p.is_alive():
             p.kill()
     outcomes = [dict(results.get(i, {"student": i, "served": False, "error": "harness process died"}))

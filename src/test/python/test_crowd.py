@@ -104,7 +104,8 @@ def test_thirty_kernels_started_at_once_by_thirty_jupyter_clients_all_answer():
     print("\n" + crowd.summary(outcomes))
     failed = [o for o in outcomes if not o["served"]]
     assert not failed, "\n".join(json.dumps(o) for o in failed)
-    # where two jupyter_clients chose one port, the handshake moved the second kernel off it
+    # every kernel is alive until all have answered: where two jupyter_clients chose one port, the
+    # handshake moved the second kernel off it, and jupyter_client knows the port each one bound
     for port in crowd.shared_ports(outcomes):
         holders = [o for o in outcomes if port in o["ports_after"].values()]
         assert len(holders) == 1, f"port {port} is used by {len(holders)} kernels after the handshake"
