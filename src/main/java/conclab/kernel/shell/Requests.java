@@ -116,44 +116,30 @@ public final class Requests {
         for (SourceCodeAnalysis.Suggestion s : suggestions) {
             if (s.continuation().endsWith("(") || s.continuation().endsWith("()")) methods.add(name(s.continuation()));
         }
-        JsonObject c = Request.ok();
-        JsonArray m = new JsonArray();
-        JsonArray types = new JsonArray();
         int start = code.codePointCount(0, Math.min(anchor[0], cursor));
-        for (String s : matches) {
-            m.add(s);
-            JsonObject t = new JsonObject();
-            t.addProperty("text", s);
-            t.addProperty("type", methods.contains(s) ? "function" : "");
-            t.addProperty("start", start);
-            t.addProperty("end", cursorCp);
-            types.add(t);
-        }
-        c.add("matches", m);
-        c.addProperty("cursor_start", start);
-        c.addProperty("cursor_end", cursorCp);
-        JsonObject md = new JsonObject();
-        md.add("_jupyter_types_experimental", types);
-        c.add("metadata", md);
-        r.reply("complete_reply", c);
+        List<String> texts = List.copyOf(matches);
+        completeReply(r, texts, texts.stream().map(t -> methods.contains(t) ? "function" : "").toList(), start, cursorCp);
     }
 
     /** Tab in a {@code %%python} cell: the worker's completions (positions in code points both sides). */
     private void completePython(Request r, String code, int cursorCp) {
         var found = python.complete(code, cursorCp);
+        if (found == null) completeReply(r, List.of(), List.of(), cursorCp, cursorCp);
+        else completeReply(r, found.texts(), found.types(), found.start(), found.end());
+    }
+
+    /** One complete_reply: the matches, their types for JupyterLab's popup, and the span they replace. */
+    private static void completeReply(Request r, List<String> texts, List<String> kinds, int start, int end) {
         JsonObject c = Request.ok();
         JsonArray m = new JsonArray(), types = new JsonArray();
-        int start = found == null ? cursorCp : found.start(), end = found == null ? cursorCp : found.end();
-        if (found != null) {
-            for (int i = 0; i < found.texts().size(); i++) {
-                m.add(found.texts().get(i));
-                JsonObject t = new JsonObject();
-                t.addProperty("text", found.texts().get(i));
-                t.addProperty("type", found.types().get(i));
-                t.addProperty("start", start);
-                t.addProperty("end", end);
-                types.add(t);
-            }
+        for (int i = 0; i < texts.size(); i++) {
+            m.add(texts.get(i));
+            JsonObject t = new JsonObject();
+            t.addProperty("text", texts.get(i));
+            t.addProperty("type", kinds.get(i));
+            t.addProperty("start", start);
+            t.addProperty("end", end);
+            types.add(t);
         }
         c.add("matches", m);
         c.addProperty("cursor_start", start);
