@@ -22,8 +22,14 @@ ANSWERS = os.path.join(ROOT, "src", "test", "notebooks", "answers")
 OUT = os.path.join(ROOT, "target", "notebooks")
 
 PASS, FAIL = "✓", "✗"
-#: the most cells a lesson may have: one idea per cell, a lesson one sitting
+#: the most cells a lesson may have: one idea per cell, a lesson one sitting (the language cell not counted)
 MAX_CELLS = 40
+
+
+def is_language_cell(cell):
+    """The cell every notebook opens with, choosing the session's language: `language("en");`."""
+    code = [l for l in "".join(cell.get("source", "")).splitlines() if l.strip() and not l.strip().startswith("//")]
+    return cell.get("cell_type") == "code" and len(code) == 1 and code[0].strip().startswith("language(")
 
 
 def tags(cell):

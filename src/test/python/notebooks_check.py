@@ -61,7 +61,9 @@ def test_stored_clean_for_the_conclab_kernel(path):
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_one_sitting(path):
-    n = len(stored(path)["cells"])
+    cells = stored(path)["cells"]
+    assert any(lessons.is_language_cell(c) for c in cells[:3]), "the notebook opens with its language(...) cell"
+    n = sum(1 for c in cells if not lessons.is_language_cell(c))
     assert n <= lessons.MAX_CELLS, f"{n} cells: split the lesson (at most {lessons.MAX_CELLS})"
 
 

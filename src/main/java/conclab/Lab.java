@@ -762,4 +762,20 @@ public final class Lab {
                                                            java.util.function.BiFunction<? super A, ? super B, ?> function) {
         return conclab.widgets.Widgets.interact(a, b, function);
     }
+
+    // language
+
+    /**
+     * Chooses the language and number format of what the lab prints in this session: {@code language("en")}
+     * (English, the default) or {@code language("fr")} (French: {@code 1 000,5}, {@code 12,3 ms}, {@code 45 %}).
+     * Every notebook calls it in its first code cell.
+     */
+    public static void language(String tag) {
+        conclab.text.Language.set(tag);
+    }
+
+    /** The session's language: {@code "en"} or {@code "fr"}. */
+    public static String language() {
+        return conclab.text.Language.tag();
+    }
 }

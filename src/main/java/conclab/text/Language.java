@@ -1,0 +1,68 @@
+package conclab.text;
+
+import java.util.Locale;
+
+/**
+ * The language of what the library and the kernel print for this session, and the conventions its numbers
+ * follow: English ({@code "en"}, the default) or French ({@code "fr"}). A notebook chooses it in its first
+ * code cell with {@code language("en")} or {@code language("fr")}; without that call the locale the kernel
+ * started in decides ({@code LC_ALL}, then {@code LC_MESSAGES}, then {@code LANG}: French when it starts with
+ * {@code fr}).
+ */
+public final class Language {
+
+    /** The languages the lab speaks, by tag. */
+    public static final Locale ENGLISH = Locale.forLanguageTag("en");
+    public static final Locale FRENCH = Locale.forLanguageTag("fr-FR");
+
+    private static volatile Locale current = fromEnvironment(System.getenv());
+
+    private Language() {}
+
+    /** The locale of this session's messages and numbers. */
+    public static Locale locale() {
+        return current;
+    }
+
+    /** {@code "en"} or {@code "fr"}. */
+    public static String tag() {
+        return current.getLanguage();
+    }
+
+    /** Whether this session speaks French. */
+    public static boolean french() {
+        return "fr".equals(current.getLanguage());
+    }
+
+    /**
+     * Chooses the session's language: {@code "en"} or {@code "fr"} (a region such as {@code "fr-CA"} or
+     * {@code "fr_BE"} is accepted and keeps its own number conventions). Anything else is refused with a
+     * message naming the two languages.
+     */
+    public static void set(String tag) {
+        current = parse(tag);
+    }
+
+    static Locale parse(String tag) {
+        if (tag == null || tag.isBlank()) {
+            throw new IllegalArgumentException("language(...) needs \"en\" (English) or \"fr\" (French)");
+        }
+        Locale asked = Locale.forLanguageTag(tag.strip().replace('_', '-'));
+        return switch (asked.getLanguage()) {
+            case "en" -> asked.getCountry().isEmpty() ? ENGLISH : asked;
+            case "fr" -> asked.getCountry().isEmpty() ? FRENCH : asked;
+            default -> throw new IllegalArgumentException("language(\"" + tag + "\"): this lab speaks English (\"en\") "
+                    + "and French (\"fr\")");
+        };
+    }
+
+    /** French when the first of LC_ALL, LC_MESSAGES, LANG that is set starts with "fr", else English. */
+    static Locale fromEnvironment(java.util.Map<String, String> env) {
+        for (String name : new String[] {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+            String value = env.get(name);
+            if (value == null || value.isEmpty()) continue;
+            return value.startsWith("fr") ? FRENCH : ENGLISH;
+        }
+        return ENGLISH;
+    }
+}
