@@ -379,15 +379,35 @@ def msg(session_id, msg_type, content, channel="shell"):
             "parent_header": {}, "metadata": {}, "content": content, "channel": channel, "buffers": []}
 
 
-def run_cell(ws, session_id, code, timeout):
+class KernelGone(RuntimeError):
+    """The server no longer has the kernel (it died and its restarts failed): no wait can bring an answer."""
+
+
+def recv(ws, deadline, alive):
+    """The next websocket message, waiting until deadline; every 10 s of silence asks alive() whether the server
+    still has the kernel, so a kernel that died fails the student at once instead of after the whole wait."""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no message from the kernel before the deadline")
+        ws.settimeout(min(10.0, left))
+        try:
+            return json.loads(ws.recv())
+        except websocket.WebSocketTimeoutException:
+            gone = alive()
+            if gone:
+                raise KernelGone(gone) from None
+
+
+def run_cell(ws, session_id, code, timeout, alive):
     """Sends an execute_request; returns the result's text/plain once both execute_reply and idle came."""
     m = msg(session_id, "execute_request", {"code": code, "silent": False, "store_history": True,
                                              "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
     ws.send(json.dumps(m))
     mid, reply, idle, result = m["header"]["msg_id"], None, False, None
-    ws.settimeout(timeout)
+    deadline = time.monotonic() + timeout
     while reply is None or not idle:
-        r = json.loads(ws.recv())
+        r = recv(ws, deadline, alive)
         if r.get("parent_header", {}).get("msg_id") != mid:
             continue
         t = r["msg_type"]
@@ -404,21 +424,26 @@ def run_cell(ws, session_id, code, timeout):
     return result
 
 
-def connect_kernel(url, cookie, xsrf, session_id, out, attempts=7, wait=300):
+def connect_kernel(url, cookie, xsrf, session_id, out, alive, attempts=7, wait=300):
     """Opens the kernel's websocket as JupyterLab does: a kernel_info request first, cells only after its
     reply; when the server closes the socket first (its own wait for the kernel timed out), reconnects
-    after 1, 2, 4 ... s, up to 7 times. Returns the open websocket; out["reconnects"] counts the retries."""
+    after 1, 2, 4 ... s, up to 7 times, unless the server says the kernel is gone. Returns the open
+    websocket; out["reconnects"] counts the retries."""
     out["reconnects"] = 0
     for attempt in range(attempts):
         try:
             ws = websocket.create_connection(url, cookie=cookie, timeout=wait, header=[f"X-XSRFToken: {xsrf or ''}"])
             m = msg(session_id, "kernel_info_request", {})
             ws.send(json.dumps(m))
+            deadline = time.monotonic() + wait
             while True:
-                r = json.loads(ws.recv())
+                r = recv(ws, deadline, alive)
                 if r["msg_type"] == "kernel_info_reply" and r["parent_header"].get("msg_id") == m["header"]["msg_id"]:
                     return ws
-        except (websocket.WebSocketException, OSError) as e:
+        except (websocket.WebSocketException, OSError, TimeoutError) as e:
+            gone = alive()
+            if gone:
+                raise KernelGone(gone) from e
             if attempt == attempts - 1:
                 raise RuntimeError(f"no kernel_info reply after {attempts} connections, the last: "
                                    f"{type(e).__name__}: {e}") from e
@@ -482,14 +507,25 @@ def student(base, name, password, kernel, cells, pace, start, out):
         step = "kernel: websocket and kernel_info"
         session_id = uuid.uuid4().hex
         url = f"ws://127.0.0.1:{base.rsplit(':', 1)[1]}{home}api/kernels/{kid}/channels?session_id={session_id}"
-        ws = connect_kernel(url, cookie_header(s, home), xsrf, session_id, out)
+
+        def alive():
+            """None while the server has the kernel; else why not (a dead kernel is removed from its map)."""
+            try:
+                k = s.get(f"{base}{home}api/kernels/{kid}", headers={"X-XSRFToken": xsrf or ""}, timeout=30)
+            except requests.RequestException:
+                return None  # the server is busy: keep waiting for the kernel
+            if k.status_code == 404:
+                return "the kernel died: its server no longer has it (see the server log below)"
+            return None
+
+        ws = connect_kernel(url, cookie_header(s, home), xsrf, session_id, out, alive)
         try:
             lat = []
             for i in range(cells):
                 step = "kernel: first cell" if i == 0 else f"kernel: cell {i + 1}"
                 code = f"{i + 1} * 2 + 1"
                 t = time.monotonic()
-                got = run_cell(ws, session_id, code, 300 if i == 0 else 120)
+                got = run_cell(ws, session_id, code, 300 if i == 0 else 120, alive)
                 dt = (time.monotonic() - t) * 1000
                 if got != str((i + 1) * 2 + 1):
                     raise RuntimeError(f"{code} gave {got!r}")
