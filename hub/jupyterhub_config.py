@@ -28,6 +28,7 @@ import subprocess
 import time
 
 from jupyterhub.spawner import LocalProcessSpawner
+from jupyterhub.utils import random_port
 
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 
@@ -117,6 +118,27 @@ class ConclabSpawner(LocalProcessSpawner):
     home on the first login. When the server stops, what outlived it in the cgroup is named in the log
     and killed: a student's kernels never outlive the student's server."""
 
+    #: port -> user, for every server of this hub that was given a port and has not stopped since
+    _ports = {}
+
+    def _distinct_port(self):
+        """A free port as JupyterHub chooses one (bind port 0, read it, close it), but never one this hub has
+        given another student's server that is still running. JupyterHub 3.0 gives each server such a port and
+        forgets it; with 30 students starting at once two servers were given the same port, and the later one
+        died with "the Jupyter server could not be started because port P is not available"."""
+        others = {p for p, who in ConclabSpawner._ports.items() if who != self.user.name}
+        port = random_port()
+        for _ in range(50):
+            if port not in others:
+                break
+            port = random_port()
+        ConclabSpawner._ports[port] = self.user.name
+        return port
+
+    def _release_port(self):
+        for p in [p for p, who in ConclabSpawner._ports.items() if who == self.user.name]:
+            del ConclabSpawner._ports[p]
+
     def _cgroup_dirs(self):
         root = env("CONCLAB_HUB_CGROUP", "conclab-hub")
         if os.path.isfile("/sys/fs/cgroup/cgroup.controllers"):
@@ -172,6 +194,9 @@ class ConclabSpawner(LocalProcessSpawner):
 
     async def start(self):
         self._copy_lessons()
+        if "port" not in self.config.Spawner:  # JupyterHub's random port, unless the operator fixed one
+            self._release_port()
+            self.port = self._distinct_port()
         log = None
         if env("CONCLAB_HUB_LOG_DIR"):
             log = open(os.path.join(env("CONCLAB_HUB_LOG_DIR"), f"{self.user.name}.log"), "ab")
@@ -193,6 +218,7 @@ class ConclabSpawner(LocalProcessSpawner):
 
     async def stop(self, now=False):
         await super().stop(now=now)
+        self._release_port()
         _, dirs = self._cgroup_dirs()
         deadline = time.monotonic() + 5  # the server's own shutdown ends its kernels; give them that long
         while any(_procs(d) for d in dirs) and time.monotonic() < deadline:

@@ -424,18 +424,21 @@ def run_cell(ws, session_id, code, timeout, alive):
     return result
 
 
-def connect_kernel(url, cookie, xsrf, session_id, out, alive, attempts=7, wait=300):
+def connect_kernel(url, cookie, xsrf, session_id, out, alive, attempts=7, wait=300, total=600):
     """Opens the kernel's websocket as JupyterLab does: a kernel_info request first, cells only after its
     reply; when the server closes the socket first (its own wait for the kernel timed out), reconnects
-    after 1, 2, 4 ... s, up to 7 times, unless the server says the kernel is gone. Returns the open
-    websocket; out["reconnects"] counts the retries."""
+    after 1, 2, 4 ... s, up to 7 times, unless the server says the kernel is gone. Gives up after `total`
+    seconds (a student would have reloaded the page long before). Returns the open websocket;
+    out["reconnects"] counts the retries."""
     out["reconnects"] = 0
+    give_up = time.monotonic() + total
     for attempt in range(attempts):
         try:
-            ws = websocket.create_connection(url, cookie=cookie, timeout=wait, header=[f"X-XSRFToken: {xsrf or ''}"])
+            left = max(1.0, min(wait, give_up - time.monotonic()))
+            ws = websocket.create_connection(url, cookie=cookie, timeout=left, header=[f"X-XSRFToken: {xsrf or ''}"])
             m = msg(session_id, "kernel_info_request", {})
             ws.send(json.dumps(m))
-            deadline = time.monotonic() + wait
+            deadline = time.monotonic() + max(1.0, min(wait, give_up - time.monotonic()))
             while True:
                 r = recv(ws, deadline, alive)
                 if r["msg_type"] == "kernel_info_reply" and r["parent_header"].get("msg_id") == m["header"]["msg_id"]:
@@ -444,8 +447,8 @@ def connect_kernel(url, cookie, xsrf, session_id, out, alive, attempts=7, wait=3
             gone = alive()
             if gone:
                 raise KernelGone(gone) from e
-            if attempt == attempts - 1:
-                raise RuntimeError(f"no kernel_info reply after {attempts} connections, the last: "
+            if attempt == attempts - 1 or time.monotonic() >= give_up:
+                raise RuntimeError(f"no kernel_info reply after {attempt + 1} connection(s) in {total} s, the last: "
                                    f"{type(e).__name__}: {e}") from e
             out["reconnects"] += 1
             time.sleep(2 ** attempt)

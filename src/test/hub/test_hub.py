@@ -74,3 +74,27 @@ def test_the_image_install_script_installs_a_kernel_that_answers(tmp_path, monke
     finally:
         km.shutdown_kernel(now=True)
 
+
+
+def test_two_servers_starting_at_once_are_never_given_the_same_port(tmp_path, monkeypatch):
+    """JupyterHub 3.0 chooses each server's port by binding port 0 and closing it, and forgets it: two students
+    starting at once were given the same port and the later server died. The project's spawner remembers the
+    ports it gave to servers still running."""
+    from traitlets.config import Config
+    monkeypatch.setenv("CONCLAB_HUB_STATE", str(tmp_path))
+    config = os.path.join(ROOT, "hub", "jupyterhub_config.py")
+    ns = {"get_config": Config, "__file__": config}
+    exec(compile(open(config).read(), config, "exec"), ns)
+    spawner = ns["ConclabSpawner"]
+    chosen = iter([41017, 41017, 41017, 41999, 41017])
+    ns["random_port"] = lambda: next(chosen)  # what the OS handed out, twice the same while the first server starts
+
+    class Student:
+        def __init__(self, name):
+            self.user = type("User", (), {"name": name})()
+
+    a, b = Student("a"), Student("b")
+    assert spawner._distinct_port(a) == 41017
+    assert spawner._distinct_port(b) == 41999, "b must not be given a's port"
+    spawner._release_port(a)  # a's server stopped: its port may be given again
+    assert spawner._distinct_port(b) == 41017
