@@ -246,7 +246,10 @@ class ConclabSpawner(LocalProcessSpawner):
 c.JupyterHub.spawner_class = ConclabSpawner
 c.Spawner.mem_limit = env("CONCLAB_HUB_MEM", "512M")
 c.Spawner.cpu_limit = float(env("CONCLAB_HUB_CPU", "1"))
-c.Spawner.args = SERVER_ARGS
+# A kernel starting while a whole class logs in answers its first kernel_info late (JVMs and ipykernels alike
+# took 60–150 s at 30 students on 2 cores): the server's default 60 s wait closed the websocket under the
+# student, and in one such run (ipykernel) the reconnected websockets then got no answer for minutes.
+c.Spawner.args = ["--MappingKernelManager.kernel_info_timeout=300"] + SERVER_ARGS
 c.Spawner.environment = {"JUPYTERHUB_SINGLEUSER_APP": "jupyter_server.serverapp.ServerApp"}
 if env("CONCLAB_HUB_JUPYTER_PATH"):
     c.Spawner.environment["JUPYTER_PATH"] = env("CONCLAB_HUB_JUPYTER_PATH")
