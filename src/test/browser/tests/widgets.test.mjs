@@ -26,19 +26,15 @@ interact(threads, n -> experiment(cpu(ms(2))).tasks(8).on(platform(n)).run().tim
   stop: `var bar = progress("runs", ${RUNS});
 var stop = button("Stop");
 display(hbox(stop, bar));
-var runner = Thread.ofPlatform().name("stoppable-experiment").start(() -> {
-    try {
-        experiment(cpu(ms(10))).tasks(8).on(platform(2)).repeat(${RUNS}).progress(p -> bar.value(p.done())).run();
-        System.out.println("experiment finished");
-    } catch (java.util.concurrent.CancellationException e) {
-        System.out.println("experiment stopped after " + bar.value() + " of ${RUNS} runs");
-    }
+var runner = Thread.ofPlatform().start(() -> {
+    try { experiment(cpu(ms(10))).tasks(8).on(platform(2)).repeat(${RUNS}).progress(p -> bar.value(p.done())).run(); }
+    catch (java.util.concurrent.CancellationException e) { System.out.println("stopped after " + bar.value() + " of ${RUNS} runs"); }
 });
 stop.onClick(runner::interrupt);
-runner.join();
-System.out.println("experiment threads alive: "
-    + Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("platform-")).count());`,
-  after: 'System.out.println("the kernel answers: " + (6 * 7));'
+runner.join();`,
+  after: `System.out.println("experiment threads alive: "
+    + Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("platform-")).count());
+System.out.println("the kernel answers: " + (6 * 7));`
 };
 const ORDER = Object.keys(CELLS);
 const INDEX = Object.fromEntries(ORDER.map((k, i) => [k, i]));
@@ -249,15 +245,19 @@ describe('Jupyter widgets in JupyterLab 4 with the conclab kernel', { skip: SKIP
     await waitFor(async () => { const w = await width(); if (w > 0) seen.add(w); return seen.size >= 2; },
       { timeout: LONG, interval: 50, what: 'two different progress values' });
     assert.equal(await cell(INDEX.stop).locator('.jp-InputArea-prompt').innerText(), '[*]:', 'the cell is running');
+    // The README's picture: the interact above, the bar visibly on its way, the cell still running.
+    await waitFor(async () => (await width()) >= 2, { timeout: LONG, what: 'the progress bar at 2 %' });
+    await cell(INDEX.interact).evaluate(el => el.scrollIntoView({ block: 'start' }));
     await browser.screenshot('widgets-2-progress');
+    await cell(INDEX.stop).evaluate(el => el.scrollIntoView({ block: 'end' }));
     await button.click();
-    await waitOutput(INDEX.stop, 'experiment stopped after');
-    await waitOutput(INDEX.stop, 'experiment threads alive: 0');
-    const m = /experiment stopped after (\d+) of (\d+) runs/.exec(await outputText(INDEX.stop));
+    await waitOutput(INDEX.stop, 'stopped after');
+    const m = /stopped after (\d+) of (\d+) runs/.exec(await outputText(INDEX.stop));
     assert.ok(m && Number(m[1]) < RUNS, `stopped early: ${m?.[0]}`);
     await waitFor(async () => (await finishedCount(INDEX.stop)) !== null, { timeout: LONG, what: 'the cell to end' });
     await runCell(INDEX.after);
     await waitOutput(INDEX.after, 'the kernel answers: 42');
+    assert.match(await outputText(INDEX.after), /experiment threads alive: 0/, 'the experiment\'s tasks ended');
     await browser.screenshot('widgets-3-stopped');
   });
 
