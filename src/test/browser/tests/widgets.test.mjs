@@ -107,25 +107,36 @@ describe('Jupyter widgets in JupyterLab 4 with the conclab kernel', { skip: SKIP
   const chartSrc = () => chart().getAttribute('src');
 
   // Sets up, in the page, a timer from the next keydown or pointerdown to the moment the interact's
-  // output holds a different chart image, and to when that image is decoded (drawn). Resolves in
-  // window.__widgetLatency.
+  // output holds a different chart image, and to when that image is decoded (drawn), with the time
+  // in between split at the kernel connection: the first comm message sent (the new value) and the
+  // last comm message received before the chart changed (the output widget's new outputs).
+  // Resolves in window.__widgetLatency.
   const armLatency = () => cell(INDEX.interact).evaluate(cellEl => {
     const img = () => cellEl.querySelector('.widget-output img');
     const before = img()?.getAttribute('src');
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
     window.__widgetLatency = new Promise(resolve => {
-      let t0 = null;
+      let t0 = null, sent = null, received = null;
       const start = e => { if (t0 === null) t0 = e.timeStamp; };
+      const onMessage = (_, { msg, direction }) => {
+        if (t0 === null || msg.header.msg_type !== 'comm_msg') return;
+        if (direction === 'send' && sent === null) sent = performance.now();
+        if (direction === 'recv' && msg.content.data?.state?.outputs) received = performance.now();
+      };
+      kernel.anyMessage.connect(onMessage);
       document.addEventListener('keydown', start, true);
       document.addEventListener('pointerdown', start, true);
       const check = () => {
         const el = img();
         if (t0 === null || !el || el.getAttribute('src') === before) return;
         observer.disconnect();
+        kernel.anyMessage.disconnect(onMessage);
         document.removeEventListener('keydown', start, true);
         document.removeEventListener('pointerdown', start, true);
         const inPage = performance.now() - t0;
-        el.decode().then(() => resolve({ inPage, drawn: performance.now() - t0 }),
-          () => resolve({ inPage, drawn: inPage }));
+        const parts = { toSent: sent === null ? null : sent - t0, toReceived: received === null ? null : received - t0 };
+        el.decode().then(() => resolve({ inPage, drawn: performance.now() - t0, ...parts }),
+          () => resolve({ inPage, drawn: inPage, ...parts }));
       };
       const observer = new MutationObserver(check);
       observer.observe(cellEl, { subtree: true, childList: true, attributes: true, attributeFilter: ['src'] });
@@ -212,7 +223,15 @@ describe('Jupyter widgets in JupyterLab 4 with the conclab kernel', { skip: SKIP
       return xs;
     }, SAMPLES);
     const drawn = samples.map(s => s.drawn);
+    const part = key => {
+      const xs = samples.map(s => s[key]).filter(x => x !== null && x !== undefined);
+      return xs.length === samples.length ? Math.round(median(xs)) : null;
+    };
+    const sent = part('toSent'), received = part('toReceived');
     measured = {
+      split: sent !== null && received !== null
+        ? `click → value sent ${sent} ms, → chart received ${received} ms (kernel, server and websocket), → drawn ${Math.round(median(drawn))} ms (medians)`
+        : 'the split at the kernel connection was not seen',
       kernelInfo: median(info).toFixed(1),
       samples: drawn.map(x => Math.round(x)),
       median: Math.round(median(drawn)),
@@ -224,7 +243,7 @@ describe('Jupyter widgets in JupyterLab 4 with the conclab kernel', { skip: SKIP
     };
     const line = `slider change → redrawn chart (8 tasks of 2 ms, PNG timeline, 80 ms debounce included): ` +
       `median ${measured.median} ms, min ${measured.min}, max ${measured.max} over ${SAMPLES} clicks on the track ` +
-      `[${measured.samples.join(', ')}]; baseline kernel_info round trip from the same page ${measured.kernelInfo} ms (median); ${measured.cores} cores, load average ${measured.loadavg.join(' ')} at ${measured.when}`;
+      `[${measured.samples.join(', ')}]; ${measured.split}; baseline kernel_info round trip from the same page ${measured.kernelInfo} ms (median); ${measured.cores} cores, load average ${measured.loadavg.join(' ')} at ${measured.when}`;
     console.log(`widgets: ${line}`);
     fs.mkdirSync(path.join(TARGET, 'figures'), { recursive: true });
     fs.writeFileSync(path.join(TARGET, 'figures', 'widgets-slider-latency.txt'), line + '\n');
