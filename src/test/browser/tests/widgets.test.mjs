@@ -192,9 +192,7 @@ describe('Jupyter widgets in JupyterLab 4 with the conclab kernel', { skip: SKIP
   });
 
   let measured = null;
-  // A click on the slider's track moves the handle there (noUiSlider's tap). The arrow keys on a
-  // focused handle would be as good, but JupyterLab 4's command-mode heading shortcuts take
-  // ArrowLeft/ArrowRight from any focused element of a notebook that is not an editor (README).
+  // A click on the slider's track moves the handle there (noUiSlider's tap): the measured action.
   const clickTrackAt = async value => {
     await slider().scrollIntoViewIfNeeded();
     const box = await slider().locator('.noUi-target').boundingBox();
@@ -248,6 +246,22 @@ describe('Jupyter widgets in JupyterLab 4 with the conclab kernel', { skip: SKIP
     fs.mkdirSync(path.join(TARGET, 'figures'), { recursive: true });
     fs.writeFileSync(path.join(TARGET, 'figures', 'widgets-slider-latency.txt'), line + '\n');
     assert.equal(samples.length, SAMPLES);
+  });
+
+  step('the arrow keys move a focused slider (the heading shortcuts stay off widgets)', async () => {
+    const headingKeys = await page.evaluate(() => window.jupyterapp.commands.keyBindings
+      .filter(b => /^notebook:move-cursor-heading-(above-or-collapse|below-or-expand)$/.test(b.command))
+      .map(b => `${b.keys.join(' ')} ${b.selector}`));
+    assert.equal(headingKeys.length, 2, `the heading shortcuts, once each: ${headingKeys.join(' | ')}`);
+    for (const k of headingKeys) assert.match(k, /:not\(\.jupyter-widgets \*\)$/, 'narrowed to leave widgets alone');
+    await slider().scrollIntoViewIfNeeded();
+    await handle().click(); // focus, as a person does before using the keys
+    for (const key of ['ArrowLeft', 'ArrowRight']) {
+      const v = await readout();
+      await page.keyboard.press(key);
+      const want = key === 'ArrowLeft' ? v - 1 : v + 1;
+      await waitFor(async () => (await readout()) === want, { what: `${key}: the slider from ${v} to ${want}` });
+    }
   });
 
   step('a progress bar advances while its cell runs; Stop cancels the experiment and the kernel answers', async () => {
