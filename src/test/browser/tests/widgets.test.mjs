@@ -108,19 +108,21 @@ describe('Jupyter widgets in JupyterLab 4 with the conclab kernel', { skip: SKIP
 
   // Sets up, in the page, a timer from the next keydown or pointerdown to the moment the interact's
   // output holds a different chart image, and to when that image is decoded (drawn), with the time
-  // in between split at the kernel connection: the first comm message sent (the new value) and the
-  // last comm message received before the chart changed (the output widget's new outputs).
+  // in between split at the kernel connection: the first comm message sent (the new value), the
+  // kernel's echo_update of it, and the last comm message received before the chart changed (the
+  // output widget's new outputs).
   // Resolves in window.__widgetLatency.
   const armLatency = () => cell(INDEX.interact).evaluate(cellEl => {
     const img = () => cellEl.querySelector('.widget-output img');
     const before = img()?.getAttribute('src');
     const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
     window.__widgetLatency = new Promise(resolve => {
-      let t0 = null, sent = null, received = null;
+      let t0 = null, sent = null, echoed = null, received = null;
       const start = e => { if (t0 === null) t0 = e.timeStamp; };
       const onMessage = (_, { msg, direction }) => {
         if (t0 === null || msg.header.msg_type !== 'comm_msg') return;
         if (direction === 'send' && sent === null) sent = performance.now();
+        if (direction === 'recv' && echoed === null && msg.content.data?.method === 'echo_update') echoed = performance.now();
         if (direction === 'recv' && msg.content.data?.state?.outputs) received = performance.now();
       };
       kernel.anyMessage.connect(onMessage);
@@ -134,7 +136,8 @@ describe('Jupyter widgets in JupyterLab 4 with the conclab kernel', { skip: SKIP
         document.removeEventListener('keydown', start, true);
         document.removeEventListener('pointerdown', start, true);
         const inPage = performance.now() - t0;
-        const parts = { toSent: sent === null ? null : sent - t0, toReceived: received === null ? null : received - t0 };
+        const since = t => (t === null ? null : t - t0);
+        const parts = { toSent: since(sent), toEchoed: since(echoed), toReceived: since(received) };
         el.decode().then(() => resolve({ inPage, drawn: performance.now() - t0, ...parts }),
           () => resolve({ inPage, drawn: inPage, ...parts }));
       };
@@ -225,10 +228,11 @@ describe('Jupyter widgets in JupyterLab 4 with the conclab kernel', { skip: SKIP
       const xs = samples.map(s => s[key]).filter(x => x !== null && x !== undefined);
       return xs.length === samples.length ? Math.round(median(xs)) : null;
     };
-    const sent = part('toSent'), received = part('toReceived');
+    const sent = part('toSent'), echoed = part('toEchoed'), received = part('toReceived');
     measured = {
       split: sent !== null && received !== null
-        ? `click → value sent ${sent} ms, → chart received ${received} ms (kernel, server and websocket), → drawn ${Math.round(median(drawn))} ms (medians)`
+        ? `click → value sent ${sent} ms, → the kernel's echo_update back ${echoed ?? '(not seen)'} ms, ` +
+          `→ chart received ${received} ms (debounce, experiment, PNG, relay), → drawn ${Math.round(median(drawn))} ms (medians)`
         : 'the split at the kernel connection was not seen',
       kernelInfo: median(info).toFixed(1),
       samples: drawn.map(x => Math.round(x)),
