@@ -158,5 +158,8 @@ class Session:
         return [self.run(self.stored.cells[i], label=label) for i in exercise.checks]
 
     def save(self, name):
+        """Writes the executed copy, with the widgets' last state in its metadata (as NotebookClient.execute
+        does; cells run one at a time skip that step), so a rendered page shows the widgets as they ended."""
         os.makedirs(OUT, exist_ok=True)
+        self.client.set_widgets_metadata()
         nbformat.write(self.nb, os.path.join(OUT, name))
