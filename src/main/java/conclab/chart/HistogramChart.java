@@ -96,8 +96,8 @@ public final class HistogramChart extends LatencyChart<HistogramChart> {
         Styles.apply(c.getStyler());
         Units.Unit u = displayUnit();
         c.setTitle(fullTitle());
-        c.setXAxisTitle("latency (" + u.symbol() + ", log scale)");
-        c.setYAxisTitle("count");
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.latency_log", u.symbol()));
+        c.setYAxisTitle(conclab.text.Messages.get("chart.axis.count"));
         c.getStyler().setXAxisLogarithmic(true).setYAxisMin(0.0);
         c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
         double[] e = edges();

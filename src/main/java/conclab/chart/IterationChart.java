@@ -72,8 +72,8 @@ public final class IterationChart extends LabChart<IterationChart> {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
         c.setTitle(fullTitle());
-        c.setXAxisTitle("iteration");
-        c.setYAxisTitle(unit + (logarithmic ? " (log scale)" : ""));
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.iteration"));
+        c.setYAxisTitle(logarithmic ? conclab.text.Messages.get("chart.axis.log_scale", unit) : unit);
         boolean positive = series.values().stream().flatMapToDouble(Arrays::stream).allMatch(v -> v > 0);
         c.getStyler().setYAxisLogarithmic(logarithmic && positive);
         c.getStyler().setYAxisDecimalPattern("#,##0.##");

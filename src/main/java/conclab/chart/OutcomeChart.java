@@ -77,8 +77,8 @@ public final class OutcomeChart extends LabChart<OutcomeChart> {
         CategoryChart c = new CategoryChart(width(), height());
         Styles.apply(c.getStyler());
         c.setTitle(fullTitle());
-        c.setXAxisTitle("outcome");
-        c.setYAxisTitle("count");
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.outcome"));
+        c.setYAxisTitle(conclab.text.Messages.get("chart.axis.count"));
         c.getStyler().setOverlapped(true);
         c.getStyler().setLabelsVisible(false);
         c.getStyler().setYAxisMin(0.0);

@@ -64,8 +64,8 @@ public final class PercentileChart extends LatencyChart<PercentileChart> {
         Styles.apply(c.getStyler());
         Units.Unit u = displayUnit();
         c.setTitle(fullTitle());
-        c.setXAxisTitle("percentile");
-        c.setYAxisTitle("latency (" + u.symbol() + ")");
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.percentile"));
+        c.setYAxisTitle(conclab.text.Messages.get("chart.axis.latency", u.symbol()));
         int max = maxNines();
         int pts = max * STEPS + 1;
         double[] xs = new double[pts];

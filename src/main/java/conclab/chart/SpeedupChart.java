@@ -90,8 +90,8 @@ public final class SpeedupChart extends LabChart<SpeedupChart> {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
         c.setTitle(fullTitle());
-        c.setXAxisTitle("workers");
-        c.setYAxisTitle("speedup");
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.workers"));
+        c.setYAxisTitle(conclab.text.Messages.get("chart.axis.speedup"));
         var st = c.getStyler();
         st.setXAxisMin(0.0).setYAxisMin(0.0);
         st.setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);

@@ -169,7 +169,7 @@ public final class TimelineChart extends LabChart<TimelineChart> {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
         c.setTitle(fullTitle());
-        c.setXAxisTitle("time since start (ms)");
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.time_since_start_ms"));
         var st = c.getStyler();
         st.setXAxisMin(0.0).setXAxisMax(maxMs).setYAxisMin(-1.0).setYAxisMax((double) n);
         st.setPlotGridHorizontalLinesVisible(false);
@@ -195,10 +195,10 @@ public final class TimelineChart extends LabChart<TimelineChart> {
 
     static String label(SpanState s) {
         return switch (s) {
-            case RUNNING -> "running";
-            case WAITING -> "waiting";
-            case BLOCKED -> "blocked";
-            case HOLDING_LOCK -> "holding lock";
+            case RUNNING -> conclab.text.Messages.get("state.running");
+            case WAITING -> conclab.text.Messages.get("state.waiting");
+            case BLOCKED -> conclab.text.Messages.get("state.blocked");
+            case HOLDING_LOCK -> conclab.text.Messages.get("state.holding_lock");
         };
     }
 

@@ -29,6 +29,20 @@ public final class Language {
         return current.getLanguage();
     }
 
+    /**
+     * The locale numbers are formatted in: {@link Locale#ROOT} in English (the lab's output as it has always
+     * been: {@code 1,000.5}, {@code 12.3 ms}, {@code 45%}), the session's locale in French ({@code 1 000,5}
+     * with a narrow no-break space, {@code 12,3 ms}, {@code 45 %}).
+     */
+    public static Locale numbers() {
+        return numbers(current);
+    }
+
+    /** The locale numbers are formatted in for messages in {@code locale}; see {@link #numbers()}. */
+    public static Locale numbers(Locale locale) {
+        return "fr".equals(locale.getLanguage()) ? locale : Locale.ROOT;
+    }
+
     /** Whether this session speaks French. */
     public static boolean french() {
         return "fr".equals(current.getLanguage());

@@ -55,7 +55,7 @@ public final class TextArt {
 
     /** The legend of lane cells. */
     public static String laneLegend() {
-        return "█ running  ▓ holding lock  ▒ blocked  ░ waiting  · <25% busy";
+        return conclab.text.Messages.get("chart.text.legend");
     }
 
     /** {@code s} cut or padded to exactly {@code width} characters. */

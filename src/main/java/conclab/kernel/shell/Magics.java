@@ -40,7 +40,7 @@ public final class Magics {
         this.contexts = contexts;
         line.put("reset", (a, b, c, p) -> {
             reset.run();
-            return print("A fresh JShell: every variable, method and class is gone (threads already running go on).");
+            return print(conclab.text.Messages.get("kernel.reset"));
         });
         line.put("lsmagic", (a, b, c, p) -> print("Line magics: " + names(line, "%") + "\nCell magics: " + names(cell, "%%")
                 + "\nAlso: name? shows the documentation of name."));
@@ -177,15 +177,15 @@ public final class Magics {
         long t0 = System.nanoTime();
         Outcome o = evaluator.get().eval(code, ctx);
         long ns = System.nanoTime() - t0;
-        System.out.println(String.format(Locale.ROOT, "Wall time: %s", human(ns)));
+        System.out.println(conclab.text.Messages.get("kernel.wall_time", human(ns)));
         return o;
     }
 
     static String human(long ns) {
-        if (ns < 10_000) return ns + " ns";
-        if (ns < 10_000_000) return String.format(Locale.ROOT, "%.1f µs", ns / 1e3);
-        if (ns < 10_000_000_000L) return String.format(Locale.ROOT, "%.1f ms", ns / 1e6);
-        return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
+        if (ns < 10_000) return conclab.text.Messages.unit(String.valueOf(ns), "ns");
+        if (ns < 10_000_000) return conclab.text.Messages.unit(conclab.text.Messages.format("%.1f", ns / 1e3), "µs");
+        if (ns < 10_000_000_000L) return conclab.text.Messages.unit(conclab.text.Messages.format("%.1f", ns / 1e6), "ms");
+        return conclab.text.Messages.unit(conclab.text.Messages.format("%.2f", ns / 1e9), "s");
     }
 
     private Outcome page(String name, JsonArray payload) {
