@@ -33,7 +33,7 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
     private int maxPoints = 1000;
 
     ConcurrencyChart(Trace trace) {
-        super("Concurrency: " + trace.label(), 900, 360);
+        super(conclab.text.Messages.get("chart.title.concurrency", trace.label()), 900, 360);
         this.trace = trace;
     }
 

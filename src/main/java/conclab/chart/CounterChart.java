@@ -36,7 +36,7 @@ public final class CounterChart extends LabChart<CounterChart> {
     private String yTitle;
 
     CounterChart(Trace trace) {
-        super("Counters: " + trace.label(), 900, 360);
+        super(conclab.text.Messages.get("chart.title.counters", trace.label()), 900, 360);
         this.trace = trace;
     }
 

@@ -32,7 +32,7 @@ public final class IterationChart extends LabChart<IterationChart> {
     private Map<String, String> meta = Map.of();
 
     IterationChart(String unit) {
-        super("Per iteration", 760, 360);
+        super(conclab.text.Messages.get("chart.title.per_iteration"), 760, 360);
         this.unit = Objects.requireNonNull(unit, "unit");
     }
 

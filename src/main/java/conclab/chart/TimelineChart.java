@@ -54,7 +54,7 @@ public final class TimelineChart extends LabChart<TimelineChart> {
     private int maxLanes = 40;
 
     TimelineChart(Trace trace) {
-        super("Timeline: " + trace.label(), 900, 420);
+        super(conclab.text.Messages.get("chart.title.timeline", trace.label()), 900, 420);
         this.trace = trace;
     }
 
@@ -224,7 +224,7 @@ public final class TimelineChart extends LabChart<TimelineChart> {
                 for (int k = Math.max(0, a); k < Math.min(cells, Math.max(b, a + 1)); k++) row[k] = ch;
             }
             sb.append(TextArt.right(TextArt.fit(lane.name(), labelW).strip(), labelW)).append(" │").append(row)
-                    .append(String.format(java.util.Locale.ROOT, "│%4.0f%%", 100.0 * lane.busyNanos() / Math.max(1, t1 - t0)))
+                    .append(conclab.text.Messages.format("│%4.0f%%", 100.0 * lane.busyNanos() / Math.max(1, t1 - t0)))
                     .append('\n');
         }
         int h;

@@ -235,7 +235,7 @@ public final class Runs implements Displayable {
             rows.add(List.of(s, Integer.toString(workers(s)), Integer.toString(carriers(s)), Format.millis((long) medianMakespanNanos(s)),
                     Format.millis((long) (lo * 1e6)) + "–" + Format.millis((long) (hi * 1e6)),
                     Format.times(speedup(s)), Format.percent(efficiency(s)),
-                    Double.isNaN(st.parallelism()) ? "—" : String.format(java.util.Locale.ROOT, "%.2f", st.parallelism()),
+                    Double.isNaN(st.parallelism()) ? "—" : conclab.text.Messages.format("%.2f", st.parallelism()),
                     Format.percent(st.utilisation()),
                     Format.percent(st.imbalance()), Format.millis(st.latency().p50()), Format.millis(st.latency().p99())));
         }
