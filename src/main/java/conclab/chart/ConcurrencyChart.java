@@ -119,7 +119,7 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
         c.addAnnotation(new StepLayer(curves, maxMs));
         if (showCores) {
             int cores = cores();
-            XYSeries cs = c.addSeries(cores + (cores == 1 ? " core" : " cores"), new double[]{0, maxMs}, new double[]{cores, cores});
+            XYSeries cs = c.addSeries(conclab.text.Messages.get(cores == 1 ? "chart.facts.core" : "chart.facts.cores", String.valueOf(cores)), new double[]{0, maxMs}, new double[]{cores, cores});
             cs.setLineColor(Palette.IDEAL);
             cs.setLineStyle(SeriesLines.DASH_DASH);
             cs.setMarker(SeriesMarkers.NONE);

@@ -132,7 +132,7 @@ public final class SpeedupChart extends LabChart<SpeedupChart> {
                 }
                 i++;
             }
-            XYSeries pts = c.addSeries(ss.label() + " (median, min–max)", xs, med);
+            XYSeries pts = c.addSeries(conclab.text.Messages.get("chart.series.median_range", ss.label()), xs, med);
             pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             pts.setMarker(SeriesMarkers.CIRCLE);
             pts.setMarkerColor(color);

@@ -70,8 +70,19 @@ public final class Language {
         };
     }
 
-    /** French when the first of LC_ALL, LC_MESSAGES, LANG that is set starts with "fr", else English. */
+    /**
+     * {@code CONCLAB_LANGUAGE} when set ({@code en} or {@code fr}: what {@code ./lab start --fr} sets), else French
+     * when the first of LC_ALL, LC_MESSAGES, LANG that is set starts with "fr", else English.
+     */
     static Locale fromEnvironment(java.util.Map<String, String> env) {
+        String chosen = env.get("CONCLAB_LANGUAGE");
+        if (chosen != null && !chosen.isBlank()) {
+            try {
+                return parse(chosen);
+            } catch (IllegalArgumentException unknown) {
+                // an unknown language in the environment is no reason to stop the kernel: the locale decides
+            }
+        }
         for (String name : new String[] {"LC_ALL", "LC_MESSAGES", "LANG"}) {
             String value = env.get(name);
             if (value == null || value.isEmpty()) continue;

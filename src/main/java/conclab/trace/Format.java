@@ -54,9 +54,10 @@ public final class Format {
      * A table's column header in the session's language: the bundle's {@code column.<slug>} where slug is
      * the English header in lower case with every run of other characters than letters and digits made one
      * {@code _} ({@code "mean latency"} → {@code column.mean_latency}); the header itself when the bundles
-     * have no such key (symbols such as {@code p50}).
+     * have no such key (symbols such as {@code p50}), and always in English.
      */
     public static String column(String english) {
+        if (!conclab.text.Language.french()) return english;   // English tables exactly as written
         String slug = english.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", "_").replaceAll("^_|_$", "");
         String key = "column." + slug;
         String t = conclab.text.Messages.get(key);

@@ -42,8 +42,7 @@ public final class Magics {
             reset.run();
             return print(conclab.text.Messages.get("kernel.reset"));
         });
-        line.put("lsmagic", (a, b, c, p) -> print("Line magics: " + names(line, "%") + "\nCell magics: " + names(cell, "%%")
-                + "\nAlso: name? shows the documentation of name."));
+        line.put("lsmagic", (a, b, c, p) -> print(conclab.text.Messages.get("kernel.lsmagic", names(line, "%"), names(cell, "%%"))));
         line.put("classpath", this::classpath);
         line.put("doc", (a, b, c, p) -> page(a.strip(), p));
         line.put("time", (a, b, c, p) -> time(a, c));
