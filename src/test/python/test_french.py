@@ -2,9 +2,24 @@
 to French words and French number formats, and language("en") switches them back (issue 18)."""
 import re
 
+import pytest
+
 from conftest import run, stdout
 
 NARROW, NBSP = "\u202f", "\u00a0"
+
+
+@pytest.fixture(autouse=True)
+def english_after(kc):
+    """Each test starts and ends in English, whatever it asserted."""
+    run(kc, 'language("en");')
+    yield
+    run(kc, 'language("en");')
+
+
+def chart_words(msg):
+    words = msg["content"]["metadata"]["text/plain"]["conclab/chart"]
+    return words["charts"][0] if "charts" in words else words
 
 
 def texts(msgs, mime="text/plain"):
@@ -36,10 +51,10 @@ def test_a_check_s_own_words_follow_the_language(kc):
     run(kc, 'language("fr");')
     _, fr = run(kc, code)
     out = stdout(fr)
-    assert out.startswith("✗ liste — indice (la vérification a levé java.lang.IndexOutOfBoundsException"), out
+    assert out.startswith("✗ liste — indice (la vérification a levé java.lang.") and "IndexOutOfBoundsException" in out, out
     run(kc, 'language("en");')
     _, en = run(kc, code)
-    assert "(the check threw java.lang.IndexOutOfBoundsException" in stdout(en), stdout(en)
+    assert "✗ liste — indice (the check threw java.lang." in stdout(en), stdout(en)
 
 
 def test_kernel_notices_follow_the_language(kc):
@@ -69,14 +84,14 @@ def test_a_chart_s_words_are_french_in_its_display_metadata(kc):
                       'display(r.timeline());')
     shown = [m for m in msgs if m["msg_type"] == "display_data"]
     assert shown, [m["msg_type"] for m in msgs]
-    words = shown[0]["content"]["metadata"]["text/plain"]["conclab/chart"]
+    words = chart_words(shown[0])
     assert words["x"] == "temps depuis le début (ms)", words
     assert "en exécution" in words["legend"] and "running" not in words["legend"], words
     assert words["locale"] == "fr-FR", words
     assert "cœurs" in words["title"] or "cœur " in words["title"], words
     run(kc, 'language("en");')
     _, msgs = run(kc, 'display(r.timeline());')
-    words = [m for m in msgs if m["msg_type"] == "display_data"][0]["content"]["metadata"]["text/plain"]["conclab/chart"]
+    words = chart_words([m for m in msgs if m["msg_type"] == "display_data"][0])
     assert words["x"] == "time since start (ms)" and "running" in words["legend"], words
 
 
