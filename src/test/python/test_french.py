@@ -64,7 +64,7 @@ def test_kernel_notices_follow_the_language(kc):
     # the exception's class name stays as the JDK names it; the words are French
     assert "System.exit(3) a été refusé" in err["evalue"] or "a été refusé" in "\n".join(err.get("traceback", [])), err
     _, msgs = run(kc, "%time 1 + 1")
-    assert "Temps écoulé : " in stdout(msgs), stdout(msgs)
+    assert f"Temps écoulé{NBSP}: " in stdout(msgs), stdout(msgs)
     run(kc, 'language("en");')
     _, msgs = run(kc, "%time 1 + 1")
     assert "Wall time: " in stdout(msgs), stdout(msgs)

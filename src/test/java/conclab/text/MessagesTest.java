@@ -169,4 +169,16 @@ class MessagesTest {
         }
         assertEquals(List.of(), bad);
     }
+
+    @Test
+    void a_checks_hint_in_both_languages() {
+        var oversold = new conclab.check.BoxOffice.Sale(1_000, 4, 1_002, 0, true, 0, null);
+        Language.set("en");
+        assertEquals("4 sellers, 1,000 tickets: sold 1,002: sellers both saw left > 0 before either took the ticket; "
+                + "make the check (left.get() > 0) and the act (the decrement) one atomic action", oversold.hint());
+        assertTrue(oversold.toString().startsWith("4 sellers, 1,000 tickets: sold 1,002, left ends at 0 — sold 1,002: "), oversold.toString());
+        Language.set("fr");
+        assertTrue(oversold.hint().startsWith("4 vendeurs, 1\u202F000 billets\u00A0: 1\u202F002 vendus\u00A0: deux vendeurs"), oversold.hint());
+        assertTrue(new conclab.check.BoxOffice.Sale(1, 2, 1, 0, true, 0, null).toString().endsWith("(exact)"));
+    }
 }
