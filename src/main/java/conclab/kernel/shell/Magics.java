@@ -74,8 +74,9 @@ public final class Magics {
         try {
             code = java.nio.file.Files.readString(p);
         } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
-            return new Outcome.Failed("LoadError", "cannot read " + p,
-                    List.of("\u001b[1;31mLoadError\u001b[0m: cannot read " + p + " (" + e + ")"));
+            String msg = conclab.text.Messages.get("magic.cannot_read", String.valueOf(p));
+            return new Outcome.Failed("LoadError", msg,
+                    List.of("\u001b[1;31mLoadError\u001b[0m: " + msg + " (" + e + ")"));
         }
         return evaluator.get().eval(code, ctx);
     }
@@ -118,8 +119,8 @@ public final class Magics {
     }
 
     private Outcome unknown(String name) {
-        return new Outcome.Failed("UnknownMagic", name + " is not a magic",
-                List.of("\u001b[1;31mUnknownMagic\u001b[0m: " + name + " is not a magic; %lsmagic lists them."));
+        return new Outcome.Failed("UnknownMagic", conclab.text.Messages.get("magic.unknown", name),
+                List.of("\u001b[1;31mUnknownMagic\u001b[0m: " + conclab.text.Messages.get("magic.unknown.advice", name)));
     }
 
     private static Outcome print(String text) {
@@ -134,8 +135,9 @@ public final class Magics {
         for (String entry : args.strip().split("\\s+|" + Pattern.quote(File.pathSeparator))) {
             File f = new File(entry);
             if (!f.exists()) {
-                return new Outcome.Failed("ClasspathError", entry + " does not exist",
-                        List.of("\u001b[1;31mClasspathError\u001b[0m: " + entry + " does not exist"));
+                String msg = conclab.text.Messages.get("magic.no_such_entry", String.valueOf(entry));
+                return new Outcome.Failed("ClasspathError", msg,
+                        List.of("\u001b[1;31mClasspathError\u001b[0m: " + msg));
             }
             evaluator.get().jshell().addToClasspath(f.getAbsolutePath());
             System.out.println("added " + f.getAbsolutePath());
@@ -149,7 +151,7 @@ public final class Magics {
             n = Integer.parseInt(args.strip());
         } catch (NumberFormatException e) {
             return new Outcome.Failed("UsageError", "usage: %output N",
-                    List.of("\u001b[1;31mUsageError\u001b[0m: %output N shows again what cell [N] printed after it finished"));
+                    List.of("\u001b[1;31mUsageError\u001b[0m: " + conclab.text.Messages.get("magic.output.usage")));
         }
         CellContext cell = contexts.cell(n);
         if (cell == null) return print("cell [" + n + "] is not among the last 1,000 cells");
@@ -190,8 +192,9 @@ public final class Magics {
     private Outcome page(String name, JsonArray payload) {
         String doc = evaluator.get().documentation(name, name.length());
         if (doc == null) {
-            return new Outcome.Failed("NotFound", "no documentation for " + name,
-                    List.of("\u001b[1;31mNotFound\u001b[0m: no documentation for " + name));
+            String msg = conclab.text.Messages.get("magic.no_doc", name);
+            return new Outcome.Failed("NotFound", msg,
+                    List.of("\u001b[1;31mNotFound\u001b[0m: " + msg));
         }
         JsonObject p = new JsonObject();
         p.addProperty("source", "page");
