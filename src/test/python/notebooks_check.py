@@ -13,25 +13,47 @@ Runs (one kernel each, cells one at a time through nbclient); CONCLAB_NOTEBOOK_M
            exercise, every wrong answer of the answer file (✗), every right one (✓) and the reference
            solution (✓), each followed by the exercise's checks, `repeat` times;
 - solved:  each exercise replaced by its reference solution: every check ✓, no error.
+
+The French edition (notebooks/fr/, issue 18) runs the same three ways. Its code is the English code but for
+strings and comments (test_french_edition_matches_the_english_one), so two savings keep every check:
+- in `answers`, each wrong and right answer runs once in French (`repeat` is for races, which the English
+  run already tries with the very same code); as shipped (every check ✗) and the reference solutions (✓)
+  run in full;
+- `notebooks-one-core` runs the French notebooks in `solved` mode only: the one-core answers are the English
+  ones' (same code, same answers, same checks but for their words).
+After Run All, a French notebook's library tables show French figures and its charts French words, read from
+the executed copy (the charts' words come from the chart objects through the display's metadata).
 """
-import glob
 import json
 import os
+import re
 
 import pytest
 
+import editions
 import lessons
 from lessons import FAIL, PASS, Session, verdicts
 
-PATHS = sorted(glob.glob(os.path.join(lessons.NOTEBOOKS, "*.ipynb")))
-IDS = [os.path.basename(p) for p in PATHS]
+#: the editions whose notebooks run (CONCLAB_EDITIONS=en or fr splits the notebook parts into two jobs)
+EDITIONS = os.environ.get("CONCLAB_EDITIONS", "en,fr").split(",")
+ENGLISH = editions.english_paths() if "en" in EDITIONS else []
+FRENCH = editions.french_paths() if "fr" in EDITIONS else []
+PATHS = ENGLISH + FRENCH
+IDS = [editions.name(p) for p in PATHS]
 MODES = [m for m in os.environ.get("CONCLAB_NOTEBOOK_MODES", "runall,answers").split(",") if m]
+#: the editions the `answers` mode runs (notebooks-one-core: "en", see the module's docstring)
+ANSWER_EDITIONS = os.environ.get("CONCLAB_ANSWER_EDITIONS", "en,fr").split(",")
 SUMMARY = os.path.join(lessons.OUT, "summary.tsv")
 
 
 def stored(path):
     with open(path, encoding="utf-8") as f:
         return json.load(f)
+
+
+def copy_name(path, mode):
+    """The executed copy's file name in target/notebooks: 04-synchronisation.answers.ipynb, fr-04-….ipynb."""
+    return ("fr-" if editions.is_french(path) else "") + os.path.basename(path).replace(".ipynb", f".{mode}.ipynb")
 
 
 def is_lesson(path):
@@ -43,7 +65,7 @@ def is_lesson(path):
 def note(path, mode, seconds, detail=""):
     os.makedirs(lessons.OUT, exist_ok=True)
     with open(SUMMARY, "a", encoding="utf-8") as f:
-        f.write(f"{os.path.basename(path)}\t{mode}\t{os.cpu_count()}:{len(os.sched_getaffinity(0))}\t"
+        f.write(f"{editions.name(path)}\t{mode}\t{os.cpu_count()}:{len(os.sched_getaffinity(0))}\t"
                 f"{seconds:.1f}\t{detail}\n")
 
 
@@ -123,8 +145,40 @@ def test_run_all_as_shipped(path):
                 assert got and all(v.startswith(PASS) for v in got), \
                     f"{ex.cell_id}: after Run All (solutions in place) its checks say {got}"
         finally:
-            s.save(os.path.basename(path).replace(".ipynb", ".runall.ipynb"))
+            s.save(copy_name(path, "runall"))
     note(path, "runall", s.cell_seconds)
+    check_words_and_figures(path, s.nb)
+
+
+def check_words_and_figures(path, executed):
+    """The executed notebook's library tables and charts speak its edition's language."""
+    french = editions.is_french(path)
+    figures = [f for cell in executed.cells for f in editions.library_figures(cell)]
+    if french:
+        english = [f for f in figures if re.search(r"\d\.\d", f)]
+        assert not english, f"English figures in the French notebook's tables: {english[:5]}"
+    else:
+        french_figures = [f for f in figures if re.search(r"\d,\d|[\u202f\u00a0]", f)]
+        assert not french_figures, f"French figures in the English notebook's tables: {french_figures[:5]}"
+    charts = [w for cell in executed.cells for w in editions.chart_words(cell)]
+    mine, other = (editions.bundle("fr"), editions.bundle("en")) if french else (editions.bundle("en"), editions.bundle("fr"))
+    wrong = []
+    for w in charts:
+        for text in [w.get("x"), w.get("y")] + list(w.get("legend", [])):
+            if not text:
+                continue
+            for key, pattern in other.items():
+                if (key.startswith(("chart.axis.", "state.", "chart.series.")) and pattern != mine.get(key)
+                        and editions.pattern_regex(pattern).match(text)):
+                    wrong.append(f"{text!r} ({key})")
+        locale = w.get("locale")
+        if locale and locale.startswith("fr") != french:
+            wrong.append(f"tick labels formatted for {locale}")
+    assert not wrong, f"{editions.name(path)}: chart words of the other edition: {sorted(set(wrong))[:8]}"
+    if french and charts:
+        axes = [w.get("x") for w in charts if w.get("x")]
+        known = [editions.pattern_regex(p) for k, p in mine.items() if k.startswith("chart.axis.")]
+        assert any(r.match(a) for a in axes for r in known), f"no French axis title among {axes}"
 
 
 @pytest.mark.skipif("solved" not in MODES, reason="mode solved not selected")
@@ -146,13 +200,16 @@ def test_with_solutions_every_check_passes(path):
             assert len(got) >= len(found) and all(v.startswith(PASS) for v in got), \
                 f"with the solutions in place the checks say {got}"
         finally:
-            s.save(os.path.basename(path).replace(".ipynb", ".solved.ipynb"))
+            s.save(copy_name(path, "solved"))
     note(path, "solved", s.cell_seconds)
 
 
 @pytest.mark.skipif("answers" not in MODES, reason="mode answers not selected")
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_as_shipped_then_wrong_and_right_answers(path):
+    if ("fr" if editions.is_french(path) else "en") not in ANSWER_EDITIONS:
+        pytest.skip("the French edition's answers run on every core only (same code as the English one)")
+    once = editions.is_french(path)   # repeats are for races, tried by the English run on the same code
     problems = []
     tried = 0
     with Session(path) as s:
@@ -176,7 +233,7 @@ def test_as_shipped_then_wrong_and_right_answers(path):
                 trials = [(w, FAIL) for w in a.get("wrong", [])] + [(r, PASS) for r in a.get("right", [])] \
                     + [(reference, PASS)]
                 for answer, expected in trials:
-                    for k in range(int(answer.get("repeat", 1))):
+                    for k in range(1 if once else int(answer.get("repeat", 1))):
                         tried += 1
                         label = f"{ex.cell_id}: {answer['name']} (try {k + 1})"
                         try:
@@ -190,7 +247,7 @@ def test_as_shipped_then_wrong_and_right_answers(path):
                         if not ok:
                             problems.append(f"{label}: expected {expected}, the checks said {got}")
         finally:
-            s.save(os.path.basename(path).replace(".ipynb", ".answers.ipynb"))
+            s.save(copy_name(path, "answers"))
     note(path, "answers", s.cell_seconds, f"{tried} answers tried")
     assert not problems, "\n".join(problems)
 
@@ -202,5 +259,88 @@ def test_links_to_other_notebooks_resolve(path):
         if cell["cell_type"] != "markdown":
             continue
         for target in re.findall(r"\]\(([^)#\s]+\.ipynb)", "".join(cell["source"])):
-            assert os.path.exists(os.path.join(lessons.NOTEBOOKS, target)), \
-                f"cell {cell['id']} links to {target}, which is not in notebooks/"
+            assert os.path.exists(os.path.join(os.path.dirname(path), target)), \
+                f"cell {cell['id']} links to {target}, which is not beside it in {os.path.dirname(editions.name(path)) or 'notebooks'}/"
+
+
+# ------------------------------------------------------------------ the French edition (issue 18)
+
+@pytest.mark.parametrize("path", editions.english_paths(), ids=[editions.name(p) for p in editions.english_paths()])
+def test_every_english_notebook_has_a_french_one(path):
+    french = os.path.join(editions.FR, os.path.basename(path))
+    assert os.path.exists(french), f"no French edition of {os.path.basename(path)}: notebooks/fr/ needs one"
+
+
+@pytest.mark.parametrize("path", FRENCH, ids=[editions.name(p) for p in FRENCH])
+def test_french_edition_matches_the_english_one(path):
+    english = editions.english_of(path)
+    assert os.path.exists(english), f"{editions.name(path)} has no English notebook of the same name"
+    problems = editions.differences(stored(english), stored(path))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", FRENCH, ids=[editions.name(p) for p in FRENCH])
+def test_french_prose_is_in_french(path):
+    left = []
+    for cell in stored(path)["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        lang, en, fr = editions.language_of("".join(cell["source"]))
+        if lang == "en" or (en >= 2 and fr == 0):
+            left.append(f"{cell['id']} ({en} English stop words, {fr} French): {''.join(cell['source'])[:70]!r}")
+    assert not left, "markdown cells left in English:\n" + "\n".join(left)
+
+
+@pytest.mark.parametrize("path", FRENCH, ids=[editions.name(p) for p in FRENCH])
+def test_french_notebook_chooses_french(path):
+    cells = stored(path)["cells"]
+    first = next(c for c in cells[:3] if lessons.is_language_cell(c))
+    assert 'language("fr")' in "".join(first["source"]), "a French notebook opens with language(\"fr\");"
+
+
+def test_the_edition_checks_can_fail():
+    """The checks above on doctored copies of an English notebook: each kind of drift is reported, and
+    translating prose, comments and strings is not."""
+    import copy
+    english = stored(os.path.join(lessons.NOTEBOOKS, "00-tour.ipynb"))
+    code = next(i for i, c in enumerate(english["cells"]) if c["cell_type"] == "code" and '"' in "".join(c["source"])
+                and "//" not in "".join(c["source"]))
+
+    def doctored(change):
+        nb = copy.deepcopy(english)
+        change(nb)
+        return editions.differences(english, nb)
+
+    def translate(nb):
+        cell = nb["cells"][code]
+        cell["source"] = [re.sub(r'"[^"\n]*"', '"texte traduit"', l) for l in cell["source"]] + ["  // un commentaire"]
+        md = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
+        md["source"] = ["Du texte en français."]
+    assert doctored(translate) == []
+    assert doctored(lambda nb: nb["cells"][code]["source"].append("\nint extra = 1;"))
+    assert doctored(lambda nb: nb["cells"].pop())
+    assert doctored(lambda nb: nb["cells"].insert(0, nb["cells"].pop(1)))
+    assert doctored(lambda nb: nb["cells"][code].__setitem__("id", "renamed"))
+    assert doctored(lambda nb: nb["cells"][code]["metadata"].setdefault("tags", []).append("exercise"))
+    assert doctored(lambda nb: nb["cells"][code].__setitem__("cell_type", "markdown"))
+    assert doctored(lambda nb: nb["metadata"].__setitem__("extra", 1))
+    assert doctored(lambda nb: nb["cells"][code]["source"].insert(0, "%maven com.example:thing:1.0\n"))
+    assert editions.code_shape('%%python\nprint(f"{n} tâches")  # commentaire') == \
+        editions.code_shape('%%python\nprint(f"{n} tasks")  # comment')
+    assert editions.code_shape('var s = """\n  texte\n  """;') == editions.code_shape('var s = """\n  text\n  """;')
+    assert editions.code_shape("int a = 1; /* x */") != editions.code_shape("int b = 1; /* x */")
+
+
+def test_the_english_test_reads_english_markdown_as_english():
+    """The stop-word heuristic on every English markdown cell: each one long enough to tell reads as English,
+    so a French cell left in English is caught; and most cells are long enough."""
+    told = total = 0
+    for path in editions.english_paths():
+        for cell in stored(path)["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            total += 1
+            lang, en, fr = editions.language_of("".join(cell["source"]))
+            assert lang in (None, "en"), f"{editions.name(path)} {cell['id']} reads as French ({en} en, {fr} fr)"
+            told += lang == "en"
+    assert told >= 0.9 * total, f"only {told} of {total} English markdown cells could be told apart"

@@ -388,7 +388,7 @@ public final class Lab {
             ok = b != null && b;
         } catch (Throwable t) {
             ok = false;
-            why = hint + " (the check threw " + t + ")";
+            why = hint + " " + conclab.text.Messages.get("check.threw", t.toString());
         }
         return check(name, ok, why);
     }

@@ -27,7 +27,7 @@ public final class BoxPlotChart extends LabChart<BoxPlotChart> {
     private Map<String, String> meta = Map.of();
 
     BoxPlotChart() {
-        super("Repeated runs", 640, 400);
+        super(conclab.text.Messages.get("chart.title.repeated_runs"), 640, 400);
     }
 
     /** Adds one box: the values of the repeated runs of {@code label} (seconds by default). */

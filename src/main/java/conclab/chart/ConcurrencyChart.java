@@ -33,7 +33,7 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
     private int maxPoints = 1000;
 
     ConcurrencyChart(Trace trace) {
-        super("Concurrency: " + trace.label(), 900, 360);
+        super(conclab.text.Messages.get("chart.title.concurrency", trace.label()), 900, 360);
         this.trace = trace;
     }
 
@@ -94,8 +94,8 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
         c.setTitle(Titles.full(title(), trace.meta(), 1));
-        c.setXAxisTitle("time since start (ms)");
-        c.setYAxisTitle("tasks");
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.time_since_start_ms"));
+        c.setYAxisTitle(conclab.text.Messages.get("chart.axis.tasks"));
         double maxMs = (t1() - trace.originNanos()) / 1e6;
         double top = 1;
         var st = c.getStyler();
@@ -113,13 +113,13 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
             Color fill = new Color(col.getRed(), col.getGreen(), col.getBlue(), 70);
             curves.add(new StepLayer.Curve(s.xMs(), s.y(), col, area ? fill : null));
             // a line, even for the area: an area's fill would reach up from y = −5 into the plot's margin
-            Styles.legendOnly(c, e.getKey(), XYSeries.XYSeriesRenderStyle.Step, col, maxMs)
+            Styles.legendOnly(c, conclab.text.Messages.get("state." + e.getKey()), XYSeries.XYSeriesRenderStyle.Step, col, maxMs)
                     .setLineStyle(new BasicStroke(StepLayer.LINE));
         }
         c.addAnnotation(new StepLayer(curves, maxMs));
         if (showCores) {
             int cores = cores();
-            XYSeries cs = c.addSeries(cores + (cores == 1 ? " core" : " cores"), new double[]{0, maxMs}, new double[]{cores, cores});
+            XYSeries cs = c.addSeries(conclab.text.Messages.get(cores == 1 ? "chart.facts.core" : "chart.facts.cores", String.valueOf(cores)), new double[]{0, maxMs}, new double[]{cores, cores});
             cs.setLineColor(Palette.IDEAL);
             cs.setLineStyle(SeriesLines.DASH_DASH);
             cs.setMarker(SeriesMarkers.NONE);

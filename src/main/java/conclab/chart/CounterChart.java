@@ -36,7 +36,7 @@ public final class CounterChart extends LabChart<CounterChart> {
     private String yTitle;
 
     CounterChart(Trace trace) {
-        super("Counters: " + trace.label(), 900, 360);
+        super(conclab.text.Messages.get("chart.title.counters", trace.label()), 900, 360);
         this.trace = trace;
     }
 
@@ -64,7 +64,7 @@ public final class CounterChart extends LabChart<CounterChart> {
         meta.put("runs", "1");
         CounterChart c = new CounterChart(new Trace(counter, 0, end, List.of(), List.of(), samples, meta));
         c.yTitle = counter;
-        return c.names(labels.toArray(String[]::new)).secondAxis(false).title(counter + " over time");
+        return c.names(labels.toArray(String[]::new)).secondAxis(false).title(conclab.text.Messages.get("chart.title.over_time", counter));
     }
 
     /** Lets a counter of a very different scale have its own axis on the right (the default), or not. */
@@ -127,7 +127,7 @@ public final class CounterChart extends LabChart<CounterChart> {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
         c.setTitle(Titles.full(title(), trace.meta(), 1));
-        c.setXAxisTitle("time since start (ms)");
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.time_since_start_ms"));
         double maxMs = Math.max(1e-6, (trace.endNanos() - trace.originNanos()) / 1e6);
         Map<String, double[][]> s = series();
         double firstMax = Double.NaN;

@@ -106,6 +106,15 @@ public final class Figure extends LabChart<Figure> {
         }
     }
 
+    /** The figure's title and the words of each of its charts ({@code charts}). */
+    @Override
+    public java.util.Map<String, Object> words() {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("title", title());
+        out.put("charts", charts.stream().map(LabChart::words).toList());
+        return out;
+    }
+
     @Override
     String text(int columns) {
         StringBuilder sb = new StringBuilder();

@@ -33,7 +33,7 @@ public final class HistogramChart extends LatencyChart<HistogramChart> {
     private int bins = 40;
 
     HistogramChart(String label, AbstractHistogram h) {
-        super("Latency", 720, 400, label, h);
+        super(conclab.text.Messages.get("chart.title.latency"), 720, 400, label, h);
     }
 
     /** Number of logarithmic bins between the smallest and the largest value (default 40). */
@@ -84,7 +84,7 @@ public final class HistogramChart extends LatencyChart<HistogramChart> {
     }
 
     static String percentiles(AbstractHistogram h, Units.Unit u, TimeUnit unit) {
-        return String.format(Locale.ROOT, "p50 %s  p99 %s  p99.9 %s  max %s %s",
+        return conclab.text.Messages.format("p50 %s  p99 %s  p99.9 %s  max %s %s",
                 TextArt.num(u.of(h.getValueAtPercentile(50), unit)), TextArt.num(u.of(h.getValueAtPercentile(99), unit)),
                 TextArt.num(u.of(h.getValueAtPercentile(99.9), unit)), TextArt.num(u.of(h.getMaxValue(), unit)), u.symbol());
     }
@@ -96,8 +96,8 @@ public final class HistogramChart extends LatencyChart<HistogramChart> {
         Styles.apply(c.getStyler());
         Units.Unit u = displayUnit();
         c.setTitle(fullTitle());
-        c.setXAxisTitle("latency (" + u.symbol() + ", log scale)");
-        c.setYAxisTitle("count");
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.latency_log", u.symbol()));
+        c.setYAxisTitle(conclab.text.Messages.get("chart.axis.count"));
         c.getStyler().setXAxisLogarithmic(true).setYAxisMin(0.0);
         c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
         double[] e = edges();

@@ -32,7 +32,7 @@ public final class IterationChart extends LabChart<IterationChart> {
     private Map<String, String> meta = Map.of();
 
     IterationChart(String unit) {
-        super("Per iteration", 760, 360);
+        super(conclab.text.Messages.get("chart.title.per_iteration"), 760, 360);
         this.unit = Objects.requireNonNull(unit, "unit");
     }
 
@@ -72,8 +72,8 @@ public final class IterationChart extends LabChart<IterationChart> {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
         c.setTitle(fullTitle());
-        c.setXAxisTitle("iteration");
-        c.setYAxisTitle(unit + (logarithmic ? " (log scale)" : ""));
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.iteration"));
+        c.setYAxisTitle(logarithmic ? conclab.text.Messages.get("chart.axis.log_scale", unit) : unit);
         boolean positive = series.values().stream().flatMapToDouble(Arrays::stream).allMatch(v -> v > 0);
         c.getStyler().setYAxisLogarithmic(logarithmic && positive);
         c.getStyler().setYAxisDecimalPattern("#,##0.##");

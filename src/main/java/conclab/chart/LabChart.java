@@ -89,7 +89,49 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
             g.drawString(empty, 20, 30);
             return;
         }
-        toXChart().paint(g, width, height);
+        var chart = toXChart();
+        chart.paint(g, width, height);
+        drawn = words(chart);
+    }
+
+    /** The words of the chart last painted (see {@link #words()}), or null before the first painting. */
+    private volatile Map<String, Object> drawn;
+
+    /**
+     * The words this chart shows, read from the chart object rather than its pixels: {@code title},
+     * {@code x} and {@code y} (the axis titles), {@code legend} (the series names shown) and {@code locale}
+     * (the language tag its tick labels are formatted in). A notebook gets them as the metadata of the
+     * chart's {@code text/plain} (key {@code conclab/chart}): what tests of the French edition read.
+     */
+    public Map<String, Object> words() {
+        Map<String, Object> last = drawn;
+        if (last != null) return last;
+        try {
+            return words(toXChart());
+        } catch (UnsupportedOperationException notOneChart) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("title", title());
+            return out;
+        }
+    }
+
+    static Map<String, Object> words(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("title", chart.getTitle());
+        out.put("x", chart.getXAxisTitle());
+        out.put("y", chart.getYAxisTitle());
+        java.util.List<String> legend = new java.util.ArrayList<>();
+        for (Object s : chart.getSeriesMap().values()) {
+            var series = (org.knowm.xchart.internal.series.Series) s;
+            if (series.isShowInLegend() && !series.getName().isBlank() && !"\u200B".equals(series.getName())) {
+                legend.add(series.getName());
+            }
+        }
+        out.put("legend", legend);
+        if (chart.getStyler() instanceof org.knowm.xchart.style.AxesChartStyler axes) {
+            out.put("locale", axes.getLocale().toLanguageTag());
+        }
+        return out;
     }
 
     /** The XChart chart this draws; each kind drawn by XChart overrides it, public, with its own type. */
@@ -179,7 +221,9 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
     /** The PNG is rendered at 2×: hosts show it at its 1× size ({@code width}, {@code height}). */
     @Override
     public Map<String, Object> metadata(String mimeType) {
-        return PNG.equals(mimeType) ? Map.of("width", width(), "height", height()) : Map.of();
+        if (PNG.equals(mimeType)) return Map.of("width", width(), "height", height());
+        if (PLAIN.equals(mimeType)) return Map.of("conclab/chart", words());
+        return Map.of();
     }
 
     /** The Unicode text form. */

@@ -30,7 +30,7 @@ public final class OutcomeChart extends LabChart<OutcomeChart> {
     private Map<String, String> meta = Map.of();
 
     OutcomeChart() {
-        super("Outcomes", 640, 380);
+        super(conclab.text.Messages.get("chart.title.outcomes"), 640, 380);
     }
 
     /** Adds an outcome. */
@@ -77,8 +77,8 @@ public final class OutcomeChart extends LabChart<OutcomeChart> {
         CategoryChart c = new CategoryChart(width(), height());
         Styles.apply(c.getStyler());
         c.setTitle(fullTitle());
-        c.setXAxisTitle("outcome");
-        c.setYAxisTitle("count");
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.outcome"));
+        c.setYAxisTitle(conclab.text.Messages.get("chart.axis.count"));
         c.getStyler().setOverlapped(true);
         c.getStyler().setLabelsVisible(false);
         c.getStyler().setYAxisMin(0.0);
@@ -113,7 +113,7 @@ public final class OutcomeChart extends LabChart<OutcomeChart> {
             };
             sb.append(TextArt.right(TextArt.fit(o.outcome(), labelW).strip(), labelW)).append(" │")
                     .append(TextArt.fit(TextArt.bar(o.count(), max, barW), barW))
-                    .append(String.format(Locale.ROOT, "│ %s %,12d %5.1f%%", tag, o.count(), 100.0 * o.count() / total))
+                    .append(conclab.text.Messages.format("│ %s %,12d %5.1f%%", tag, o.count(), 100.0 * o.count() / total))
                     .append(o.note().isEmpty() ? "" : "  " + o.note()).append('\n');
         }
         return sb.toString();

@@ -27,7 +27,7 @@ public final class PercentileChart extends LatencyChart<PercentileChart> {
     private int nines = -1;
 
     PercentileChart(String label, AbstractHistogram h) {
-        super("Latency by percentile", 720, 400, label, h);
+        super(conclab.text.Messages.get("chart.title.latency_by_percentile"), 720, 400, label, h);
     }
 
     /** How far the axis goes: 3 means up to 99.9 %. Default: as far as the sample count supports (1..6). */
@@ -64,8 +64,8 @@ public final class PercentileChart extends LatencyChart<PercentileChart> {
         Styles.apply(c.getStyler());
         Units.Unit u = displayUnit();
         c.setTitle(fullTitle());
-        c.setXAxisTitle("percentile");
-        c.setYAxisTitle("latency (" + u.symbol() + ")");
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.percentile"));
+        c.setYAxisTitle(conclab.text.Messages.get("chart.axis.latency", u.symbol()));
         int max = maxNines();
         int pts = max * STEPS + 1;
         double[] xs = new double[pts];
@@ -102,7 +102,7 @@ public final class PercentileChart extends LatencyChart<PercentileChart> {
             for (int k = 0; k < n; k++) {
                 double v = u.of(e.getValue().getValueAtPercentile(ps[k]), unit);
                 String p = new BigDecimal(ps[k]).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
-                sb.append(String.format(Locale.ROOT, "  p%-8s %9s %-2s │", p, TextArt.num(v), u.symbol()))
+                sb.append(conclab.text.Messages.format("  p%-8s %9s %-2s │", p, TextArt.num(v), u.symbol()))
                         .append(TextArt.bar(v, top, Math.max(10, columns - 28))).append('\n');
             }
         }

@@ -149,9 +149,10 @@ public final class Progress implements Displayable {
         long end = endNanos;
         double secs = handle == null ? 0 : ((end >= 0 ? end : clock.getAsLong()) - startNanos) / 1e9;
         String n = note;
-        return String.format(Locale.ROOT, "%s  %s%s %3.0f%%  %d/%d  %.1f s%s%s", label, bar,
-                " ".repeat(Math.max(0, width - bar.length())), f * 100, done.get(), total, secs,
-                n.isEmpty() ? "" : "  " + n, end >= 0 ? "  done" : "");
+        return conclab.text.Messages.format("%s  %s%s %3.0f%%  %d/%d  %s%s%s", label, bar,
+                " ".repeat(Math.max(0, width - bar.length())), f * 100, done.get(), total,
+                conclab.text.Messages.unit(conclab.text.Messages.format("%.1f", secs), "s"),
+                n.isEmpty() ? "" : "  " + n, end >= 0 ? "  " + conclab.text.Messages.get("progress.done") : "");
     }
 
     @Override

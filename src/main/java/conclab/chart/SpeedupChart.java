@@ -36,7 +36,7 @@ public final class SpeedupChart extends LabChart<SpeedupChart> {
     private Map<String, String> meta = Map.of();
 
     SpeedupChart(List<SpeedupSeries> series) {
-        super("Speedup", 720, 440);
+        super(conclab.text.Messages.get("chart.title.speedup"), 720, 440);
         this.series.addAll(series);
     }
 
@@ -90,8 +90,8 @@ public final class SpeedupChart extends LabChart<SpeedupChart> {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
         c.setTitle(fullTitle());
-        c.setXAxisTitle("workers");
-        c.setYAxisTitle("speedup");
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.workers"));
+        c.setYAxisTitle(conclab.text.Messages.get("chart.axis.speedup"));
         var st = c.getStyler();
         st.setXAxisMin(0.0).setYAxisMin(0.0);
         st.setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
@@ -101,7 +101,7 @@ public final class SpeedupChart extends LabChart<SpeedupChart> {
         int maxN = maxWorkers();
         double top = 1;
         if (ideal) {
-            XYSeries s = c.addSeries("ideal S(n) = n", new double[]{1, maxN}, new double[]{1, maxN});
+            XYSeries s = c.addSeries(conclab.text.Messages.get("chart.series.ideal"), new double[]{1, maxN}, new double[]{1, maxN});
             s.setLineColor(Palette.IDEAL);
             s.setMarker(SeriesMarkers.NONE);
             s.setLineStyle(SeriesLines.DASH_DASH);
@@ -132,7 +132,7 @@ public final class SpeedupChart extends LabChart<SpeedupChart> {
                 }
                 i++;
             }
-            XYSeries pts = c.addSeries(ss.label() + " (median, min–max)", xs, med);
+            XYSeries pts = c.addSeries(conclab.text.Messages.get("chart.series.median_range", ss.label()), xs, med);
             pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             pts.setMarker(SeriesMarkers.CIRCLE);
             pts.setMarkerColor(color);
@@ -166,12 +166,12 @@ public final class SpeedupChart extends LabChart<SpeedupChart> {
         max = Math.max(max, maxWorkers());
         int barW = Math.max(10, columns - 46);
         for (SpeedupSeries ss : series) {
-            sb.append(ss.label()).append(String.format(Locale.ROOT, "  (baseline %.4g s)%n", ss.baseline()));
+            sb.append(ss.label()).append(conclab.text.Messages.format("  (baseline %.4g s)%n", ss.baseline()));
             for (var e : ss.speedups().entrySet()) {
                 double[] v = e.getValue().clone();
                 Arrays.sort(v);
                 double m = SpeedupSeries.median(v);
-                String row = String.format(Locale.ROOT, "  %4d %-7s ×%-6s (%s–%s) ", e.getKey(), e.getKey() == 1 ? "worker" : "workers",
+                String row = conclab.text.Messages.format("  %4d %-7s ×%-6s (%s–%s) ", e.getKey(), e.getKey() == 1 ? conclab.text.Messages.get("word.worker") : conclab.text.Messages.get("word.workers"),
                         TextArt.num(m), TextArt.num(v[0]), TextArt.num(v[v.length - 1]));
                 sb.append(TextArt.fit(row, 44)).append(TextArt.bar(m, max, barW)).append('\n');
             }

@@ -54,7 +54,7 @@ public final class TimelineChart extends LabChart<TimelineChart> {
     private int maxLanes = 40;
 
     TimelineChart(Trace trace) {
-        super("Timeline: " + trace.label(), 900, 420);
+        super(conclab.text.Messages.get("chart.title.timeline", trace.label()), 900, 420);
         this.trace = trace;
     }
 
@@ -169,7 +169,7 @@ public final class TimelineChart extends LabChart<TimelineChart> {
         XYChart c = new XYChart(width(), height());
         Styles.apply(c.getStyler());
         c.setTitle(fullTitle());
-        c.setXAxisTitle("time since start (ms)");
+        c.setXAxisTitle(conclab.text.Messages.get("chart.axis.time_since_start_ms"));
         var st = c.getStyler();
         st.setXAxisMin(0.0).setXAxisMax(maxMs).setYAxisMin(-1.0).setYAxisMax((double) n);
         st.setPlotGridHorizontalLinesVisible(false);
@@ -195,10 +195,10 @@ public final class TimelineChart extends LabChart<TimelineChart> {
 
     static String label(SpanState s) {
         return switch (s) {
-            case RUNNING -> "running";
-            case WAITING -> "waiting";
-            case BLOCKED -> "blocked";
-            case HOLDING_LOCK -> "holding lock";
+            case RUNNING -> conclab.text.Messages.get("state.running");
+            case WAITING -> conclab.text.Messages.get("state.waiting");
+            case BLOCKED -> conclab.text.Messages.get("state.blocked");
+            case HOLDING_LOCK -> conclab.text.Messages.get("state.holding_lock");
         };
     }
 
@@ -224,7 +224,7 @@ public final class TimelineChart extends LabChart<TimelineChart> {
                 for (int k = Math.max(0, a); k < Math.min(cells, Math.max(b, a + 1)); k++) row[k] = ch;
             }
             sb.append(TextArt.right(TextArt.fit(lane.name(), labelW).strip(), labelW)).append(" │").append(row)
-                    .append(String.format(java.util.Locale.ROOT, "│%4.0f%%", 100.0 * lane.busyNanos() / Math.max(1, t1 - t0)))
+                    .append(conclab.text.Messages.format("│%4.0f%%", 100.0 * lane.busyNanos() / Math.max(1, t1 - t0)))
                     .append('\n');
         }
         int h;

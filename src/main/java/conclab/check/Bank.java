@@ -92,7 +92,7 @@ public final class Bank {
     }
 
     void unguarded(Account a) {
-        unguarded.add(a + " changed by " + Thread.currentThread().getName() + " without its lock");
+        unguarded.add(conclab.text.Messages.get("bank.unguarded", String.valueOf(a), Thread.currentThread().getName()));
     }
 
     void waiting(Account forLock, boolean untimed) {
@@ -135,7 +135,7 @@ public final class Bank {
                 Account wanted = waitsFor.get(t);
                 Thread owner = wanted == null ? null : wanted.owner();
                 if (owner == null) break;
-                links.add(t.getName() + " waits for " + wanted + " held by " + owner.getName());
+                links.add(conclab.text.Messages.get("bank.waits", t.getName(), String.valueOf(wanted), owner.getName()));
                 if (owner == start) return String.join("; ", links);
                 t = owner;
             }
@@ -164,9 +164,9 @@ public final class Bank {
         }
 
         public String deadlockHint() {
-            if (deadlock != null) return "deadlock: " + deadlock + " (the check ended those threads). Take the lower id first, in both directions";
-            if (failure != null) return "transfer threw " + failure;
-            if (!finished) return "transfers still running after the deadline";
+            if (deadlock != null) return conclab.text.Messages.get("bank.deadlock", deadlock);
+            if (failure != null) return conclab.text.Messages.get("bank.threw", failure);
+            if (!finished) return conclab.text.Messages.get("bank.unfinished");
             return "";
         }
 
@@ -176,7 +176,7 @@ public final class Bank {
         }
 
         public String moneyHint() {
-            return money != null ? money : "the transfers did not all finish";
+            return money != null ? money : conclab.text.Messages.get("bank.not_all_finished");
         }
 
         /** No deadlock, and every transfer done exactly once. */
@@ -198,10 +198,9 @@ public final class Bank {
         }
 
         public String orderHint() {
-            if (!unguarded.isEmpty()) return unguarded.get(0) + ": hold both accounts' locks while the money moves";
-            if (!bothHeld) return "no transfer held both accounts' locks at once: take both (lower id first), then move the money";
-            return "your code took account 1's lock while holding 2's and 2's while holding 1's: a deadlock waiting"
-                    + " for its moment. Take the lower id first, whichever way the money goes";
+            if (!unguarded.isEmpty()) return conclab.text.Messages.get("bank.hold_both", unguarded.get(0));
+            if (!bothHeld) return conclab.text.Messages.get("bank.never_both");
+            return conclab.text.Messages.get("bank.both_orders");
         }
     }
 
@@ -219,7 +218,7 @@ public final class Bank {
                     new Mover("a-to-b-1", transfer, a, b, 1, 1),
                     new Mover("a-to-b-2", transfer, a, b, 10, 1),
                     new Mover("b-to-a", transfer, b, a, 100, 1)));
-            f.balances(a, 1_000 - 11 + 100, b, 1_000 + 11 - 100, "with the worst timing");
+            f.balances(a, 1_000 - 11 + 100, b, 1_000 + 11 - 100, conclab.text.Messages.get("bank.when.worst"));
         }
         if (f.clean()) {
             Bank bank = open();
@@ -228,7 +227,7 @@ public final class Bank {
             bank.run(f, Duration.ofSeconds(10), List.of(
                     new Mover("a-to-b", transfer, a, b, 1, each),
                     new Mover("b-to-a", transfer, b, a, 2, each)));
-            f.balances(a, 1_000_000 - each + 2L * each, b, 1_000_000 + each - 2L * each, "at full speed");
+            f.balances(a, 1_000_000 - each + 2L * each, b, 1_000_000 + each - 2L * each, conclab.text.Messages.get("bank.when.full_speed"));
         }
         return new Audit(f.deadlock, f.failure, f.finished, f.money, List.copyOf(f.unguarded), List.copyOf(f.orders), f.bothHeld);
     }
@@ -247,10 +246,9 @@ public final class Bank {
         void balances(Account a, long wantA, Account b, long wantB, String when) {
             if (!clean()) return;
             if (a.balance() != wantA || b.balance() != wantB) {
-                money = "%s: account 1 holds %,d and account 2 %,d, where every transfer done once gives %,d and %,d%s"
-                        .formatted(when, a.balance(), b.balance(), wantA, wantB,
-                                a.balance() + b.balance() != wantA + wantB ? " (money appeared or vanished: a lost update)"
-                                        : " (a transfer was not done: one that gives up, or does nothing, moves no money)");
+                money = conclab.text.Messages.get("bank.balances", when, conclab.text.Messages.format("%,d", a.balance()), conclab.text.Messages.format("%,d", b.balance()),
+                        conclab.text.Messages.format("%,d", wantA), conclab.text.Messages.format("%,d", wantB),
+                        conclab.text.Messages.get(a.balance() + b.balance() != wantA + wantB ? "bank.lost_update" : "bank.not_done"));
             }
         }
     }
@@ -309,7 +307,7 @@ public final class Bank {
         List<String> links = new ArrayList<>();
         for (ThreadInfo info : mx.getThreadInfo(ids)) {
             if (info != null && ours.contains(info.getThreadId())) {
-                links.add(info.getThreadName() + " waits for " + info.getLockName() + " held by " + info.getLockOwnerName());
+                links.add(conclab.text.Messages.get("bank.waits", info.getThreadName(), String.valueOf(info.getLockName()), String.valueOf(info.getLockOwnerName())));
             }
         }
         return links.isEmpty() ? null : String.join("; ", links);

@@ -53,23 +53,36 @@ public final class BoxOffice {
 
         /** What went wrong, for a check's hint ("" when {@link #exact()}). */
         public String hint() {
-            String where = "%d seller%s, %,d ticket%s: ".formatted(sellers, sellers == 1 ? "" : "s", tickets, tickets == 1 ? "" : "s");
-            if (failure != null) return where + "buy() threw " + failure;
-            if (!finished) return where + "the sellers had not finished after " + DEADLINE.toSeconds()
-                    + " s (does buy() return false once left is 0?)";
-            if (spins > 0) return where + "a seller kept running for " + PATIENCE.toMillis() + " ms while another was between"
-                    + " reading left and acting: is one spinning in a loop, waiting for a flag? Wait with a lock (synchronized,"
-                    + " ReentrantLock), or retry compareAndSet";
-            if (sold > tickets) return where + "sold %,d: sellers both saw left > 0 before either took the ticket; make the check (left.get() > 0) and the act (the decrement) one atomic action".formatted(sold);
-            if (sold < tickets) return where + "sold only %,d, and %,d left".formatted(sold, left);
-            if (left != 0) return where + "sold them all, but left ends at %,d: take a ticket only when one is left".formatted(left);
+            String where = where();
+            if (failure != null) return where + m("boxoffice.threw", failure);
+            if (!finished) return where + m("boxoffice.unfinished", DEADLINE.toSeconds());
+            if (spins > 0) return where + m("boxoffice.spinning", PATIENCE.toMillis());
+            if (sold > tickets) return where + m("boxoffice.oversold", sold);
+            if (sold < tickets) return where + m("boxoffice.undersold", sold, left);
+            if (left != 0) return where + m("boxoffice.left", left);
             return "";
         }
 
         @Override
         public String toString() {
-            return "%d seller%s, %,d ticket%s: sold %,d, left ends at %,d%s".formatted(sellers, sellers == 1 ? "" : "s",
-                    tickets, tickets == 1 ? "" : "s", sold, left, exact() ? " (exact)" : " — " + hint().substring(hint().indexOf(": ") + 2));
+            String hint = hint();
+            return where() + m("boxoffice.summary", sold, left)
+                    + (exact() ? m("boxoffice.exact") : " — " + hint.substring(hint.indexOf(": ") + 2));
+        }
+
+        private String where() {
+            String h = m(sellers == 1 ? "boxoffice.seller" : "boxoffice.sellers", sellers) + ", "
+                    + m(tickets == 1 ? "boxoffice.ticket" : "boxoffice.tickets", tickets);
+            return h + (conclab.text.Language.french() ? "\u00A0: " : ": ");
+        }
+
+        /** A message of the bundle, numbers among {@code args} written the session's way ({@code %,d}). */
+        private static String m(String key, Object... args) {
+            Object[] shown = new Object[args.length];
+            for (int i = 0; i < args.length; i++) {
+                shown[i] = args[i] instanceof Number n ? conclab.text.Messages.format("%,d", n.longValue()) : String.valueOf(args[i]);
+            }
+            return conclab.text.Messages.get(key, shown);
         }
     }
 

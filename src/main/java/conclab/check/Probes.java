@@ -229,7 +229,7 @@ public final class Probes {
         Duration allowed = Duration.ofMillis(5_000 + (long) (2_000 * calls / perSecond));
         int stuck = joinAll(threads, allowed);
         double took = (System.nanoTime() - t0) / 1e6;
-        String seen = String.format(java.util.Locale.ROOT, "(%.0f/s, bursts of %d: %d of %d calls ran, %d started "
+        String seen = conclab.text.Messages.format("(%.0f/s, bursts of %d: %d of %d calls ran, %d started "
                 + "before a token was granted for them, %d tokens granted, %.0f ms)", perSecond, burst, started.get(),
                 calls, ahead.get(), api.granted(), took);
         if (stuck > 0) return Verdict.fail(stuck + " calls had not finished after " + allowed.toSeconds() + " s " + seen);
@@ -522,10 +522,10 @@ public final class Probes {
             try {
                 got = poolSize.applyAsInt(c[0], Duration.ofMillis((long) c[1]));
             } catch (Throwable t) {
-                return Verdict.fail(String.format(java.util.Locale.ROOT, "poolSize(%.0f, ms(%.0f)) threw %s", c[0], c[1], t));
+                return Verdict.fail(conclab.text.Messages.format("poolSize(%.0f, ms(%.0f)) threw %s", c[0], c[1], t));
             }
             if (got != expected)
-                return Verdict.fail(String.format(java.util.Locale.ROOT, "poolSize(%.0f, ms(%.0f)) gave %d: λW = %.0f × "
+                return Verdict.fail(conclab.text.Messages.format("poolSize(%.0f, ms(%.0f)) gave %d: λW = %.0f × "
                         + "%.3f s = %.3f threads busy on average; ÷ %.2f = %.3f, rounded up: %d", c[0], c[1], got, c[0],
                         c[1] / 1000, busy, utilisation, busy / utilisation, expected));
         }

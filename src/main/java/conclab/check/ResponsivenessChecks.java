@@ -98,10 +98,10 @@ public final class ResponsivenessChecks {
             boolean showed = shown.await(5, TimeUnit.SECONDS);
             boolean workOffUi = workThread.get() != null && workThread.get() != uiThread.get();
             boolean showOnUi = showThread.get() != null && showThread.get() == uiThread.get();
-            String detail = failure.get() != null ? "onButton threw " + failure.get()
-                    : !showed ? "show did not run within 5 s"
-                    : "work ran on " + name(workThread.get()) + ", show on " + name(showThread.get())
-                      + (uiFree.get() ? "" : "; the ui thread handled nothing else until the work was done");
+            String detail = failure.get() != null ? conclab.text.Messages.get("responsive.handoff.threw", String.valueOf(failure.get()))
+                    : !showed ? conclab.text.Messages.get("responsive.handoff.no_show")
+                    : conclab.text.Messages.get("responsive.handoff.where", name(workThread.get()), name(showThread.get()))
+                      + (uiFree.get() ? "" : conclab.text.Messages.get("responsive.handoff.ui_busy"));
             return new HandOff(workOffUi, uiFree.get(), showOnUi, showAfterWork.get(), detail);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -113,7 +113,7 @@ public final class ResponsivenessChecks {
     }
 
     private static String name(Thread t) {
-        return t == null ? "no thread (it never ran)" : "\"" + t.getName() + "\"";
+        return t == null ? conclab.text.Messages.get("responsive.no_thread") : "\"" + t.getName() + "\"";
     }
 
     // ------------------------------------------------------------------ a loop that listens (08a, exercise 2)
@@ -157,10 +157,10 @@ public final class ResponsivenessChecks {
         for (int n = 2; n <= got + 1; n++) if (isPrime.test(n)) { if (n <= got) upTo++; upToNext++; }
         Long r = returned.get();
         boolean countRight = r != null && (r == upTo || r == upToNext);
-        String detail = !ended ? "still running 10 s after the interrupt (reached " + got + ")"
-                : thrown.get() != null ? "it threw " + thrown.get() + " instead of returning the count"
-                : "interrupted near " + limit / 20 + ", it got to " + got + " and returned " + r
-                  + " (primes up to there: " + upTo + ")" + (flagKept.get() ? "" : "; the interrupt flag was cleared");
+        String detail = !ended ? conclab.text.Messages.get("responsive.stop.running", String.valueOf(got))
+                : thrown.get() != null ? conclab.text.Messages.get("responsive.stop.threw", String.valueOf(thrown.get()))
+                : conclab.text.Messages.get("responsive.stop.where", String.valueOf(limit / 20), String.valueOf(got), String.valueOf(r), String.valueOf(upTo))
+                  + (flagKept.get() ? "" : conclab.text.Messages.get("responsive.stop.flag_cleared"));
         return new Stop(ended, early, countRight, flagKept.get(), detail);
     }
 
@@ -198,9 +198,8 @@ public final class ResponsivenessChecks {
             boolean stopped = ended.await(500, TimeUnit.MILLISECONDS);
             boolean fastAnswered = "answer".equals(fast);
             boolean gaveUp = "fallback".equals(late);
-            String detail = "a quick request gave " + quote(fast) + "; a 3 s one with a 100 ms limit gave " + quote(late)
-                    + " after " + TimeUnit.NANOSECONDS.toMillis(took) + " ms"
-                    + (stopped ? ", and it was stopped" : ", and it was still running 0.5 s later");
+            String detail = conclab.text.Messages.get("responsive.timeout.gave", quote(fast), quote(late), String.valueOf(TimeUnit.NANOSECONDS.toMillis(took)))
+                    + conclab.text.Messages.get(stopped ? "responsive.timeout.stopped" : "responsive.timeout.running");
             return new Timeout(fastAnswered, gaveUp, stopped, detail);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

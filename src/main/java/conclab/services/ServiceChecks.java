@@ -103,7 +103,7 @@ public final class ServiceChecks {
             double r = mean[a + 1] / Math.max(1, mean[a]);
             if (r < 1.5 || r > 2.6) {
                 grows = false;
-                problems.add(String.format(Locale.ROOT, "attempt %d waits %s on average, attempt %d %s (×%.2f): the wait should double with each attempt",
+                problems.add(conclab.text.Messages.format("attempt %d waits %s on average, attempt %d %s (×%.2f): the wait should double with each attempt",
                         a, ms(mean[a]), a + 1, ms(mean[a + 1]), r));
                 break;
             }
@@ -119,7 +119,7 @@ public final class ServiceChecks {
     }
 
     private static String ms(double nanos) {
-        return String.format(Locale.ROOT, "%.0f ms", nanos / 1e6);
+        return conclab.text.Messages.format("%.0f ms", nanos / 1e6);
     }
 
     // ------------------------------------------------------------------ retries

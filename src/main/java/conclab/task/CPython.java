@@ -213,8 +213,8 @@ public final class CPython implements Displayable {
     @Override
     public String toString() {
         if (!available()) return problem;
-        return "CPython " + version + " at " + interpreter + ", " + (gil ? "GIL enabled" : "GIL disabled (free-threaded build)")
-                + ", switch interval " + Format.millis((long) (switchIntervalSeconds * 1e9));
+        return conclab.text.Messages.get("python.describe", version, String.valueOf(interpreter), conclab.text.Messages.get(gil ? "python.gil" : "python.nogil"),
+                Format.millis((long) (switchIntervalSeconds * 1e9)));
     }
 
     @Override

@@ -136,10 +136,10 @@ public final class Flood {
         List<String> row() {
             Stats.Latency l = latencies.percentiles();
             return List.of(label, Long.toString(produced), Long.toString(served),
-                    String.format(Locale.ROOT, "%.0f/s", throughput()), Long.toString(byProducer),
+                    conclab.text.Messages.format("%.0f/s", throughput()), Long.toString(byProducer),
                     Long.toString(rejected), Long.toString(unserved), peakDepth < 0 ? "—" : Integer.toString(peakDepth),
                     l.count() == 0 ? "—" : Format.millis(l.p50()), l.count() == 0 ? "—" : Format.millis(l.p99()),
-                    retainedBytes < 1_000_000 ? "< 1 MB" : String.format(Locale.ROOT, "%.1f MB", retainedBytes / 1e6));
+                    retainedBytes < 1_000_000 ? "< 1 MB" : conclab.text.Messages.format("%.1f MB", retainedBytes / 1e6));
         }
     }
 
@@ -168,7 +168,7 @@ public final class Flood {
 
         long before = liveHeap();
         Recorder rec = Recorder.start(label).meta("work", job.name())
-                .meta("rate", String.format(Locale.ROOT, "%.0f/s", perSecond))
+                .meta("rate", conclab.text.Messages.format("%.0f/s", perSecond))
                 .meta("payload", payload + " B");
         if (traced != null) {
             traced.recordInto(rec);

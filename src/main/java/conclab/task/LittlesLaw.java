@@ -90,10 +90,10 @@ public record LittlesLaw(double throughput, double atServerNanos, double measure
             "λW (the law)", "server's own count (mean)", "count ÷ λW", "user latency", "λ × user latency");
 
     private List<String> row() {
-        return List.of(String.format(Locale.ROOT, "%.1f/s", throughput), Format.millis((long) atServerNanos),
-                String.format(Locale.ROOT, "%.2f", predicted()), String.format(Locale.ROOT, "%.2f", measured),
-                String.format(Locale.ROOT, "%.2f", ratio()), Format.millis((long) latencyNanos),
-                String.format(Locale.ROOT, "%.2f", inSystem()));
+        return List.of(conclab.text.Messages.format("%.1f/s", throughput), Format.millis((long) atServerNanos),
+                conclab.text.Messages.format("%.2f", predicted()), conclab.text.Messages.format("%.2f", measured),
+                conclab.text.Messages.format("%.2f", ratio()), Format.millis((long) latencyNanos),
+                conclab.text.Messages.format("%.2f", inSystem()));
     }
 
     /** Several checks in one table, a row per entry in the map's order, the key in the first column. */

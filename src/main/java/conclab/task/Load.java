@@ -96,10 +96,10 @@ public final class Load {
 
         List<String> row() {
             Stats.Latency l = latencies.percentiles();
-            return List.of(String.format(java.util.Locale.ROOT, "%.1f/s", offered),
-                    String.format(java.util.Locale.ROOT, "%.1f/s", throughput()), Format.millis((long) l.mean()),
+            return List.of(conclab.text.Messages.format("%.1f/s", offered),
+                    conclab.text.Messages.format("%.1f/s", throughput()), Format.millis((long) l.mean()),
                     Format.millis(l.p50()), Format.millis(l.p99()),
-                    String.format(java.util.Locale.ROOT, "%.2f", meanInSystem()));
+                    conclab.text.Messages.format("%.2f", meanInSystem()));
         }
     }
 

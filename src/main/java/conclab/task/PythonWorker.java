@@ -406,13 +406,12 @@ public final class PythonWorker implements AutoCloseable {
             throw new IOException(py.interpreter() + " did not start the lab's worker" + tail());
         }
         if (replacedBecause != null) {
-            notices.add("(" + replacedBecause + "; this is a fresh one: variables of earlier Python cells are gone)");
+            notices.add(conclab.text.Messages.get("python.fresh", replacedBecause));
             replacedBecause = null;
         }
         if (!announced) {
-            notices.add("CPython " + h.get("version").getAsString() + " at " + py.interpreter() + ", "
-                    + (h.get("gil").getAsBoolean() ? "GIL enabled" : "GIL disabled (free-threaded build)")
-                    + ", worker pid " + h.get("pid").getAsLong());
+            notices.add(conclab.text.Messages.get("python.announce", h.get("version").getAsString(), String.valueOf(py.interpreter()),
+                    conclab.text.Messages.get(h.get("gil").getAsBoolean() ? "python.gil" : "python.nogil"), String.valueOf(h.get("pid").getAsLong())));
             announced = true;
         }
     }

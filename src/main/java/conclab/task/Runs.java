@@ -218,9 +218,11 @@ public final class Runs implements Displayable {
     /** One line saying what was run: workload, tasks, repetitions, warm-up, JDK, cores. */
     public String caption() {
         Map<String, String> meta = runs.isEmpty() ? Map.of() : runs.getFirst().trace().meta();
-        return work + " × " + tasks + " tasks, median of " + repeat + " run" + (repeat == 1 ? "" : "s")
-                + (warmup > 0 ? " (" + warmup + " warm-up discarded)" : "")
-                + ", JDK " + meta.getOrDefault("jdk", "?") + ", " + meta.getOrDefault("cores", "?") + " cores";
+        String cores = meta.getOrDefault("cores", "?");
+        return conclab.text.Messages.get("runs.caption", work, String.valueOf(tasks),
+                conclab.text.Messages.get(repeat == 1 ? "runs.median.one" : "runs.median.many", String.valueOf(repeat)),
+                warmup > 0 ? conclab.text.Messages.get("runs.warmup", String.valueOf(warmup)) : "",
+                meta.getOrDefault("jdk", "?"), conclab.text.Messages.get("1".equals(cores) ? "chart.facts.core" : "chart.facts.cores", cores));
     }
 
     private static final List<String> HEADER = List.of("strategy", "workers", "carriers", "makespan", "min–max", "speedup",
@@ -235,7 +237,7 @@ public final class Runs implements Displayable {
             rows.add(List.of(s, Integer.toString(workers(s)), Integer.toString(carriers(s)), Format.millis((long) medianMakespanNanos(s)),
                     Format.millis((long) (lo * 1e6)) + "–" + Format.millis((long) (hi * 1e6)),
                     Format.times(speedup(s)), Format.percent(efficiency(s)),
-                    Double.isNaN(st.parallelism()) ? "—" : String.format(java.util.Locale.ROOT, "%.2f", st.parallelism()),
+                    Double.isNaN(st.parallelism()) ? "—" : conclab.text.Messages.format("%.2f", st.parallelism()),
                     Format.percent(st.utilisation()),
                     Format.percent(st.imbalance()), Format.millis(st.latency().p50()), Format.millis(st.latency().p99())));
         }
@@ -246,7 +248,7 @@ public final class Runs implements Displayable {
     public Map<String, Object> mimeBundle(Set<String> accepted) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (accepted.contains(HTML)) {
-            m.put(HTML, "<div><p>" + Html.escape(caption()) + "; speedup against " + Html.escape(baseline) + "</p>\n"
+            m.put(HTML, "<div><p>" + Html.escape(caption()) + "; " + conclab.text.Messages.get("runs.against", Html.escape(baseline)) + "</p>\n"
                     + Format.html(HEADER, rows()) + "</div>");
         }
         m.put(PLAIN, toString());
@@ -255,6 +257,6 @@ public final class Runs implements Displayable {
 
     @Override
     public String toString() {
-        return caption() + "; speedup against " + baseline + "\n" + Format.text(HEADER, rows());
+        return caption() + "; " + conclab.text.Messages.get("runs.against", baseline) + "\n" + Format.text(HEADER, rows());
     }
 }

@@ -160,7 +160,7 @@ public final class Stress<S> {
         private List<List<String>> rows() {
             List<List<String>> rows = new ArrayList<>();
             for (Outcome o : outcomes) {
-                rows.add(List.of(o.outcome(), String.format(Locale.ROOT, "%,d", o.count()),
+                rows.add(List.of(o.outcome(), conclab.text.Messages.format("%,d", o.count()),
                         Format.percent(trials == 0 ? 0 : (double) o.count() / trials),
                         o.verdict().name().toLowerCase(Locale.ROOT), o.note()));
             }
@@ -168,7 +168,7 @@ public final class Stress<S> {
         }
 
         private String caption() {
-            return String.format(Locale.ROOT, "%,d trials in %s: %s", trials, Format.millis(elapsedNanos),
+            return conclab.text.Messages.format("%,d trials in %s: %s", trials, Format.millis(elapsedNanos),
                     passed() ? "no forbidden outcome seen (which proves nothing)" : "FORBIDDEN outcomes seen");
         }
 

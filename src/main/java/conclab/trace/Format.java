@@ -8,30 +8,66 @@ public final class Format {
 
     private Format() {}
 
-    /** {@code 12.3 ms}, {@code 850 µs}, {@code 1.25 s}: three significant figures. */
+    /**
+     * {@code 12.3 ms}, {@code 850 µs}, {@code 1.25 s}: three significant figures; in French
+     * {@code 12,3 ms} (decimal comma, a no-break space before the unit).
+     */
     public static String millis(long nanos) {
         double ms = nanos / 1e6;
-        if (ms >= 1000) return String.format(Locale.ROOT, "%.2f s", ms / 1000);
-        if (ms >= 100) return String.format(Locale.ROOT, "%.0f ms", ms);
-        if (ms >= 10) return String.format(Locale.ROOT, "%.1f ms", ms);
-        if (ms >= 1) return String.format(Locale.ROOT, "%.2f ms", ms);
-        return String.format(Locale.ROOT, "%.0f µs", nanos / 1e3);
+        if (ms >= 1000) return unit(f("%.2f", ms / 1000), "s");
+        if (ms >= 100) return unit(f("%.0f", ms), "ms");
+        if (ms >= 10) return unit(f("%.1f", ms), "ms");
+        if (ms >= 1) return unit(f("%.2f", ms), "ms");
+        return unit(f("%.0f", nanos / 1e3), "µs");
     }
 
-    /** {@code 97%}. */
+    /** {@code 97%}; in French {@code 97 %} (a no-break space before the sign, as the JDK's French locale writes it). */
     public static String percent(double ratio) {
-        return String.format(Locale.ROOT, "%.0f%%", ratio * 100);
+        return f("%.0f%%", ratio * 100);
     }
 
-    /** {@code 1.93×}. */
+    /** {@code 1.93×}; in French {@code 1,93×}. */
     public static String times(double ratio) {
-        return String.format(Locale.ROOT, "%.2f×", ratio);
+        return f("%.2f×", ratio);
+    }
+
+    /**
+     * {@link String#format} in the session's number conventions ({@link conclab.text.Language#numbers()}):
+     * in English exactly as {@code Locale.ROOT} formats; in French with a decimal comma, {@code %,d} grouped
+     * with a narrow no-break space, and a no-break space before each {@code %%} sign.
+     */
+    public static String f(String pattern, Object... args) {
+        return conclab.text.Messages.format(pattern, args);
+    }
+
+    /** A number and its unit: {@code 12.3 ms}; in French joined by a no-break space, {@code 12,3 ms}. */
+    public static String unit(String number, String unit) {
+        return conclab.text.Messages.unit(number, unit);
+    }
+
+    /** A count: {@code 12,345} in English, {@code 12 345} in French. */
+    public static String count(long n) {
+        return f("%,d", n);
+    }
+
+    /**
+     * A table's column header in the session's language: the bundle's {@code column.<slug>} where slug is
+     * the English header in lower case with every run of other characters than letters and digits made one
+     * {@code _} ({@code "mean latency"} → {@code column.mean_latency}); the header itself when the bundles
+     * have no such key (symbols such as {@code p50}), and always in English.
+     */
+    public static String column(String english) {
+        if (!conclab.text.Language.french()) return english;   // English tables exactly as written
+        String slug = english.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", "_").replaceAll("^_|_$", "");
+        String key = "column." + slug;
+        String t = conclab.text.Messages.get(key);
+        return t.equals(key) ? english : t;
     }
 
     /** An HTML table; cells are escaped. */
     public static String html(List<String> header, List<List<String>> rows) {
         StringBuilder b = new StringBuilder("<table class=\"conclab\">\n<thead><tr>");
-        for (String h : header) b.append("<th>").append(Html.escape(h)).append("</th>");
+        for (String h : header) b.append("<th>").append(Html.escape(column(h))).append("</th>");
         b.append("</tr></thead>\n<tbody>\n");
         for (List<String> r : rows) {
             b.append("<tr>");
@@ -45,6 +81,7 @@ public final class Format {
 
     /** An aligned text table: the first column left-aligned, the others right-aligned. */
     public static String text(List<String> header, List<List<String>> rows) {
+        header = header.stream().map(Format::column).toList();
         int[] w = new int[header.size()];
         for (int i = 0; i < w.length; i++) w[i] = header.get(i).length();
         for (List<String> r : rows) for (int i = 0; i < r.size(); i++) w[i] = Math.max(w[i], r.get(i).length());

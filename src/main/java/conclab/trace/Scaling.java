@@ -42,7 +42,7 @@ public final class Scaling {
 
         /** E.g. "Amdahl s=0.100". */
         public String label() {
-            return String.format(Locale.ROOT, "Amdahl s=%.3f", serialFraction);
+            return conclab.text.Messages.format("Amdahl s=%.3f", serialFraction);
         }
     }
 
@@ -66,7 +66,7 @@ public final class Scaling {
 
         /** E.g. "USL σ=0.050 κ=0.0010". */
         public String label() {
-            return String.format(Locale.ROOT, "USL σ=%.3f κ=%.4f", sigma, kappa);
+            return conclab.text.Messages.format("USL σ=%.3f κ=%.4f", sigma, kappa);
         }
     }
 

@@ -181,7 +181,7 @@ public record Stats(String label, int workers, long makespanNanos, int tasks, lo
         return List.of(label, Integer.toString(workers), Integer.toString(tasks), Format.millis(makespanNanos),
                 Format.percent(utilisation()), Format.percent(imbalance()),
                 Double.isNaN(computingShare()) ? "—" : Format.percent(computingShare()),
-                String.format(java.util.Locale.ROOT, "%.1f/s", throughput()), Format.millis(latency.p50()), Format.millis(latency.p99()));
+                conclab.text.Messages.format("%.1f/s", throughput()), Format.millis(latency.p50()), Format.millis(latency.p99()));
     }
 
     @Override

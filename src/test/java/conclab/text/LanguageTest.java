@@ -36,4 +36,12 @@ class LanguageTest {
         assertEquals("fr", Language.fromEnvironment(Map.of("LANG", "en_US.UTF-8", "LC_MESSAGES", "fr_BE")).getLanguage());
         assertEquals("en", Language.fromEnvironment(Map.of()).getLanguage());
     }
+
+    @Test
+    void theLaunchersChoiceComesFirstAndAnUnknownOneIsIgnored() {
+        // ./lab start --fr sets CONCLAB_LANGUAGE=fr whatever the locale
+        assertEquals("fr", Language.fromEnvironment(Map.of("CONCLAB_LANGUAGE", "fr", "LANG", "en_US.UTF-8")).getLanguage());
+        assertEquals("en", Language.fromEnvironment(Map.of("CONCLAB_LANGUAGE", "en", "LANG", "fr_FR.UTF-8")).getLanguage());
+        assertEquals("fr", Language.fromEnvironment(Map.of("CONCLAB_LANGUAGE", "xx", "LANG", "fr_FR.UTF-8")).getLanguage());
+    }
 }

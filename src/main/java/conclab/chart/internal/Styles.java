@@ -58,5 +58,8 @@ public final class Styles {
         s.setChartPadding(8);
         s.setToolTipsEnabled(false);
         s.setSeriesColors(Palette.SERIES);
+        // tick labels in the session's number conventions (1 000,5 in French); English as before
+        s.setLocale(conclab.text.Language.numbers() == java.util.Locale.ROOT ? java.util.Locale.ROOT
+                : conclab.text.Language.locale());
     }
 }

@@ -55,7 +55,7 @@ public final class TextArt {
 
     /** The legend of lane cells. */
     public static String laneLegend() {
-        return "█ running  ▓ holding lock  ▒ blocked  ░ waiting  · <25% busy";
+        return conclab.text.Messages.get("chart.text.legend");
     }
 
     /** {@code s} cut or padded to exactly {@code width} characters. */
@@ -80,10 +80,10 @@ public final class TextArt {
         if (!Double.isFinite(v)) return String.valueOf(v);
         double a = Math.abs(v);
         if (a == Math.rint(a) && a < 1e6) return Long.toString((long) v);
-        if (a >= 100) return String.format(Locale.ROOT, "%.0f", v);
-        if (a >= 10) return String.format(Locale.ROOT, "%.1f", v);
-        if (a >= 1) return String.format(Locale.ROOT, "%.2f", v);
-        return String.format(Locale.ROOT, "%.3g", v);
+        if (a >= 100) return conclab.text.Messages.format("%.0f", v);
+        if (a >= 10) return conclab.text.Messages.format("%.1f", v);
+        if (a >= 1) return conclab.text.Messages.format("%.2f", v);
+        return conclab.text.Messages.format("%.3g", v);
     }
 
     /** Milliseconds with a unit, e.g. "12.5 ms". */

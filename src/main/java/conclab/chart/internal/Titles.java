@@ -15,8 +15,8 @@ public final class Titles {
         String jdk = meta.getOrDefault("jdk", Integer.toString(Runtime.version().feature()));
         String cores = meta.getOrDefault("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         String runs = meta.getOrDefault("runs", Integer.toString(defaultRuns));
-        return "JDK " + jdk + " · " + cores + (cores.equals("1") ? " core" : " cores") + " · "
-                + runs + (runs.equals("1") ? " run" : " runs");
+        return "JDK " + jdk + " · " + conclab.text.Messages.get(cores.equals("1") ? "chart.facts.core" : "chart.facts.cores", cores)
+                + " · " + conclab.text.Messages.get(runs.equals("1") ? "chart.facts.run" : "chart.facts.runs", runs);
     }
 
     /** {@code title — facts}, or the facts alone when the title is blank. */

@@ -222,7 +222,7 @@ public final class CellContext {
 
     /** How the cell is named in messages, e.g. {@code cell [3]}. */
     public String label() {
-        return "cell [" + executionCount + "]";
+        return conclab.text.Messages.get("kernel.cell_label", String.valueOf(executionCount));
     }
 
     @Override

@@ -46,12 +46,10 @@ public final class Liveness {
      */
     public static List<String> unstoppableReport(CellContext ctx, Thread t) {
         List<String> out = new ArrayList<>();
-        out.add(RED + "Interrupted" + RESET + ": " + ctx.label() + " was asked to stop, but thread \""
-                + t.getName() + "\" ignores interrupts and is still running:");
+        out.add(RED + conclab.text.Messages.get("kernel.interrupted") + RESET + ": " + conclab.text.Messages.get("kernel.unstoppable", ctx.label(), t.getName()));
         StackTraceElement[] st = t.getStackTrace();
         for (int i = 0; i < Math.min(12, st.length); i++) out.add(DIM + "  at " + st[i] + RESET);
-        out.add(GREEN + "It runs code the kernel cannot stop. Restart the kernel to end it "
-                + "(Kernel > Restart); other cells keep working until then." + RESET);
+        out.add(GREEN + conclab.text.Messages.get("kernel.unstoppable.advice") + RESET);
         return out;
     }
 
@@ -59,9 +57,9 @@ public final class Liveness {
     public static List<String> survivorReport(List<Thread> survivors) {
         List<String> out = new ArrayList<>();
         if (survivors.isEmpty()) return out;
-        out.add(RED + "Still running after the interrupt" + RESET + " (they ignore interrupts; Kernel > Restart ends them):");
+        out.add(RED + conclab.text.Messages.get("kernel.survivors") + RESET + " " + conclab.text.Messages.get("kernel.survivors.advice"));
         for (Thread t : survivors) {
-            out.add("  thread \"" + t.getName() + "\" (" + t.getState() + ")");
+            out.add("  " + conclab.text.Messages.get("kernel.thread", t.getName(), t.getState().toString()));
             StackTraceElement[] st = t.getStackTrace();
             for (int i = 0; i < Math.min(4, st.length); i++) out.add(DIM + "      at " + st[i] + RESET);
         }
@@ -76,17 +74,14 @@ public final class Liveness {
         if (ids == null) return out;
         ThreadInfo[] infos = mx.getThreadInfo(ids, true, true);
         boolean anyInterruptible = java.util.Arrays.stream(infos).anyMatch(i -> i != null && interruptible(i));
-        out.add(RED + "Deadlock" + RESET + ": these threads wait for each other's locks and will never go on "
-                + (anyInterruptible
-                        ? "(interrupting one that waits interruptibly breaks the cycle; a restart ends them all):"
-                        : "(they ignore interrupts: restart the kernel to end them):"));
+        out.add(RED + conclab.text.Messages.get("kernel.deadlock") + RESET + ": " + conclab.text.Messages.get(anyInterruptible
+                ? "kernel.deadlock.interruptible" : "kernel.deadlock.uninterruptible"));
         for (ThreadInfo info : infos) {
             if (info == null) continue;
-            out.add("  thread \"" + info.getThreadName() + "\" waits for " + describe(info.getLockInfo())
-                    + " held by \"" + info.getLockOwnerName() + "\""
-                    + (interruptible(info) ? ", interruptibly (Thread.interrupt() frees it)" : ", ignoring interrupts"));
-            for (MonitorInfo m : info.getLockedMonitors()) out.add(DIM + "      holds " + describe(m) + RESET);
-            for (LockInfo l : info.getLockedSynchronizers()) out.add(DIM + "      holds " + describe(l) + RESET);
+            out.add("  " + conclab.text.Messages.get(interruptible(info) ? "kernel.deadlock.waits.interruptibly" : "kernel.deadlock.waits",
+                    info.getThreadName(), describe(info.getLockInfo()), String.valueOf(info.getLockOwnerName())));
+            for (MonitorInfo m : info.getLockedMonitors()) out.add(DIM + "      " + conclab.text.Messages.get("kernel.deadlock.holds", describe(m)) + RESET);
+            for (LockInfo l : info.getLockedSynchronizers()) out.add(DIM + "      " + conclab.text.Messages.get("kernel.deadlock.holds", describe(l)) + RESET);
             StackTraceElement[] st = info.getStackTrace();
             for (int i = 0; i < Math.min(3, st.length); i++) out.add(DIM + "      at " + st[i] + RESET);
         }

@@ -336,7 +336,8 @@ public final class Evaluator implements AutoCloseable {
         if (ctx.stopRequested() || raw instanceof CellStoppedError || (ex instanceof EvalException ee
                 && CellStoppedError.class.getName().equals(ee.getExceptionClassName()))) {
             return new Outcome.Interrupted("interrupted",
-                    List.of(BOLD_RED + "Interrupted" + RESET + ": " + ctx.label() + " was stopped."), null);
+                    List.of(BOLD_RED + conclab.text.Messages.get("kernel.interrupted") + RESET + ": "
+                            + conclab.text.Messages.get("kernel.stopped", ctx.label())), null);
         }
         if (ex instanceof UnresolvedReferenceException ure) {
             String what = ure.getSnippet().toString();
@@ -351,9 +352,9 @@ public final class Evaluator implements AutoCloseable {
         tb.add(BOLD_RED + cls + RESET + (msg.isEmpty() ? "" : ": " + msg));
         tb.addAll(updates.hints(cls, msg, code));
         if (raw instanceof OutOfMemoryError) {
-            tb.add(GREEN + "The heap is full. Free large variables (x = null), or restart the kernel." + RESET);
+            tb.add(GREEN + conclab.text.Messages.get("kernel.heap_full.advice") + RESET);
         } else if (raw instanceof StackOverflowError) {
-            tb.add(GREEN + "Runaway recursion: check the base case of the recursive method." + RESET);
+            tb.add(GREEN + conclab.text.Messages.get("kernel.recursion.advice") + RESET);
         }
         tb.addAll(tracebacks.frames(ex, code, ctx.executionCount()));
         return new Outcome.Failed(cls, msg, tb);

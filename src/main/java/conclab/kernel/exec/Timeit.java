@@ -33,8 +33,8 @@ public final class Timeit {
         double[] perLoop = new double[RUNS];
         for (int r = 0; r < RUNS; r++) perLoop[r] = (double) time(body, loops) / loops;
         Arrays.sort(perLoop);
-        return String.format(Locale.ROOT, "%s per loop (median of %d runs of %,d loops; min %s, max %s)",
-                human(perLoop[RUNS / 2]), RUNS, loops, human(perLoop[0]), human(perLoop[RUNS - 1]));
+        return conclab.text.Messages.get("kernel.timeit", human(perLoop[RUNS / 2]), String.valueOf(RUNS),
+                conclab.text.Messages.format("%,d", loops), human(perLoop[0]), human(perLoop[RUNS - 1]));
     }
 
     private static long time(Callable<?> body, long loops) throws Exception {
@@ -47,9 +47,9 @@ public final class Timeit {
     }
 
     static String human(double ns) {
-        if (ns < 1_000) return String.format(Locale.ROOT, "%.1f ns", ns);
-        if (ns < 1_000_000) return String.format(Locale.ROOT, "%.2f µs", ns / 1e3);
-        if (ns < 1_000_000_000) return String.format(Locale.ROOT, "%.2f ms", ns / 1e6);
-        return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
+        if (ns < 1_000) return conclab.text.Messages.unit(conclab.text.Messages.format("%.1f", ns), "ns");
+        if (ns < 1_000_000) return conclab.text.Messages.unit(conclab.text.Messages.format("%.2f", ns / 1e3), "µs");
+        if (ns < 1_000_000_000) return conclab.text.Messages.unit(conclab.text.Messages.format("%.2f", ns / 1e6), "ms");
+        return conclab.text.Messages.unit(conclab.text.Messages.format("%.2f", ns / 1e9), "s");
     }
 }

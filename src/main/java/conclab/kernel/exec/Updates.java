@@ -101,8 +101,7 @@ final class Updates {
                 case OVERWRITTEN -> {
                     if (s.subKind() != ev.causeSnippet().subKind() && s instanceof DeclarationSnippet
                             && ev.causeSnippet() instanceof DeclarationSnippet) {
-                        notices.add(kind(s) + " " + name(s) + " was replaced by " + kind(ev.causeSnippet()) + " "
-                                + cause + " (a declaration of another kind with the same name)");
+                        notices.add(conclab.text.Messages.get("update.replaced", kind(s), name(s), kind(ev.causeSnippet()), cause));
                     }
                 }
                 case VALID -> {
@@ -118,19 +117,17 @@ final class Updates {
                         // its initializer no longer compiles (JShell recompiles `var p = new Point(..)` against
                         // the new Point and fails): the variable is gone until declared again
                         int in = cellOf.applyAsInt(s);
-                        notices.add("`" + v.name() + "` can no longer be used: its declaration does not compile after "
-                                + cause + " changed" + firstError(s) + "; "
-                                + (in > 0 ? "re-run cell [" + in + "]" : "declare it again") + " to declare it again");
+                        notices.add(conclab.text.Messages.get("update.unusable", "`" + v.name() + "`", cause, firstError(s),
+                                in > 0 ? conclab.text.Messages.get("update.rerun_cell", String.valueOf(in)) : conclab.text.Messages.get("update.declare_again")));
                     } else {
-                        notices.add(kind(s) + " " + name(s) + " cannot be " + (s instanceof VarSnippet ? "used" : "called")
-                                + " until " + waitsFor((DeclarationSnippet) s) + " (after " + cause + " changed)");
+                        notices.add(conclab.text.Messages.get(s instanceof VarSnippet ? "update.cannot_be_used" : "update.cannot_be_called",
+                                kind(s), name(s), waitsFor((DeclarationSnippet) s), cause));
                     }
                     if (s instanceof VarSnippet v) varFields.remove(v.name());
                 }
                 case REJECTED, DROPPED -> {
                     if (!isTemp(s) && s instanceof DeclarationSnippet) {
-                        notices.add(kind(s) + " " + name(s) + " no longer compiles after " + cause + " changed"
-                                + firstError(s));
+                        notices.add(conclab.text.Messages.get("update.no_longer_compiles", kind(s), name(s), cause, firstError(s)));
                     }
                     if (s instanceof VarSnippet v) varFields.remove(v.name());
                 }
@@ -160,14 +157,13 @@ final class Updates {
         } catch (ReflectiveOperationException | RuntimeException e) {
             value = null;
         }
-        String rerun = declaredIn > 0 ? "re-run cell [" + declaredIn + "]" : "re-run the cell that declares it";
+        String rerun = declaredIn > 0 ? conclab.text.Messages.get("update.rerun_cell", String.valueOf(declaredIn)) : conclab.text.Messages.get("update.rerun_declaring");
         if (old == null || isDefault(old, value)) return null;   // nothing was lost
         if (keepValues && redeclared == null && fits(old, now, value)) {
             try {
                 now.set(null, value);
                 resets.remove(v.name());
-                return isTemp(v) ? null : "`" + v.name() + "` kept its value, computed with the earlier " + cause
-                        + "; " + rerun + " to recompute it";
+                return isTemp(v) ? null : conclab.text.Messages.get("update.kept", "`" + v.name() + "`", cause, rerun);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 // falls through: reported as reset
             }
@@ -177,16 +173,14 @@ final class Updates {
         if (isTemp(v)) return null;
         String why;
         if (!keepValues) {
-            why = "because " + cause + " was redefined (values are not carried over: CONCLAB_KEEP_VALUES=0)";
+            why = conclab.text.Messages.get("update.why.not_kept", cause);
         } else if (redeclared != null) {
-            why = "because its type " + (v.typeName().equals(redeclared) ? redeclared : v.typeName() + " names "
-                    + redeclared) + ", which was redeclared: a value of the earlier " + redeclared
-                    + " does not fit the new one";
+            why = v.typeName().equals(redeclared) ? conclab.text.Messages.get("update.why.type_redeclared", redeclared)
+                    : conclab.text.Messages.get("update.why.type_names_redeclared", v.typeName(), redeclared);
         } else {
-            why = "because " + cause + " was redefined and its value no longer fits its type "
-                    + now.getType().getSimpleName();
+            why = conclab.text.Messages.get("update.why.no_fit", cause, now.getType().getSimpleName());
         }
-        return "`" + v.name() + "` was reset to " + dflt + " " + why + "; " + rerun + " to compute it again";
+        return conclab.text.Messages.get("update.reset", "`" + v.name() + "`", dflt, why, rerun);
     }
 
     /**
@@ -207,8 +201,7 @@ final class Updates {
                 continue;
             }
             Reset r = e.getValue();
-            out.add(GREEN + "`" + name + "` was reset to " + r.value() + " in cell [" + r.cell() + "], when "
-                    + r.cause() + " was redefined" + RESET);
+            out.add(GREEN + conclab.text.Messages.get("update.hint", "`" + name + "`", r.value(), String.valueOf(r.cell()), r.cause()) + RESET);
         }
         return out;
     }
@@ -248,10 +241,10 @@ final class Updates {
     /** What {@code s} waits for: the names JShell lists as unresolved, else its first error. */
     private String waitsFor(DeclarationSnippet s) {
         List<String> unresolved = shell.unresolvedDependencies(s).toList();
-        if (!unresolved.isEmpty()) return String.join(", ", unresolved) + (unresolved.size() == 1 ? " is" : " are")
-                + " declared";
+        if (!unresolved.isEmpty()) return conclab.text.Messages.get(unresolved.size() == 1 ? "update.waits.one" : "update.waits.many",
+                String.join(", ", unresolved));
         String err = firstError(s);
-        return err.isEmpty() ? "it compiles again" : "this is fixed" + err;
+        return err.isEmpty() ? conclab.text.Messages.get("update.waits.compiles") : conclab.text.Messages.get("update.waits.fixed", err);
     }
 
     private String firstError(Snippet s) {
@@ -272,14 +265,14 @@ final class Updates {
     /** The kind of declaration, in words: method, record, class, variable, ... */
     static String kind(Snippet s) {
         return switch (s.subKind()) {
-            case METHOD_SUBKIND -> "method";
-            case RECORD_SUBKIND -> "record";
-            case CLASS_SUBKIND -> "class";
-            case INTERFACE_SUBKIND -> "interface";
-            case ENUM_SUBKIND -> "enum";
-            case ANNOTATION_TYPE_SUBKIND -> "annotation type";
-            case VAR_DECLARATION_SUBKIND, VAR_DECLARATION_WITH_INITIALIZER_SUBKIND, TEMP_VAR_EXPRESSION_SUBKIND -> "variable";
-            default -> s.kind() == Snippet.Kind.TYPE_DECL ? "type" : "declaration";
+            case METHOD_SUBKIND -> conclab.text.Messages.get("kind.method");
+            case RECORD_SUBKIND -> conclab.text.Messages.get("kind.record");
+            case CLASS_SUBKIND -> conclab.text.Messages.get("kind.class");
+            case INTERFACE_SUBKIND -> conclab.text.Messages.get("kind.interface");
+            case ENUM_SUBKIND -> conclab.text.Messages.get("kind.enum");
+            case ANNOTATION_TYPE_SUBKIND -> conclab.text.Messages.get("kind.annotation_type");
+            case VAR_DECLARATION_SUBKIND, VAR_DECLARATION_WITH_INITIALIZER_SUBKIND, TEMP_VAR_EXPRESSION_SUBKIND -> conclab.text.Messages.get("kind.variable");
+            default -> s.kind() == Snippet.Kind.TYPE_DECL ? conclab.text.Messages.get("kind.type") : conclab.text.Messages.get("kind.declaration");
         };
     }
 }

@@ -313,7 +313,7 @@ public final class MavenMagics {
         } catch (Stopped e) {
             return e.outcome;
         } catch (Exception e) {
-            progress.done("Resolution failed after " + String.format(Locale.ROOT, "%.1f s", progress.seconds()));
+            progress.done(conclab.text.Messages.get("maven.failed_after", conclab.text.Messages.unit(conclab.text.Messages.format("%.1f", progress.seconds()), "s")));
             return problem(e, offline);
         }
         List<String> notices = new ArrayList<>();
@@ -329,11 +329,12 @@ public final class MavenMagics {
             jars++;
             if (add(a.getFile().toPath())) newJars++;
         }
-        String fetched = progress.files() == 0 ? "all from the local repository " + res.localRepository()
-                : "downloaded " + progress.files() + " file" + (progress.files() == 1 ? "" : "s") + " (" + Progress.size(progress.bytes()) + ")";
-        String summary = String.format(Locale.ROOT, "%d artifact%s, %s in %.1f s", res.artifacts().size(),
-                res.artifacts().size() == 1 ? "" : "s", fetched, progress.seconds());
-        progress.done("Resolved " + what + ": " + summary);
+        String fetched = progress.files() == 0 ? conclab.text.Messages.get("maven.all_local", String.valueOf(res.localRepository()))
+                : conclab.text.Messages.get("maven.downloaded", Progress.files(progress.files()), Progress.size(progress.bytes()));
+        String summary = conclab.text.Messages.get(res.artifacts().size() == 1 ? "maven.summary.one" : "maven.summary.many",
+                String.valueOf(res.artifacts().size()), fetched,
+                conclab.text.Messages.unit(conclab.text.Messages.format("%.1f", progress.seconds()), "s"));
+        progress.done(conclab.text.Messages.get("maven.resolved", what, summary));
         List<String> tree = new ArrayList<>();
         for (DependencyNode child : res.root().getChildren()) tree(child, "", true, tree, 0);
         String added = newJars == jars ? "added " + jars + " jar" + (jars == 1 ? "" : "s") + " to the class path"

@@ -71,7 +71,7 @@ final class Progress extends AbstractTransferListener {
 
     /** The cell was interrupted: the line says so and later transfers leave it alone. */
     synchronized void stopped() {
-        String line = String.format(Locale.ROOT, "Stopped after %d file%s, %s", files, files == 1 ? "" : "s", size(bytes));
+        String line = conclab.text.Messages.get("maven.stopped", files(files), size(bytes));
         handle.update(Mime.of("text/plain", line, line));
         stopped = true;
     }
@@ -82,15 +82,19 @@ final class Progress extends AbstractTransferListener {
         if (!force && now - lastShown < EVERY_MS) return;
         lastShown = now;
         String name = current.substring(current.lastIndexOf('/') + 1);
-        String line = String.format(Locale.ROOT, "Downloading: %d file%s, %s, %s", files, files == 1 ? "" : "s",
-                size(bytes), name);
+        String line = conclab.text.Messages.get("maven.downloading", files(files), size(bytes), name);
         handle.update(Mime.of("text/plain", line, line));
     }
 
     static String size(long bytes) {
-        if (bytes < 1024) return bytes + " B";
-        if (bytes < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
-        return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
+        if (bytes < 1024) return conclab.text.Messages.unit(String.valueOf(bytes), "B");
+        if (bytes < 1024 * 1024) return conclab.text.Messages.unit(conclab.text.Messages.format("%.1f", bytes / 1024.0), "KB");
+        return conclab.text.Messages.unit(conclab.text.Messages.format("%.1f", bytes / (1024.0 * 1024)), "MB");
+    }
+
+    /** {@code 1 file}, {@code 3 files}, in the session's language. */
+    static String files(long n) {
+        return conclab.text.Messages.get(n == 1 ? "maven.files.one" : "maven.files.many", String.valueOf(n));
     }
 
     /** Seconds since this progress line appeared. */

@@ -40,10 +40,9 @@ public final class Magics {
         this.contexts = contexts;
         line.put("reset", (a, b, c, p) -> {
             reset.run();
-            return print("A fresh JShell: every variable, method and class is gone (threads already running go on).");
+            return print(conclab.text.Messages.get("kernel.reset"));
         });
-        line.put("lsmagic", (a, b, c, p) -> print("Line magics: " + names(line, "%") + "\nCell magics: " + names(cell, "%%")
-                + "\nAlso: name? shows the documentation of name."));
+        line.put("lsmagic", (a, b, c, p) -> print(conclab.text.Messages.get("kernel.lsmagic", names(line, "%"), names(cell, "%%"))));
         line.put("classpath", this::classpath);
         line.put("doc", (a, b, c, p) -> page(a.strip(), p));
         line.put("time", (a, b, c, p) -> time(a, c));
@@ -75,8 +74,9 @@ public final class Magics {
         try {
             code = java.nio.file.Files.readString(p);
         } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
-            return new Outcome.Failed("LoadError", "cannot read " + p,
-                    List.of("\u001b[1;31mLoadError\u001b[0m: cannot read " + p + " (" + e + ")"));
+            String msg = conclab.text.Messages.get("magic.cannot_read", String.valueOf(p));
+            return new Outcome.Failed("LoadError", msg,
+                    List.of("\u001b[1;31mLoadError\u001b[0m: " + msg + " (" + e + ")"));
         }
         return evaluator.get().eval(code, ctx);
     }
@@ -119,8 +119,8 @@ public final class Magics {
     }
 
     private Outcome unknown(String name) {
-        return new Outcome.Failed("UnknownMagic", name + " is not a magic",
-                List.of("\u001b[1;31mUnknownMagic\u001b[0m: " + name + " is not a magic; %lsmagic lists them."));
+        return new Outcome.Failed("UnknownMagic", conclab.text.Messages.get("magic.unknown", name),
+                List.of("\u001b[1;31mUnknownMagic\u001b[0m: " + conclab.text.Messages.get("magic.unknown.advice", name)));
     }
 
     private static Outcome print(String text) {
@@ -135,8 +135,9 @@ public final class Magics {
         for (String entry : args.strip().split("\\s+|" + Pattern.quote(File.pathSeparator))) {
             File f = new File(entry);
             if (!f.exists()) {
-                return new Outcome.Failed("ClasspathError", entry + " does not exist",
-                        List.of("\u001b[1;31mClasspathError\u001b[0m: " + entry + " does not exist"));
+                String msg = conclab.text.Messages.get("magic.no_such_entry", String.valueOf(entry));
+                return new Outcome.Failed("ClasspathError", msg,
+                        List.of("\u001b[1;31mClasspathError\u001b[0m: " + msg));
             }
             evaluator.get().jshell().addToClasspath(f.getAbsolutePath());
             System.out.println("added " + f.getAbsolutePath());
@@ -150,7 +151,7 @@ public final class Magics {
             n = Integer.parseInt(args.strip());
         } catch (NumberFormatException e) {
             return new Outcome.Failed("UsageError", "usage: %output N",
-                    List.of("\u001b[1;31mUsageError\u001b[0m: %output N shows again what cell [N] printed after it finished"));
+                    List.of("\u001b[1;31mUsageError\u001b[0m: " + conclab.text.Messages.get("magic.output.usage")));
         }
         CellContext cell = contexts.cell(n);
         if (cell == null) return print("cell [" + n + "] is not among the last 1,000 cells");
@@ -177,22 +178,23 @@ public final class Magics {
         long t0 = System.nanoTime();
         Outcome o = evaluator.get().eval(code, ctx);
         long ns = System.nanoTime() - t0;
-        System.out.println(String.format(Locale.ROOT, "Wall time: %s", human(ns)));
+        System.out.println(conclab.text.Messages.get("kernel.wall_time", human(ns)));
         return o;
     }
 
     static String human(long ns) {
-        if (ns < 10_000) return ns + " ns";
-        if (ns < 10_000_000) return String.format(Locale.ROOT, "%.1f µs", ns / 1e3);
-        if (ns < 10_000_000_000L) return String.format(Locale.ROOT, "%.1f ms", ns / 1e6);
-        return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
+        if (ns < 10_000) return conclab.text.Messages.unit(String.valueOf(ns), "ns");
+        if (ns < 10_000_000) return conclab.text.Messages.unit(conclab.text.Messages.format("%.1f", ns / 1e3), "µs");
+        if (ns < 10_000_000_000L) return conclab.text.Messages.unit(conclab.text.Messages.format("%.1f", ns / 1e6), "ms");
+        return conclab.text.Messages.unit(conclab.text.Messages.format("%.2f", ns / 1e9), "s");
     }
 
     private Outcome page(String name, JsonArray payload) {
         String doc = evaluator.get().documentation(name, name.length());
         if (doc == null) {
-            return new Outcome.Failed("NotFound", "no documentation for " + name,
-                    List.of("\u001b[1;31mNotFound\u001b[0m: no documentation for " + name));
+            String msg = conclab.text.Messages.get("magic.no_doc", name);
+            return new Outcome.Failed("NotFound", msg,
+                    List.of("\u001b[1;31mNotFound\u001b[0m: " + msg));
         }
         JsonObject p = new JsonObject();
         p.addProperty("source", "page");

@@ -35,11 +35,10 @@ final class Memory {
         System.gc();
         double used = used();
         if (used < FULL) return Optional.empty();
-        String msg = String.format(Locale.ROOT, "the heap is %.0f%% full even after a garbage collection", used * 100);
+        String msg = conclab.text.Messages.get("kernel.memory.full", conclab.text.Messages.format("%.0f%%", used * 100));
         return Optional.of(new Outcome.Failed("OutOfMemory", msg, List.of(
-                "\u001b[1;31mOutOfMemory\u001b[0m: " + msg + "; this cell was not run.",
-                "\u001b[0;32mFree what a variable holds (e.g. a cell with just `bigList = null;`), "
-                        + "or restart the kernel (Kernel > Restart).\u001b[0m")));
+                "\u001b[1;31mOutOfMemory\u001b[0m: " + msg + conclab.text.Messages.get("kernel.memory.not_run"),
+                "\u001b[0;32m" + conclab.text.Messages.get("kernel.memory.advice") + "\u001b[0m")));
     }
 
     private static double used() {

@@ -1,0 +1,103 @@
+"""language("fr") through jupyter_client: the same session's tables, checks, charts and kernel notices switch
+to French words and French number formats, and language("en") switches them back (issue 18)."""
+import re
+
+import pytest
+
+from conftest import run, stdout
+
+NARROW, NBSP = "\u202f", "\u00a0"
+
+
+@pytest.fixture(autouse=True)
+def english_after(kc):
+    """Each test starts and ends in English, whatever it asserted."""
+    run(kc, 'language("en");')
+    yield
+    run(kc, 'language("en");')
+
+
+def chart_words(msg):
+    words = msg["content"]["metadata"]["text/plain"]["conclab/chart"]
+    return words["charts"][0] if "charts" in words else words
+
+
+def texts(msgs, mime="text/plain"):
+    return [m["content"]["data"].get(mime, "") for m in msgs if m["msg_type"] in ("execute_result", "display_data")]
+
+
+def error(reply, msgs):
+    errs = [m["content"] for m in msgs if m["msg_type"] == "error"]
+    return errs[0] if errs else reply["content"]
+
+
+def test_a_table_s_numbers_and_headers_follow_the_language(kc):
+    run(kc, 'language("en");')
+    code = 'Experiment.of(cpu(ms(2))).tasks(4).on(sequential(), platform(2)).run()'
+    _, en = run(kc, code)
+    table = texts(en, "text/html")[0]
+    assert "<th>speedup</th>" in table and re.search(r"<td>\d+\.\d+ ms</td>", table), table
+    run(kc, 'language("fr");')
+    _, fr = run(kc, code)
+    table = texts(fr, "text/html")[0]
+    assert "<th>accélération</th>" in table and "<th>speedup</th>" not in table, table
+    assert re.search(r"<td>\d+,\d+" + NBSP + "ms</td>", table), table
+    assert not re.search(r"<td>\d+\.\d+ ms</td>", table), table
+    run(kc, 'language("en");')
+
+
+def test_a_check_s_own_words_follow_the_language(kc):
+    code = 'check("liste", () -> List.of().get(0) != null, "indice")'
+    run(kc, 'language("fr");')
+    _, fr = run(kc, code)
+    out = stdout(fr)
+    assert out.startswith("✗ liste — indice (la vérification a levé java.lang.") and "IndexOutOfBoundsException" in out, out
+    run(kc, 'language("en");')
+    _, en = run(kc, code)
+    assert "✗ liste — indice (the check threw java.lang." in stdout(en), stdout(en)
+
+
+def test_kernel_notices_follow_the_language(kc):
+    run(kc, 'language("fr");')
+    reply, msgs = run(kc, "System.exit(3);")
+    err = error(reply, msgs)
+    # the exception's class name stays as the JDK names it; the words are French
+    assert "System.exit(3) a été refusé" in err["evalue"] or "a été refusé" in "\n".join(err.get("traceback", [])), err
+    _, msgs = run(kc, "%time 1 + 1")
+    assert f"Temps écoulé{NBSP}: " in stdout(msgs), stdout(msgs)
+    run(kc, 'language("en");')
+    _, msgs = run(kc, "%time 1 + 1")
+    assert "Wall time: " in stdout(msgs), stdout(msgs)
+
+
+def test_a_percentage_and_a_duration_in_french(kc):
+    run(kc, 'language("fr");')
+    _, msgs = run(kc, 'System.out.println(conclab.trace.Format.percent(0.45) + " | " + conclab.trace.Format.millis(12_345_678) '
+                      '+ " | " + conclab.text.Messages.format("%,.1f", 1000.5));')
+    assert stdout(msgs).strip() == f"45{NBSP}% | 12,3{NBSP}ms | 1{NARROW}000,5", repr(stdout(msgs))
+    run(kc, 'language("en");')
+
+
+def test_a_chart_s_words_are_french_in_its_display_metadata(kc):
+    run(kc, 'language("fr");')
+    _, msgs = run(kc, 'var r = Experiment.of(cpu(ms(2))).tasks(4).on(sequential(), platform(2)).run();\n'
+                      'display(r.timeline());')
+    shown = [m for m in msgs if m["msg_type"] == "display_data"]
+    assert shown, [m["msg_type"] for m in msgs]
+    words = chart_words(shown[0])
+    assert words["x"] == "temps depuis le début (ms)", words
+    assert "en exécution" in words["legend"] and "running" not in words["legend"], words
+    assert words["locale"] == "fr-FR", words
+    assert "cœurs" in words["title"] or "cœur " in words["title"], words
+    run(kc, 'language("en");')
+    _, msgs = run(kc, 'display(r.timeline());')
+    words = chart_words([m for m in msgs if m["msg_type"] == "display_data"][0])
+    assert words["x"] == "time since start (ms)" and "running" in words["legend"], words
+
+
+def test_an_unknown_language_is_refused_clearly_and_the_session_goes_on(kc):
+    reply, msgs = run(kc, 'language("de");')
+    err = error(reply, msgs)
+    assert "English (\"en\") and French (\"fr\")" in err["evalue"], err
+    _, msgs = run(kc, "%time 1 + 1")
+    assert "Wall time: " in stdout(msgs)
