@@ -439,7 +439,8 @@ public final class MavenMagics {
             Artifact a = transfer.getArtifact();
             return failed("NetworkError", coords(a) + " is not in the local repository " + r.localRepository()
                     + ", and could not reach " + String.join(", ", unreachable)
-                    + (transfers.size() > unreachable.size() ? "; " + where + "" : ""));
+                    + (transfers.size() > unreachable.size() ? "; " + where + "" : "")
+                    + ". Where there is a network, ./lab fetch NOTEBOOK.ipynb puts a notebook's libraries in the local repository for later");
         }
         if (transfer != null) {
             Artifact a = transfer.getArtifact();
