@@ -400,8 +400,26 @@ public final class MavenMagics {
         }
         String p = jar.toAbsolutePath().toString();
         if (!added.add(p)) return false;
-        classPath.accept(ev, p);
+        classPath.accept(ev, classPathSafe(jar.toAbsolutePath()).toString());
         return true;
+    }
+
+    /**
+     * {@code jar}, or a link to it in a temporary directory when its path holds the class path's separator
+     * (a Linux directory named {@code C:}, as in IJava's {@code %jars C:/all/my/*.jar}), which a class path
+     * would split in two.
+     */
+    private static Path classPathSafe(Path jar) {
+        if (!jar.toString().contains(java.io.File.pathSeparator)) return jar;
+        try {
+            Path dir = Files.createTempDirectory("conclab-jar-");
+            dir.toFile().deleteOnExit();
+            Path link = Files.createSymbolicLink(dir.resolve(jar.getFileName().toString().replace(java.io.File.pathSeparator, "_")), jar);
+            link.toFile().deleteOnExit();
+            return link;
+        } catch (IOException | UnsupportedOperationException e) {
+            return jar;   // as it is: the class path gets what it gets, as for any other path
+        }
     }
 
     // ------------------------------------------------------------------ errors
