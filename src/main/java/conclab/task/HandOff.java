@@ -138,6 +138,7 @@ public final class HandOff implements Displayable {
         long[] end = new long[1];
         Throwable[] failed = new Throwable[2];
         int every = Math.max(1, n / 64);
+        Thread[] consumerOf = new Thread[1];   // set before either thread starts
         Thread producer = Thread.ofPlatform().name("producer").unstarted(() -> {
             try {
                 ready.countDown();
@@ -149,6 +150,7 @@ public final class HandOff implements Displayable {
                 // the race is being stopped
             } catch (Throwable t) {
                 failed[0] = t;
+                consumerOf[0].interrupt();   // it would wait for items that never come
             }
         });
         Thread consumer = Thread.ofPlatform().name("consumer").unstarted(() -> {
@@ -170,6 +172,7 @@ public final class HandOff implements Displayable {
                 failed[1] = t;
             }
         });
+        consumerOf[0] = consumer;
         producer.start();
         consumer.start();
         long start;
