@@ -128,7 +128,8 @@ public final class HandOff implements Displayable {
     public CounterChart chart() {
         List<Trace> traces = runs.stream().filter(r -> r.notRun() == null).map(Run::trace).toList();
         if (traces.isEmpty()) throw new IllegalStateException("no queue has run yet");
-        return Charts.overlay(COUNTER, traces.toArray(Trace[]::new));
+        return Charts.overlay(COUNTER, traces.toArray(Trace[]::new)).title(Language.french()
+                ? "Éléments passés d'un producteur à un consommateur" : "Items handed from one producer to one consumer");
     }
 
     /** Times {@code n} hand-offs through {@code q} (from the producer's start to the consumer's last poll). */
