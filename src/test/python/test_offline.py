@@ -182,3 +182,20 @@ def test_the_lesson_runs_on_without_its_library(tmp_path):
     assert "SpscAtomicArrayQueue (JCTools, no lock): not run, the queue could not be built" in out, out
     assert "did the %maven above fail?" in out, out
     assert got["1 + 1"]["out"].strip() == "2", got["1 + 1"]
+
+
+def test_fetch_reads_the_lesson_s_maven_cell(tmp_path):
+    """`./lab fetch` (and the pre-fetch of `./lab start` and the notebook tests) finds 06a's %maven, the first line
+    of a cell that goes on with an import, and fetches JCTools from Maven Central (skipped when unreachable)."""
+    try:
+        socket_probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('repo.maven.apache.org', 443), 10).close()"],
+                                      capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        socket_probe = None
+    if socket_probe is None or socket_probe.returncode != 0:
+        pytest.skip("Maven Central cannot be reached from here")
+    local = tmp_path / "local"
+    done = fetch(local, LESSON)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "%maven org.jctools:jctools-core:4.0.7: 1 artifact, downloaded" in done.stdout, done.stdout
+    assert (local / "org" / "jctools" / "jctools-core" / "4.0.7" / "jctools-core-4.0.7.jar").is_file()
