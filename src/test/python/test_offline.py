@@ -147,3 +147,55 @@ def test_a_kernel_without_network_loads_what_was_fetched(served, tmp_path):
     assert missing["ename"] == "NetworkError", missing
     assert f"{G}:other:1.0 is not in the local repository {local}" in missing["evalue"], missing
     assert "could not reach" in missing["evalue"] and url in missing["evalue"], missing["evalue"]
+
+
+LESSON = os.path.join(os.path.dirname(__file__), "..", "..", "..", "notebooks", "06a-running-too-far-ahead.ipynb")
+
+
+def test_the_lesson_runs_on_without_its_library(tmp_path):
+    """06a's JCTools race, with no network and an empty local repository: the %maven cell says what is missing
+    and where it looked, and the race runs the JDK's queue alone, saying why the other did not run."""
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot start a process without network here (unshare -n: {probe.stderr.strip()})")
+    with open(LESSON, encoding="utf-8") as f:
+        cells = {c["id"]: "".join(c["source"]) for c in json.load(f)["cells"]}
+    load, race = cells["l06-71"], cells["l06-72"]
+    assert load.startswith("%maven org.jctools:jctools-core:"), load
+    script = tmp_path / "client.py"
+    script.write_text(CLIENT)
+    local = tmp_path / "empty-local-repository"
+    env = dict(os.environ, CONCLAB_M2_REPO=str(local))
+    run = subprocess.run(["unshare", "-n", sys.executable, str(script), KERNEL, json.dumps(env),
+                          json.dumps(['language("en");', load, race, "1 + 1"]), "9"],
+                         capture_output=True, text=True, timeout=600, env=env)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    failed = got[load]
+    assert failed["status"] == "error" and failed["ename"] == "NetworkError", failed
+    assert "org.jctools:jctools-core:4.0.7 is not in the local repository " + str(local) in failed["evalue"], failed
+    assert "could not reach central" in failed["evalue"], failed
+    raced = got[race]
+    assert raced["status"] == "ok", raced
+    out = raced["out"]
+    assert "ArrayBlockingQueue (JDK, one lock): 1,000,000 items in" in out, out
+    assert "SpscAtomicArrayQueue (JCTools, no lock): not run, the queue could not be built" in out, out
+    assert "did the %maven above fail?" in out, out
+    assert got["1 + 1"]["out"].strip() == "2", got["1 + 1"]
+
+
+def test_fetch_reads_the_lesson_s_maven_cell(tmp_path):
+    """`./lab fetch` (and the pre-fetch of `./lab start` and the notebook tests) finds 06a's %maven, the first line
+    of a cell that goes on with an import, and fetches JCTools from Maven Central (skipped when unreachable)."""
+    try:
+        socket_probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('repo.maven.apache.org', 443), 10).close()"],
+                                      capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        socket_probe = None
+    if socket_probe is None or socket_probe.returncode != 0:
+        pytest.skip("Maven Central cannot be reached from here")
+    local = tmp_path / "local"
+    done = fetch(local, LESSON)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "%maven org.jctools:jctools-core:4.0.7: 1 artifact, downloaded" in done.stdout, done.stdout
+    assert (local / "org" / "jctools" / "jctools-core" / "4.0.7" / "jctools-core-4.0.7.jar").is_file()

@@ -778,4 +778,45 @@ public final class Lab {
     public static String language() {
         return conclab.text.Language.tag();
     }
+
+    // maven
+
+    /**
+     * A race of queues: one producer thread hands {@code items} items to one consumer thread through each
+     * queue given to {@link conclab.task.HandOff#through}, the same work on the same two threads; the
+     * result draws the items handed over against time, one line per queue.
+     */
+    public static conclab.task.HandOff handOffs(int items) {
+        return conclab.task.HandOff.of(items);
+    }
+
+    /**
+     * Runs line magic {@code name} from code, as IJava's {@code lineMagic}: {@code lineMagic("maven",
+     * List.of("org.jctools:jctools-core:4.0.7"))}. A magic inside a cell's code ({@code List<String> added =
+     * %jars lib/*.jar}) becomes such a call. Returns the magic's value, typed as the caller needs it
+     * (unchecked): the jars added by {@code maven} and {@code jars}, else null.
+     *
+     * @throws conclab.spi.MagicCalls.MagicFailed when the magic fails (its message says why)
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T lineMagic(String name, java.util.List<String> args) {
+        return (T) conclab.spi.MagicCalls.current().line(name, args);
+    }
+
+    /** Runs cell magic {@code name} from code with {@code body} as its cell, as IJava's {@code cellMagic}. */
+    @SuppressWarnings("unchecked")
+    public static <T> T cellMagic(String name, java.util.List<String> args, String body) {
+        return (T) conclab.spi.MagicCalls.current().cell(name, args, body);
+    }
+
+    /**
+     * Adds Maven artifacts and their dependencies to the class path, as {@code %maven} does:
+     * {@code maven("org.jctools:jctools-core:4.0.7")}; returns the jars. In plain JShell started by
+     * {@code ./lab jshell}, the jars go to JShell's class path, so the next snippet can import them.
+     *
+     * @throws conclab.spi.MagicCalls.MagicFailed when an artifact cannot be resolved (the message says why)
+     */
+    public static java.util.List<String> maven(String... coordinates) {
+        return lineMagic("maven", java.util.List.of(coordinates));
+    }
 }

@@ -55,7 +55,9 @@ import java.util.stream.Stream;
  * JeroMQ, SLF4J or Maven Resolver never meets the kernel's. XChart and HdrHistogram are part of the cell
  * API and stay: another version of them is not added, with a notice.
  *
- * <p>Thread safety: used by the shell thread only (magics run there, one cell at a time).
+ * <p>Thread safety: its methods are {@code synchronized}: they run on the shell thread (a magic a cell starts
+ * with) or on a cell's thread ({@code lineMagic(...)}, a magic inside a cell's code), where the shell thread waits
+ * for the cell, so JShell is not compiling while a jar is added.
  */
 public final class MavenMagics {
 
@@ -64,14 +66,25 @@ public final class MavenMagics {
             "org.knowm.xchart:xchart", "XChart",
             "org.hdrhistogram:HdrHistogram", "HdrHistogram");
 
-    private final Supplier<Evaluator> evaluator;
+    private final Supplier<?> session;                              // the JShell session jars go to
+    private final java.util.function.BiConsumer<Object, String> classPath;   // adds a jar to that session
     private MavenResolver resolver;            // built on first use
-    private Evaluator addedTo;                 // the JShell the sets below describe (a %reset starts afresh)
+    private Object addedTo;                    // the session the sets below describe (a %reset starts afresh)
     private final Set<String> added = new HashSet<>();
     private final Map<String, String> done = new HashMap<>();
+    private final Map<String, List<String>> doneJars = new HashMap<>();   // the jars of each entry of done
 
     public MavenMagics(Supplier<Evaluator> evaluator) {
-        this.evaluator = evaluator;
+        this(evaluator, (ev, jar) -> ((Evaluator) ev).jshell().addToClasspath(jar));
+    }
+
+    /**
+     * Magics whose jars go to {@code session}'s class path through {@code classPath} (plain JShell:
+     * {@link PlainMaven}); a new session (a {@code %reset}) starts with nothing added.
+     */
+    MavenMagics(Supplier<?> session, java.util.function.BiConsumer<Object, String> classPath) {
+        this.session = session;
+        this.classPath = classPath;
     }
 
     private MavenResolver resolver() {
@@ -80,7 +93,7 @@ public final class MavenMagics {
     }
 
     /** {@code %maven [--offline] COORDINATES...}: g:a:v, g:a:ext:v or g:a:ext:classifier:v. */
-    public Outcome maven(String args, CellContext ctx) {
+    public synchronized Outcome maven(String args, CellContext ctx) {
         List<Dependency> deps = new ArrayList<>();
         String bad = coordinates(args, deps);
         if (bad != null) return usage("%maven", bad);
@@ -117,7 +130,7 @@ public final class MavenMagics {
      * {@code %mavenRepo ID URL}: a remote repository searched after Maven Central (a path or file: URL too);
      * {@code %mavenRepo --remove ID} takes one away (Maven Central too).
      */
-    public Outcome mavenRepo(String args) {
+    public synchronized Outcome mavenRepo(String args) {
         String[] w = args.strip().split("\\s+");
         if (w.length == 2 && w[0].equals("--remove")) {
             return resolver().removeRepository(w[1]) ? print("Maven repository " + w[1] + " removed")
@@ -133,7 +146,7 @@ public final class MavenMagics {
     }
 
     /** {@code %jars GLOB...}: adds the jars matching each glob ({@code lib/*.jar}, {@code libs/**.jar}). */
-    public Outcome jars(String args) {
+    public synchronized Outcome jars(String args) {
         List<Path> found = new ArrayList<>();
         for (String glob : args.strip().split("\\s+")) {
             if (glob.isEmpty()) continue;
@@ -144,8 +157,9 @@ public final class MavenMagics {
         if (found.isEmpty()) return usage("%jars", "%jars GLOB...");
         int n = 0;
         for (Path p : found) if (add(p)) n++;
-        return print("added " + n + " jar" + (n == 1 ? "" : "s") + (n < found.size() ? " (" + (found.size() - n) + " already on the class path)" : "")
+        print("added " + n + " jar" + (n == 1 ? "" : "s") + (n < found.size() ? " (" + (found.size() - n) + " already on the class path)" : "")
                 + (n > 0 ? ":\n  " + String.join("\n  ", found.stream().map(Path::toString).toList()) : ""));
+        return new Outcome.Ok(false, found.stream().map(Path::toString).toList());   // the value of List<String> added = %jars …
     }
 
     static List<Path> glob(String glob) {
@@ -165,7 +179,7 @@ public final class MavenMagics {
     }
 
     /** {@code %loadFromPOM PATH}: the dependencies of a POM file. */
-    public Outcome loadFromPomFile(String args, CellContext ctx) {
+    public synchronized Outcome loadFromPomFile(String args, CellContext ctx) {
         String[] w = args.strip().split("\\s+");
         if (w.length == 0 || w[0].isEmpty()) return usage("%loadFromPOM", "%loadFromPOM PATH (or %%loadFromPOM with the POM as the cell)");
         Path p = Path.of(w[0]).toAbsolutePath();
@@ -177,7 +191,7 @@ public final class MavenMagics {
     }
 
     /** {@code %%loadFromPOM}: a cell of {@code <dependency>}/{@code <repository>} elements, or a whole POM. */
-    public Outcome loadFromPomCell(String args, String body, CellContext ctx) {
+    public synchronized Outcome loadFromPomCell(String args, String body, CellContext ctx) {
         return loadFromPom(body, args.contains("--offline"), ctx);
     }
 
@@ -255,8 +269,9 @@ public final class MavenMagics {
     private Outcome resolveAndAdd(String what, List<Dependency> deps, List<Dependency> managed,
                                   List<RemoteRepository> extra, boolean offline, CellContext ctx) {
         String key = key(deps, managed, extra, offline);
-        if (evaluator.get() == addedTo && done.containsKey(key)) {
-            return print(what + ": already added in this session, nothing to do (" + done.get(key) + ")");
+        if (session.get() == addedTo && done.containsKey(key)) {
+            System.out.println(what + ": already added in this session, nothing to do (" + done.get(key) + ")");
+            return new Outcome.Ok(false, doneJars.get(key));
         }
         return resolveAndAdd(what, deps, managed, extra, offline, new Progress(what), ctx);
     }
@@ -318,6 +333,7 @@ public final class MavenMagics {
         }
         List<String> notices = new ArrayList<>();
         int newJars = 0, jars = 0;
+        List<String> jarPaths = new ArrayList<>();
         for (Artifact a : res.artifacts()) {
             if (a.getFile() == null || !"jar".equals(a.getExtension())) continue;
             String ga = a.getGroupId() + ":" + a.getArtifactId();
@@ -327,6 +343,7 @@ public final class MavenMagics {
                 continue;
             }
             jars++;
+            jarPaths.add(a.getFile().toPath().toAbsolutePath().toString());
             if (add(a.getFile().toPath())) newJars++;
         }
         String fetched = progress.files() == 0 ? conclab.text.Messages.get("maven.all_local", String.valueOf(res.localRepository()))
@@ -349,9 +366,10 @@ public final class MavenMagics {
         }
         for (String n : notices) System.out.println("notice: " + n);
         System.out.println(added + "; import its classes in the next cell.");
-        addedTo = evaluator.get();
+        addedTo = session.get();
         done.put(key(deps, managed, extra, offline), jars + " jar" + (jars == 1 ? "" : "s") + ", resolved earlier");
-        return new Outcome.Ok(false, null);
+        doneJars.put(key(deps, managed, extra, offline), List.copyOf(jarPaths));
+        return new Outcome.Ok(false, List.copyOf(jarPaths));
     }
 
     private static void tree(DependencyNode node, String indent, boolean last, List<String> out, int depth) {
@@ -374,16 +392,35 @@ public final class MavenMagics {
     }
 
     private boolean add(Path jar) {
-        Evaluator ev = evaluator.get();
+        Object ev = session.get();
         if (ev != addedTo) {
             added.clear();
             done.clear();
+            doneJars.clear();
             addedTo = ev;
         }
         String p = jar.toAbsolutePath().toString();
         if (!added.add(p)) return false;
-        ev.jshell().addToClasspath(p);
+        classPath.accept(ev, classPathSafe(jar.toAbsolutePath()).toString());
         return true;
+    }
+
+    /**
+     * {@code jar}, or a link to it in a temporary directory when its path holds the class path's separator
+     * (a Linux directory named {@code C:}, as in IJava's {@code %jars C:/all/my/*.jar}), which a class path
+     * would split in two.
+     */
+    private static Path classPathSafe(Path jar) {
+        if (!jar.toString().contains(java.io.File.pathSeparator)) return jar;
+        try {
+            Path dir = Files.createTempDirectory("conclab-jar-");
+            dir.toFile().deleteOnExit();
+            Path link = Files.createSymbolicLink(dir.resolve(jar.getFileName().toString().replace(java.io.File.pathSeparator, "_")), jar);
+            link.toFile().deleteOnExit();
+            return link;
+        } catch (IOException | UnsupportedOperationException e) {
+            return jar;   // as it is: the class path gets what it gets, as for any other path
+        }
     }
 
     // ------------------------------------------------------------------ errors
@@ -421,7 +458,8 @@ public final class MavenMagics {
             Artifact a = transfer.getArtifact();
             return failed("NetworkError", coords(a) + " is not in the local repository " + r.localRepository()
                     + ", and could not reach " + String.join(", ", unreachable)
-                    + (transfers.size() > unreachable.size() ? "; " + where + "" : ""));
+                    + (transfers.size() > unreachable.size() ? "; " + where + "" : "")
+                    + ". Where there is a network, ./lab fetch NOTEBOOK.ipynb puts a notebook's libraries in the local repository for later");
         }
         if (transfer != null) {
             Artifact a = transfer.getArtifact();

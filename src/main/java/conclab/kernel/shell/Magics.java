@@ -65,6 +65,70 @@ public final class Magics {
         line.put("jars", (a, b, c, p) -> maven.jars(a));
         line.put("loadFromPOM", (a, b, c, p) -> maven.loadFromPomFile(a, c));
         cell.put("loadFromPOM", (a, b, c, p) -> maven.loadFromPomCell(a, b, c));
+        conclab.spi.MagicCalls.install(new conclab.spi.MagicCalls.Runner() {   // lineMagic(...), cellMagic(...)
+            @Override public Object line(String name, List<String> args) {
+                return call(line, "%", name, args, "");
+            }
+            @Override public Object cell(String name, List<String> args, String body) {
+                return call(cell, "%%", name, args, body == null ? "" : body);
+            }
+        });
+    }
+
+    /**
+     * A magic called from a cell's code (on the cell's thread, the shell thread waiting for it): its value,
+     * or a {@link conclab.spi.MagicCalls.MagicFailed} with its message.
+     */
+    private Object call(Map<String, Magic> table, String prefix, String name, List<String> args, String body) {
+        Magic m = table.get(name);
+        if (m == null) throw new conclab.spi.MagicCalls.MagicFailed("UnknownMagic", prefix + name + " is not a magic; %lsmagic lists them.");
+        CellContext ctx = contexts.forCurrentThread();
+        Outcome o = m.run(String.join(" ", args), body, ctx, new JsonArray());
+        return switch (o) {
+            case Outcome.Ok ok -> ok.value();
+            case Outcome.Failed f -> throw new conclab.spi.MagicCalls.MagicFailed(f.ename(), f.evalue());
+            case Outcome.Interrupted i -> throw new conclab.spi.MagicCalls.MagicFailed(i.ename(), i.evalue());
+        };
+    }
+
+    /**
+     * A magic inside a cell's code, as IJava has them: a line {@code %name args} or {@code TYPE VAR = %name args}
+     * ({@code List<String> added = %jars lib/*.jar}), {@code name} a line magic (a line starting with
+     * {@code %} is never Java).
+     */
+    private static final Pattern EMBEDDED = Pattern.compile("^(\\s*(?:[^\"'=%]*=\\s*)?)%([\\p{Alpha}][\\w]*)(.*)$");
+
+    /**
+     * The cell with each magic line in it replaced by a {@code lineMagic(name, List.of(args))} call, or null
+     * when it has none.
+     */
+    String desugar(String code) {
+        String[] lines = code.split("\n", -1);
+        boolean changed = false;
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = EMBEDDED.matcher(lines[i]);
+            if (!m.matches() || !line.containsKey(m.group(2))) continue;
+            List<String> args = new java.util.ArrayList<>();
+            for (String a : m.group(3).strip().split("\\s+")) if (!a.isEmpty()) args.add(a);
+            String rest = m.group(3).strip();
+            if (rest.endsWith(";")) args.set(args.size() - 1, args.getLast().substring(0, args.getLast().length() - 1));
+            args.removeIf(String::isEmpty);
+            StringBuilder call = new StringBuilder(m.group(1)).append("lineMagic(").append(quote(m.group(2)))
+                    .append(", java.util.List.of(");
+            for (int k = 0; k < args.size(); k++) call.append(k == 0 ? "" : ", ").append(quote(args.get(k)));
+            lines[i] = call.append("));").toString();
+            changed = true;
+        }
+        return changed ? String.join("\n", lines) : null;
+    }
+
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') b.append('\\');
+            b.append(c);
+        }
+        return b.append('"').toString();
     }
 
     /** {@code %load FILE}: runs a file of Java snippets ({@code .jsh}) as if it were the cell. */
@@ -112,9 +176,14 @@ public final class Magics {
             Magic m = line.get(parts[0]);
             if (m == null) return new Result(unknown("%" + parts[0]));
             Outcome o = m.run(parts.length > 1 ? parts[1] : "", "", ctx, payload);
-            if (o instanceof Outcome.Ok && !rest.isBlank()) o = evaluator.get().eval(rest, ctx);
+            if (o instanceof Outcome.Ok && !rest.isBlank()) {
+                Result more = run(rest, ctx, payload);   // the next line may be a magic too
+                o = more != null ? more.outcome() : evaluator.get().eval(rest, ctx);
+            }
             return new Result(o);
         }
+        String desugared = desugar(code);
+        if (desugared != null) return new Result(evaluator.get().eval(desugared, ctx));
         return null;
     }
 
