@@ -1,0 +1,75 @@
+package conclab.kernel.exec;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * JShell's class-path index, built when the first completion needs it rather than at start-up.
+ *
+ * <p>As soon as a shell's {@code SourceCodeAnalysis} exists, JShell indexes every class of the JDK and of
+ * the class path on a background thread (about 28,000 names), only for completion: the packages offered
+ * after {@code import java.u} and the like. That costs every kernel a few tenths of a CPU-second at start-up,
+ * on the same cores as the rest of a class, and about 10 MB of heap kept for the whole session even when the
+ * learner never presses Tab. Its single indexing thread is JShell's own ({@code SourceCodeAnalysisImpl.INDEXER},
+ * a one-thread executor): this class queues a task there that waits until {@link #open} is called, so the
+ * index JShell queues behind it is built on the first completion, which waits for it (then the same answers
+ * as an eager index).
+ *
+ * <p>Reaches JShell's internals through the jar's {@code Add-Opens: jdk.jshell/jdk.jshell}; when they are not
+ * there (another JDK, no opens), JShell indexes at start-up as it always did and {@link #open} does nothing.
+ * Thread-safe.
+ */
+final class DeferredIndexing {
+
+    /* JShell's indexer is one thread for the whole JVM, so the gate is too: a shell made after a reset
+       queues its index behind the same gate, and once it is open every later shell indexes at once */
+    private static final CountDownLatch GATE = new CountDownLatch(1);
+    private static final Class<?> IMPL;
+    private static final boolean HELD;
+
+    static {
+        Class<?> c = null;
+        boolean held;
+        try {
+            c = Class.forName("jdk.jshell.SourceCodeAnalysisImpl");
+            Field f = c.getDeclaredField("INDEXER");
+            f.setAccessible(true);
+            ((ExecutorService) f.get(null)).submit(() -> {
+                GATE.await();
+                return null;
+            });
+            held = true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            held = false;   // JShell indexes at once, as it does without this class
+        }
+        IMPL = c;
+        HELD = held;
+    }
+
+    private DeferredIndexing() {}
+
+    /** Holds JShell's indexer (once per JVM); call before a shell's {@code sourceCodeAnalysis()} is made. */
+    static void hold() {
+        // the class's initialisation does it
+    }
+
+    /** Whether the index waits for the first completion (false: JShell builds it at once). */
+    static boolean deferred() {
+        return HELD && GATE.getCount() > 0;
+    }
+
+    /** Lets the index be built and waits until it is up to date with the class path. */
+    static void open(Object analysis) {
+        if (!HELD) return;
+        GATE.countDown();
+        try {
+            Method wait = IMPL.getDeclaredMethod("waitBackgroundTaskFinished");
+            wait.setAccessible(true);
+            wait.invoke(analysis);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // the completion goes on with what is indexed so far, as JShell's own does while indexing
+        }
+    }
+}
