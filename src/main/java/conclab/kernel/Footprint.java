@@ -22,8 +22,8 @@ import java.util.function.BiConsumer;
  * <p><b>Giving memory back.</b> The serial collector grows the heap while JShell compiles and never
  * returns the space except after a full collection, which an idle kernel never runs. So once no shell
  * request has come for {@link #IDLE_MILLIS}, and only if requests ran since the last time, one
- * {@code System.gc()} runs: with {@code -XX:MaxHeapFreeRatio} the heap then shrinks to its live data and
- * the freed pages go back to the system. It runs on its own daemon thread at minimum priority; a request
+ * full collection runs ({@link #collectTight}): the heap then shrinks to its live data plus
+ * {@link #IDLE_MAX_FREE_RATIO} % and the freed pages go back to the system. It runs on its own daemon thread at minimum priority; a request
  * arriving meanwhile is not delayed more than one collection of the live data (tens of milliseconds).
  *
  * <p><b>No chart warm-up at start-up.</b> Drawing throw-away charts so that the first real one is quick
