@@ -60,16 +60,42 @@ final class DeferredIndexing {
         return HELD && GATE.getCount() > 0;
     }
 
-    /** Lets the index be built and waits until it is up to date with the class path. */
+    /**
+     * How long the first completion waits for the index at most (a generous deadline: only a stuck indexer
+     * reaches it). Measured at load 15, the first completion of {@code import java.util.conc} took 1.4–3.5 s
+     * with the index built then (0.7 s when it was built at start-up), later ones 0.03–0.3 s; with
+     * a 1 s bound instead it answered nothing, twice, while the index was being built: a wrong answer costs a
+     * learner more than a slow first one.
+     */
+    static final long FIRST_WAIT_MILLIS = 30_000;
+
+    /** Lets the index be built and waits for it up to {@link #FIRST_WAIT_MILLIS}. */
     static void open(Object analysis) {
         if (!HELD) return;
+        boolean first = GATE.getCount() > 0;
         GATE.countDown();
+        if (first) await(analysis, FIRST_WAIT_MILLIS);
+    }
+
+    /** Waits until the index is up to date with the class path, at most millis; true when it is. */
+    static boolean await(Object analysis, long millis) {
+        if (!HELD) return true;
+        GATE.countDown();
+        Thread waiter = Thread.ofPlatform().name("conclab-index-wait").daemon(true).stackSize(256 << 10).unstarted(() -> {
+            try {
+                Method wait = IMPL.getDeclaredMethod("waitBackgroundTaskFinished");
+                wait.setAccessible(true);
+                wait.invoke(analysis);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // the completion goes on with what is indexed so far, as JShell's own does while indexing
+            }
+        });
+        waiter.start();
         try {
-            Method wait = IMPL.getDeclaredMethod("waitBackgroundTaskFinished");
-            wait.setAccessible(true);
-            wait.invoke(analysis);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // the completion goes on with what is indexed so far, as JShell's own does while indexing
+            return waiter.join(java.time.Duration.ofMillis(millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }
