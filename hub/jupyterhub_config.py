@@ -15,6 +15,8 @@
 #   CONCLAB_HUB_LESSONS                a directory copied into each student's home as ~/notebooks on first login
 #   CONCLAB_HUB_JUPYTER_PATH           JUPYTER_PATH of the servers (where the kernelspec is, if not system-wide)
 #   CONCLAB_HUB_SERVER_ARGS            extra arguments of every single-user server, shell-quoted
+#   CONCLAB_HUB_NODELAY=0              servers without the conclab_server extension (TCP_NODELAY on kernel websockets)
+#   CONCLAB_HUB_SERVER_PYTHON          where the servers load conclab_server from (default /usr/local/lib/conclab/python)
 #   CONCLAB_HUB_LOG_DIR                one log file per student's server (default: the hub's own output)
 #   CONCLAB_HUB_SERVICE_TOKEN          an API token with admin rights on users and servers (the benchmark's)
 #   CONCLAB_HUB_CGROUP                 the name of the cgroup holding the students' (default conclab-hub)
@@ -249,10 +251,36 @@ c.Spawner.cpu_limit = float(env("CONCLAB_HUB_CPU", "1"))
 # A kernel starting while a whole class logs in answers its first kernel_info late (JVMs and ipykernels alike
 # took 60–150 s at 30 students on 2 cores): the server's default 60 s wait closed the websocket under the
 # student, and in one such run (ipykernel) the reconnected websockets then got no answer for minutes.
-c.Spawner.args = ["--MappingKernelManager.kernel_info_timeout=300"] + SERVER_ARGS
+SERVER_ARGS = ["--MappingKernelManager.kernel_info_timeout=300"] + SERVER_ARGS
+c.Spawner.args = SERVER_ARGS
+if env("CONCLAB_HUB_NODELAY", "1") != "0":
+    # conclab_server (src/main/python): TCP_NODELAY on every kernel websocket, as `./lab start` has it; Debian's
+    # jupyter_server 1.23 leaves Nagle's algorithm on, ~40 ms per cell whatever the kernel. The servers run as
+    # the students, so they load it from a copy each of them can read, refreshed at every start of the hub.
+    _source = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src", "main", "python")
+    _target = env("CONCLAB_HUB_SERVER_PYTHON", "/usr/local/lib/conclab/python")
+    try:
+        _dest = os.path.join(_target, "conclab_server")
+        shutil.rmtree(_dest, ignore_errors=True)
+        shutil.copytree(os.path.join(_source, "conclab_server"), _dest,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        for _dir, _dirs, _files in os.walk(_target):
+            os.chmod(_dir, 0o755)
+            for _f in _files:
+                os.chmod(os.path.join(_dir, _f), 0o644)
+        c.Spawner.args = SERVER_ARGS + ["--ServerApp.jpserver_extensions", "conclab_server=True"]
+        SERVER_PYTHONPATH = _target
+    except OSError as _e:
+        print(f"conclab-hub: the servers run without conclab_server (TCP_NODELAY): cannot copy it to {_target}: {_e}")
+        SERVER_PYTHONPATH = None
+else:
+    SERVER_PYTHONPATH = None
 c.Spawner.environment = {"JUPYTERHUB_SINGLEUSER_APP": "jupyter_server.serverapp.ServerApp"}
 if env("CONCLAB_HUB_JUPYTER_PATH"):
     c.Spawner.environment["JUPYTER_PATH"] = env("CONCLAB_HUB_JUPYTER_PATH")
+if SERVER_PYTHONPATH:
+    # before the hub's own PYTHONPATH (which JupyterHub passes on by itself, e.g. a kernel provisioner's directory)
+    c.Spawner.environment["PYTHONPATH"] = os.pathsep.join([SERVER_PYTHONPATH] + [p for p in [env("PYTHONPATH")] if p])
 c.Spawner.notebook_dir = "~"
 try:
     import nbclassic  # noqa: F401 (the Notebook UI, a jupyter_server extension)

@@ -218,6 +218,15 @@ class Classroom:
             time.sleep(0.3)
         raise RuntimeError(f"the hub did not answer within 120 s:\n{self.tail(self.hub_log, 30)}")
 
+    def nodelay(self, name):
+        """Whether this student's server loaded conclab_server (TCP_NODELAY on its kernel websockets): it says
+        so in its log as it starts."""
+        try:
+            with open(os.path.join(self.hub_state, "servers", f"{name}.log"), errors="replace") as f:
+                return "conclab_server: TCP_NODELAY on kernel websockets" in f.read()
+        except OSError:
+            return False
+
     def server_log(self, name, lines=6):
         """The lines of a student's server log that say what went wrong (kernel deaths, restarts, bind
         failures, timeouts, the JVM's own errors), then its last lines."""
@@ -586,6 +595,7 @@ def one_run(room, kernel, pace_key, cells):
                  + (f"(the OOM killer ended {ooms[n]} process(es) in this student's cgroup)\n" if ooms[n] else ""))
                 for n in results if not results[n].get("ok")]
     lessons_ok = all(os.path.isdir(os.path.join(pwd.getpwnam(n).pw_dir, "notebooks")) for n in served)
+    nodelay = sum(room.nodelay(n) for n in served)
     say(f"{len(served)}/{room.n} served in {wall:.0f} s; the hub stops the servers")
     stopped = room.stop_servers()
     say("servers stopped; stopping the hub")
@@ -607,7 +617,7 @@ def one_run(room, kernel, pace_key, cells):
             "memory per server MB": {"rss": statistics.median(m[0] for m in server_mem),
                                      "pss": statistics.median(m[1] for m in server_mem)} if server_mem else None,
             "kernel CPU seconds (start-up and cells)": statistics.median(cpu) if cpu else None,
-            "OOM kills": sum(ooms.values()), "lessons copied": lessons_ok, "kernels under the memory limit (cgroup and MEM_LIMIT)": limited,
+            "OOM kills": sum(ooms.values()), "lessons copied": lessons_ok, "servers with TCP_NODELAY": nodelay, "kernels under the memory limit (cgroup and MEM_LIMIT)": limited,
             **stopped,
             "failures": [{"student": n, "step": st, "error": e, "server log": lg} for n, st, e, lg in failures]}
 
@@ -695,6 +705,8 @@ def main(argv):
         print(f"{r['label']}, {r['pace']}: {r['kernels under the memory limit (cgroup and MEM_LIMIT)']} of "
               f"{r['served']} kernels ran in their student's cgroup limited to {a.mem} with MEM_LIMIT set; "
               f"lessons copied into every served student's home: {'yes' if r['lessons copied'] else 'NO'}")
+        print(f"{r['label']}, {r['pace']}: {r['servers with TCP_NODELAY']} of {r['served']} servers set TCP_NODELAY on "
+              f"kernel websockets (conclab_server)")
         if r["servers not stopped"] or r["servers left"]:
             print(f"{r['label']}, {r['pace']}: {r['servers not stopped']} server(s) the hub did not stop, "
                   f"{r['servers left']} server process(es) left")

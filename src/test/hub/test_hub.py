@@ -37,6 +37,8 @@ def test_a_class_of_three_is_served_and_nothing_is_left(tmp_path):
     for r in res["rows"]:
         assert r["failures"] == [] and r["served"] == 3, r["failures"]
         assert r["lessons copied"]
+        # every student's server loaded conclab_server: no 40 ms Nagle delay on a cell through the websocket
+        assert r["servers with TCP_NODELAY"] == 3
         assert r["kernels under the memory limit (cgroup and MEM_LIMIT)"] == 3
         assert r["servers not stopped"] == 0 and r["servers left"] == 0
         # the kernels ended with their servers, not killed afterwards by the spawner's cgroup sweep

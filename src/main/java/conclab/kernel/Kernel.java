@@ -169,7 +169,7 @@ public final class Kernel {
                     "undefinedName + 1", "int[] a = new int[1]; a[2]"};
             for (int round = 0; round < 3; round++) {
                 for (String c : cells) ev.eval(c, ctx);
-                ev.analysis().completionSuggestions("Math.ab", 7, new int[1]);
+                ev.completionSuggestions("Math.ab", 7, new int[1]);
                 ev.documentation("Math.abs(", 9);
                 ev.completeness("void f() {");
             }

@@ -48,8 +48,12 @@
  *   <tr><td>{@code conclab-lifeline}</td><td>{@link conclab.kernel.Lifeline}</td><td>the watchdog: halts the
  *       process 5 s after the kernel began to end, whatever blocks</td></tr>
  *   <tr><td>{@code conclab-idle-trim}</td><td>{@link conclab.kernel.Footprint}, at start-up</td><td>once the
- *       shell has been quiet for {@code Footprint.IDLE_MILLIS} after work, one {@code System.gc()} at minimum
- *       priority so the heap shrinks to its live data; sleeps otherwise</td></tr>
+ *       shell has been quiet for {@code Footprint.IDLE_MILLIS} after work, one full collection at minimum
+ *       priority, with at most 10 % of the heap kept free, so the heap shrinks to its live data; sleeps
+ *       otherwise</td></tr>
+ *   <tr><td>{@code Thread-N} (JShell's indexer)</td><td>JShell, for its completion</td><td>indexes the
+ *       class path's packages and classes; held by {@code conclab.kernel.exec.DeferredIndexing} until the first
+ *       completion, which waits for the index; daemon</td></tr>
  *   <tr><td>{@code conclab-chart-warm-up}</td><td>{@code conclab.chart.Charts.warmUpInBackground}, never by
  *       the kernel itself (every kernel of a class would pay it at start-up): the first chart loads the
  *       rendering path</td><td>draws throw-away charts at low priority; ends then</td></tr>

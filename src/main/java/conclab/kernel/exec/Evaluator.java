@@ -82,6 +82,7 @@ public final class Evaluator implements AutoCloseable {
                 .err(err)
                 .build();
         for (String cp : classPath) shell.addToClasspath(cp);
+        DeferredIndexing.hold();
         analysis = shell.sourceCodeAnalysis();
         pruner = new SnippetPruner(shell);
         updates = new Updates(shell, control, varFields, keepValues);
@@ -113,6 +114,20 @@ public final class Evaluator implements AutoCloseable {
 
     public SourceCodeAnalysis analysis() {
         return analysis;
+    }
+
+    /**
+     * JShell's completion suggestions; the first call builds JShell's class-path index first (see
+     * {@link DeferredIndexing}), so every answer, the first one too, knows every package.
+     */
+    public List<SourceCodeAnalysis.Suggestion> completionSuggestions(String code, int cursor, int[] anchor) {
+        DeferredIndexing.open(analysis);
+        return analysis.completionSuggestions(code, cursor, anchor);
+    }
+
+    /** Whether JShell's class-path index still waits for the first completion. */
+    public boolean indexingDeferred() {
+        return DeferredIndexing.deferred();
     }
 
     public CellExecutionControl control() {

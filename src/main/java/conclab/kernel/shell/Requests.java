@@ -106,7 +106,7 @@ public final class Requests {
         int cursor = charIndex(code, cursorCp);
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> suggestions =
-                evaluator.get().analysis().completionSuggestions(code, cursor, anchor);
+                evaluator.get().completionSuggestions(code, cursor, anchor);
         // a method with parameters is offered by name ("abs", not JShell's "abs("): the popup lists names,
         // and overloads collapse into one entry; a method without parameters keeps its "()"
         Set<String> matches = new LinkedHashSet<>();

@@ -109,6 +109,20 @@ class EvaluatorTest {
     }
 
     @Test
+    void theFirstCompletionOffersEveryPackageThoughTheIndexWaitedForIt() {
+        // JShell's class-path index is built at the first completion (DeferredIndexing), which waits for it
+        int[] anchor = new int[1];
+        var names = ev.completionSuggestions("import java.util.conc", 21, anchor).stream()
+                .map(jdk.jshell.SourceCodeAnalysis.Suggestion::continuation).toList();
+        assertTrue(names.contains("concurrent."), names.toString());
+        assertEquals(17, anchor[0]);
+        assertFalse(ev.indexingDeferred());
+        var members = ev.completionSuggestions("Math.ab", 7, anchor).stream()
+                .map(jdk.jshell.SourceCodeAnalysis.Suggestion::continuation).toList();
+        assertTrue(members.contains("abs("), members.toString());
+    }
+
+    @Test
     void completenessOfCode() {
         assertEquals("complete", ev.completeness("int x = 1;"));
         assertEquals("complete", ev.completeness("int x = 1; x + 1"));
