@@ -48,8 +48,11 @@ public final class Runs implements Displayable {
     private final String baseline;
     private final List<String> strategies;
     private final List<Run> runs;
+    private final boolean stopped;
 
-    Runs(String work, int tasks, int repeat, int warmup, String baseline, List<String> strategies, List<Run> runs) {
+    Runs(String work, int tasks, int repeat, int warmup, String baseline, List<String> strategies, List<Run> runs,
+         boolean stopped) {
+        this.stopped = stopped;
         this.work = work;
         this.tasks = tasks;
         this.repeat = repeat;
@@ -58,6 +61,12 @@ public final class Runs implements Displayable {
         this.strategies = List.copyOf(strategies);
         this.runs = List.copyOf(runs);
     }
+
+    /**
+     * True when a stop signal ended the experiment early ({@link Experiment#stopOn}): the last run was
+     * cancelled and shows only the tasks that ran before the stop, and the runs after it never happened.
+     */
+    public boolean stopped() { return stopped; }
 
     /** The workload's name. */
     public String work() { return work; }
@@ -220,7 +229,16 @@ public final class Runs implements Displayable {
         Map<String, String> meta = runs.isEmpty() ? Map.of() : runs.getFirst().trace().meta();
         return work + " × " + tasks + " tasks, median of " + repeat + " run" + (repeat == 1 ? "" : "s")
                 + (warmup > 0 ? " (" + warmup + " warm-up discarded)" : "")
-                + ", JDK " + meta.getOrDefault("jdk", "?") + ", " + meta.getOrDefault("cores", "?") + " cores";
+                + ", JDK " + meta.getOrDefault("jdk", "?") + ", " + meta.getOrDefault("cores", "?") + " cores"
+                + (stopped ? "; " + stoppedNote() : "");
+    }
+
+    private String stoppedNote() {
+        if (runs.isEmpty()) return "stopped before any measured run";
+        Trace last = runs.getLast().trace();
+        long ran = last.spans().stream().mapToLong(conclab.trace.Span::taskId).filter(id -> id >= 0).distinct().count();
+        return "stopped during " + runs.getLast().strategy() + "'s run " + (runs.getLast().repetition() + 1)
+                + ": " + ran + " of " + tasks + " tasks had started, the others were cancelled";
     }
 
     private static final List<String> HEADER = List.of("strategy", "workers", "carriers", "makespan", "min–max", "speedup",
