@@ -67,11 +67,11 @@ public final class Button extends Widget implements StopSignal {
         java.util.concurrent.atomic.AtomicBoolean fired = new java.util.concurrent.atomic.AtomicBoolean();
         Consumer<Button> handler = b -> { if (fired.compareAndSet(false, true)) action.run(); };
         synchronized (handlers) {
+            handlers.add(handler);                     // first: a click once it looks clickable is heard
             if (armed++ == 0) {
                 disabledBefore = Boolean.TRUE.equals(get("disabled"));
                 if (disabledBefore) set("disabled", false);
             }
-            handlers.add(handler);
         }
         java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
         return () -> {
