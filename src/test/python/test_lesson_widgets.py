@@ -260,3 +260,33 @@ def test_the_lessons_widget_cells_in_plain_jshell(tmp_path):
     assert "caption=" in text and "stopped during platform(" in text, text
     assert "slider=threads: " in text and "runs=1" in text, text
     assert "Exception" not in out.stdout and "Error" not in out.stdout, text
+
+
+# ---------------------------------------------------------------- the output widget, written by many threads
+
+def test_the_output_widget_keeps_what_every_thread_writes_into_it(kc):
+    """4 threads × 50 lines into one output widget (println, and a PrintStream handed to code that prints):
+    the front end's last state holds every line, whole, in order per thread, under the cell that made it."""
+    code = """
+var out9 = output();
+display(out9);
+var ws9 = new ArrayList<Thread>();
+for (int t = 0; t < 4; t++) {
+    int k = t;
+    ws9.add(Thread.ofPlatform().start(() -> {
+        for (int i = 0; i < 50; i++) {
+            if (i % 2 == 0) out9.println("t" + k + " line " + i); else out9.stream().println("t" + k + " line " + i);
+        }
+    }));
+}
+for (var t : ws9) t.join();
+"""
+    msgs = ok(kc, code)
+    oid = find(opened(msgs), "OutputModel")
+    got = drain_iopub(kc, lambda g: any(len("".join(o.get("text", "") for o in s["outputs"]).splitlines()) == 200
+                                        for s in updates(msgs + g, oid) if "outputs" in s))
+    last = [s["outputs"] for s in updates(msgs + got, oid) if "outputs" in s][-1]
+    lines = "".join(o.get("text", "") for o in last).splitlines()
+    assert len(lines) == 200, len(lines)
+    for k in range(4):
+        assert [l for l in lines if l.startswith(f"t{k} ")] == [f"t{k} line {i}" for i in range(50)]
