@@ -238,7 +238,7 @@ public final class Runs implements Displayable {
         Trace last = runs.getLast().trace();
         long ran = last.spans().stream().mapToLong(conclab.trace.Span::taskId).filter(id -> id >= 0).distinct().count();
         return "stopped during " + runs.getLast().strategy() + "'s run " + (runs.getLast().repetition() + 1)
-                + ": " + ran + " of " + tasks + " tasks had started, the others were cancelled";
+                + ": " + ran + " of " + tasks + " tasks had started when it was cancelled";
     }
 
     private static final List<String> HEADER = List.of("strategy", "workers", "carriers", "makespan", "min–max", "speedup",
