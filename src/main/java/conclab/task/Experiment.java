@@ -155,11 +155,16 @@ public final class Experiment {
             rounds:
             for (int round = -warmup; round < repeat; round++) {
                 for (int s = 0; s < all.size(); s++) {
-                    if (stopper.stopped()) break rounds;
                     Strategy st = all.get(s);
                     Trace t = once(st, names.get(s), round < 0 ? -1 : round, stopper);
-                    if (round >= 0) runs.add(new Runs.Run(names.get(s), st.workers(tasks), st.carriers(tasks), round, t, Stats.of(t, st.workers(tasks))));
+                    boolean stopped = stopper.stopped();
+                    // a run cancelled before any measured one is kept (a warm-up too): the result shows the stop
+                    if (round >= 0 || (stopped && runs.isEmpty())) {
+                        runs.add(new Runs.Run(names.get(s), st.workers(tasks), st.carriers(tasks), Math.max(round, 0), t,
+                                Stats.of(t, st.workers(tasks))));
+                    }
                     progress.accept(new Progress(++done, total, names.get(s), round < 0));
+                    if (stopped) break rounds;
                 }
             }
         } catch (InterruptedException e) {

@@ -237,7 +237,9 @@ public final class Runs implements Displayable {
         if (runs.isEmpty()) return "stopped before any measured run";
         Trace last = runs.getLast().trace();
         long ran = last.spans().stream().mapToLong(conclab.trace.Span::taskId).filter(id -> id >= 0).distinct().count();
-        return "stopped during " + runs.getLast().strategy() + "'s run " + (runs.getLast().repetition() + 1)
+        String which = "warm-up".equals(last.meta().get("repetition")) ? "warm-up run"
+                : "run " + (runs.getLast().repetition() + 1);
+        return "stopped during " + runs.getLast().strategy() + "'s " + which
                 + ": " + ran + " of " + tasks + " tasks had started when it was cancelled";
     }
 

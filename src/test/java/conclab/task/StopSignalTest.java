@@ -106,4 +106,20 @@ class StopSignalTest {
         button.click();                              // after: nothing happens
         assertFalse(Thread.currentThread().isInterrupted());
     }
+
+    @Test
+    void a_stop_as_soon_as_armed_still_gives_a_result_to_show() {
+        StopSignal at_once = action -> { action.run(); return () -> {}; };
+        for (int warmup : new int[] {0, 1}) {
+            Runs runs = Experiment.of(Work.named("tick", i -> Thread.sleep(60_000))).tasks(8)
+                    .on(Strategy.platform(2), Strategy.sequential()).warmup(warmup).repeat(2).stopOn(at_once).run();
+            assertTrue(runs.stopped());
+            assertEquals(1, runs.all().size(), "the cancelled run, empty or nearly");
+            assertEquals(java.util.List.of("platform(2)"), runs.strategies());
+            assertNotNull(runs.timeline().toString());
+            assertTrue(runs.caption().contains(warmup == 0 ? "platform(2)'s run 1" : "platform(2)'s warm-up run"), runs.caption());
+            assertFalse(runs.toString().isEmpty());
+            assertFalse(Thread.currentThread().isInterrupted());
+        }
+    }
 }
