@@ -819,4 +819,21 @@ public final class Lab {
     public static java.util.List<String> maven(String... coordinates) {
         return lineMagic("maven", java.util.List.of(coordinates));
     }
+
+    // wlessons
+
+    /**
+     * A Stop button for work that accepts a {@link conclab.task.StopSignal}: greyed out until the work
+     * runs, clickable while it runs, and a click cancels that work only:
+     * {@code var stop = stopButton(); display(stop); experiment(cpu(ms(20))).tasks(400).on(platform(2)).stopOn(stop).run()}.
+     * Nobody clicking (a notebook run headless), the work runs to its end.
+     */
+    public static conclab.widgets.Button stopButton() {
+        return conclab.widgets.Widgets.button("Stop").style("danger").disabled(true);
+    }
+
+    /** A stop signal you fire yourself, from any thread: {@code var s = stopSignal(); ... s.stop()}. */
+    public static conclab.task.StopSignal.Manual stopSignal() {
+        return conclab.task.StopSignal.manual();
+    }
 }

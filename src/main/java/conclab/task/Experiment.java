@@ -39,6 +39,7 @@ public final class Experiment {
     private Strategy baseline;
     private Consumer<Progress> progress = p -> {};
     private java.time.Duration jfrThreshold;
+    private StopSignal stop;
 
     private Experiment(Work work) {
         this.work = Objects.requireNonNull(work, "work");
@@ -93,6 +94,18 @@ public final class Experiment {
         return this;
     }
 
+    /**
+     * Lets {@code signal} stop the experiment while it runs (a Stop button: {@code stopOn(stopButton())}):
+     * the tasks of the run in progress are cancelled (interrupted, then waited for), no further run
+     * starts, and {@link #run()} returns what was measured, the cancelled run included as it stood
+     * ({@link Runs#stopped()}). Only this experiment's tasks are touched: other threads, and the cell, go on.
+     * The signal is armed from the start of {@link #run()} to its end; a stop asked outside it does nothing.
+     */
+    public Experiment stopOn(StopSignal signal) {
+        this.stop = Objects.requireNonNull(signal, "signal");
+        return this;
+    }
+
     /** A hook called after each run, on the thread calling {@link #run()}; {@link #progressBar()} shows it. */
     public Experiment progress(Consumer<Progress> hook) {
         this.progress = Objects.requireNonNull(hook);
@@ -125,7 +138,8 @@ public final class Experiment {
      * Runs the experiment.
      *
      * @throws CancellationException if the calling thread is interrupted (every task of the current run
-     *                               was cancelled and has ended; the interrupt status is kept)
+     *                               was cancelled and has ended; the interrupt status is kept); a stop
+     *                               asked through {@link #stopOn} is not an interrupt: run returns
      * @throws TaskFailedException   if tasks of a run failed
      */
     public Runs run() {
@@ -136,19 +150,21 @@ public final class Experiment {
         List<String> names = uniqueNames(all);
         int total = all.size() * (warmup + repeat), done = 0;
         List<Runs.Run> runs = new ArrayList<>();
-        try {
-            for (int w = 0; w < warmup; w++) {
-                for (int s = 0; s < all.size(); s++) {
-                    once(all.get(s), names.get(s), -1);
-                    progress.accept(new Progress(++done, total, names.get(s), true));
-                }
-            }
-            for (int r = 0; r < repeat; r++) {
+        Stopper stopper = new Stopper(Thread.currentThread());
+        try (StopSignal.Armed armed = stop == null ? null : stop.whenStopped(stopper::stop)) {
+            rounds:
+            for (int round = -warmup; round < repeat; round++) {
                 for (int s = 0; s < all.size(); s++) {
                     Strategy st = all.get(s);
-                    Trace t = once(st, names.get(s), r);
-                    runs.add(new Runs.Run(names.get(s), st.workers(tasks), st.carriers(tasks), r, t, Stats.of(t, st.workers(tasks))));
-                    progress.accept(new Progress(++done, total, names.get(s), false));
+                    Trace t = once(st, names.get(s), round < 0 ? -1 : round, stopper);
+                    boolean stopped = stopper.stopped();
+                    // a run cancelled before any measured one is kept (a warm-up too): the result shows the stop
+                    if (round >= 0 || (stopped && runs.isEmpty())) {
+                        runs.add(new Runs.Run(names.get(s), st.workers(tasks), st.carriers(tasks), Math.max(round, 0), t,
+                                Stats.of(t, st.workers(tasks))));
+                    }
+                    progress.accept(new Progress(++done, total, names.get(s), round < 0));
+                    if (stopped) break rounds;
                 }
             }
         } catch (InterruptedException e) {
@@ -156,24 +172,76 @@ public final class Experiment {
             CancellationException c = new CancellationException("experiment interrupted");
             c.initCause(e);
             throw c;
+        } finally {
+            stopper.finish();
         }
-        return new Runs(work.name(), tasks, repeat, warmup, names.get(all.indexOf(base)), names, runs);
+        if (!stopper.stopped()) {
+            return new Runs(work.name(), tasks, repeat, warmup, names.get(all.indexOf(base)), names, runs, false);
+        }
+        List<String> measured = names.stream().filter(n -> runs.stream().anyMatch(r -> r.strategy().equals(n))).toList();
+        String baseName = names.get(all.indexOf(base));
+        if (!measured.isEmpty() && !measured.contains(baseName)) baseName = measured.getFirst();
+        return new Runs(work.name(), tasks, repeat, warmup, baseName, measured, runs, true);
     }
 
-    private Trace once(Strategy s, String name, int rep) throws InterruptedException {
+    /**
+     * The stop of one {@link #run()}: interrupts the running thread once, only while the run lasts, and
+     * takes back its own interrupt at the end so that the caller goes on.
+     */
+    private static final class Stopper {
+        private final Thread runner;
+        /* Guarded by this. */
+        private boolean stopped, finished;
+
+        Stopper(Thread runner) {
+            this.runner = runner;
+        }
+
+        synchronized void stop() {
+            if (finished || stopped) return;
+            stopped = true;
+            runner.interrupt();             // the strategy cancels its tasks, waits for them and throws
+        }
+
+        synchronized boolean stopped() {
+            return stopped;
+        }
+
+        /* On the runner, after disarming: no interrupt of ours can come later. */
+        void finish() {
+            boolean ours;
+            synchronized (this) {
+                finished = true;
+                ours = stopped;
+            }
+            if (ours) Thread.interrupted();
+        }
+    }
+
+    private Trace once(Strategy s, String name, int rep, Stopper stopper) throws InterruptedException {
         if (jfrThreshold != null && rep >= 0) {
             // the flight recorder starts and stops outside the run's wall time
             try (var jfr = conclab.trace.JfrMarkers.start(jfrThreshold)) {
                 Recorder rec = recorder(s, name, rep);
-                s.run(work, tasks, rec);
+                runInto(s, rec, stopper);
                 Trace t = rec.stop();
                 jfr.close();
                 return jfr.addTo(t);
             }
         }
         Recorder rec = recorder(s, name, rep);
-        s.run(work, tasks, rec);
+        runInto(s, rec, stopper);
         return rec.stop();
+    }
+
+    /* Runs the tasks; a stop asked through stopOn ends the run early with what it recorded so far. */
+    private void runInto(Strategy s, Recorder rec, Stopper stopper) throws InterruptedException {
+        try {
+            s.run(work, tasks, rec);
+        } catch (InterruptedException e) {
+            if (!stopper.stopped()) throw e;
+            rec.meta("stopped", "true");
+        }
     }
 
     private Recorder recorder(Strategy s, String name, int rep) {

@@ -48,8 +48,11 @@ public final class Runs implements Displayable {
     private final String baseline;
     private final List<String> strategies;
     private final List<Run> runs;
+    private final boolean stopped;
 
-    Runs(String work, int tasks, int repeat, int warmup, String baseline, List<String> strategies, List<Run> runs) {
+    Runs(String work, int tasks, int repeat, int warmup, String baseline, List<String> strategies, List<Run> runs,
+         boolean stopped) {
+        this.stopped = stopped;
         this.work = work;
         this.tasks = tasks;
         this.repeat = repeat;
@@ -58,6 +61,12 @@ public final class Runs implements Displayable {
         this.strategies = List.copyOf(strategies);
         this.runs = List.copyOf(runs);
     }
+
+    /**
+     * True when a stop signal ended the experiment early ({@link Experiment#stopOn}): the last run was
+     * cancelled and shows only the tasks that ran before the stop, and the runs after it never happened.
+     */
+    public boolean stopped() { return stopped; }
 
     /** The workload's name. */
     public String work() { return work; }
@@ -222,7 +231,18 @@ public final class Runs implements Displayable {
         return conclab.text.Messages.get("runs.caption", work, String.valueOf(tasks),
                 conclab.text.Messages.get(repeat == 1 ? "runs.median.one" : "runs.median.many", String.valueOf(repeat)),
                 warmup > 0 ? conclab.text.Messages.get("runs.warmup", String.valueOf(warmup)) : "",
-                meta.getOrDefault("jdk", "?"), conclab.text.Messages.get("1".equals(cores) ? "chart.facts.core" : "chart.facts.cores", cores));
+                meta.getOrDefault("jdk", "?"), conclab.text.Messages.get("1".equals(cores) ? "chart.facts.core" : "chart.facts.cores", cores))
+                + (stopped ? "; " + stoppedNote() : "");
+    }
+
+    private String stoppedNote() {
+        if (runs.isEmpty()) return conclab.text.Messages.get("runs.stopped.none");
+        Trace last = runs.getLast().trace();
+        long ran = last.spans().stream().mapToLong(conclab.trace.Span::taskId).filter(id -> id >= 0).distinct().count();
+        String which = "warm-up".equals(last.meta().get("repetition")) ? conclab.text.Messages.get("runs.stopped.warmup")
+                : conclab.text.Messages.get("runs.stopped.run", String.valueOf(runs.getLast().repetition() + 1));
+        return conclab.text.Messages.get("runs.stopped.during", runs.getLast().strategy(), which, String.valueOf(ran),
+                String.valueOf(tasks));
     }
 
     private static final List<String> HEADER = List.of("strategy", "workers", "carriers", "makespan", "min–max", "speedup",
