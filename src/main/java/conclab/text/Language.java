@@ -51,10 +51,12 @@ public final class Language {
     /**
      * Chooses the session's language: {@code "en"} or {@code "fr"} (a region such as {@code "fr-CA"} or
      * {@code "fr_BE"} is accepted and keeps its own number conventions). Anything else is refused with a
-     * message naming the two languages.
+     * message naming the two languages. It also sets the JVM's default format locale, so a cell's own
+     * {@code "%.2f".formatted(x)} or {@code printf} writes numbers as the library does ({@code 1,18} in French).
      */
     public static void set(String tag) {
         current = parse(tag);
+        Locale.setDefault(Locale.Category.FORMAT, numbers(current));
     }
 
     static Locale parse(String tag) {

@@ -24,6 +24,10 @@ class LanguageTest {
         assertEquals("CA", Language.locale().getCountry());
         Language.set("en");
         assertEquals("en", Language.tag());
+        Language.set("fr");
+        assertEquals("1,18", "%.2f".formatted(1.18), "a cell's own formatting follows the session's language");
+        Language.set("en");
+        assertEquals("1.18", "%.2f".formatted(1.18));
         var refused = assertThrows(IllegalArgumentException.class, () -> Language.set("de"));
         assertTrue(refused.getMessage().contains("\"en\"") && refused.getMessage().contains("\"fr\""), refused.getMessage());
         assertEquals("en", Language.tag(), "a refused language leaves the session's as it was");
