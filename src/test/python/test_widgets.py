@@ -353,3 +353,35 @@ def test_a_binary_value_from_the_front_end_lands_in_the_state(kc):
     u = [m for m in full if m["content"]["data"]["method"] == "update"][-1]
     assert u["content"]["data"]["buffer_paths"] == [["blob"]] and [bytes(b) for b in u["buffers"]] == [b"\x01\x02\x03"]
     assert u["content"]["data"]["state"]["blob"] is None and u["content"]["data"]["state"]["_model_name"] == "OutputModel"
+
+
+def test_an_output_widget_captures_what_the_cell_and_its_threads_print_then_lets_go(kc):
+    """Python's `with out:`: out.capture(...) takes System.out and System.err of the cell's thread and of
+    the threads it starts while it runs; after it returns, what they print goes under the cell again."""
+    code = (
+        'var o9 = output(); display(o9);\n'
+        'var printed9 = new java.util.concurrent.CountDownLatch(1);\n'
+        'var late9 = new java.util.concurrent.CountDownLatch(1);\n'
+        'Thread t9;\n'
+        'o9.capture(() -> {\n'
+        '    System.out.println("inside");\n'
+        '    t9 = Thread.ofPlatform().start(() -> {\n'
+        '        System.out.println("from its thread");\n'
+        '        printed9.countDown();\n'
+        '        try { late9.await(); } catch (InterruptedException e) { }\n'
+        '        System.out.println("after the capture");\n'
+        '    });\n'
+        '    try { printed9.await(); } catch (InterruptedException e) { }\n'
+        '    System.err.println("an error line");\n'
+        '});\n'
+        'late9.countDown(); t9.join();\n'
+        'System.out.println("under the cell");\n'
+    )
+    reply, msgs = run(kc, code)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    under_cell = stdout(msgs)
+    assert "under the cell" in under_cell and "after the capture" in under_cell, under_cell
+    assert "inside" not in under_cell and "from its thread" not in under_cell, under_cell
+    text = json.loads(value_of(kc, 'o9.text().replace("\\n", "|")'))
+    assert "inside|" in text and "from its thread|" in text and "an error line|" in text, text
+    assert "after the capture" not in text and "under the cell" not in text, text

@@ -92,6 +92,29 @@ public final class Output extends Widget {
         return this;
     }
 
+    /**
+     * Runs {@code body} with what it prints ({@code System.out}, {@code System.err}) landing here instead of
+     * under the cell, also what the threads it starts print while it runs: Python's {@code with out:}.
+     * In plain JShell the output goes to the console as usual.
+     */
+    public void capture(Runnable body) {
+        try {
+            conclab.spi.OutputCapture.into(this::append, () -> {
+                body.run();
+                return null;
+            });
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);   // unreachable: the body is a Runnable
+        }
+    }
+
+    /** As {@link #capture(Runnable)}, for a body with a result. */
+    public <T> T capture(java.util.concurrent.Callable<T> body) throws Exception {
+        return conclab.spi.OutputCapture.into(this::append, body);
+    }
+
     /** A stream whose text lands here; safe to share between threads (each write is appended whole). */
     public PrintStream stream() {
         return stream;

@@ -160,6 +160,11 @@ public final class OutputRouter implements AutoCloseable {
         @Override
         public void write(byte[] b, int off, int len) {
             if (len <= 0) return;
+            var captured = conclab.spi.OutputCapture.sink();
+            if (captured != null) {   // an output widget captures this thread's output (out.capture(...))
+                captured.accept(name, new String(b, off, len, StandardCharsets.UTF_8));
+                return;
+            }
             CellContext owner = Contexts.current();
             CellContext ctx = owner != null ? owner : contexts.lastCell();
             if (ctx == null) {
