@@ -131,7 +131,7 @@ final class PythonCells {
         PythonWorker worker = worker();
         CellThreads.Result r;
         try {
-            r = CellThreads.run(ctx, () -> worker.run(code, ctx, "<cell [" + ctx.executionCount() + "]>",
+            r = CellThreads.run(ctx, () -> worker.run(code, ctx, "<" + ctx.label() + ">",   // <cell [3]>, <cellule [3]> in French
                     ctx::stopRequested));   // also an interrupt that came before this thread existed
         } catch (UnstoppableError e) {
             return new Outcome.Interrupted("the Python cell did not stop", List.of("KeyboardInterrupt: the Python cell did not stop"), null);
