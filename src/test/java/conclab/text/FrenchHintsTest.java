@@ -106,6 +106,25 @@ class FrenchHintsTest {
     }
 
     @Test
+    void widget_text_forms_write_numbers_the_session_s_way() {
+        assertEquals("Threads: 4 (1–8)", in("en", () -> conclab.widgets.Widgets.intSlider("Threads", 1, 8, 4).text()));
+        assertEquals("Threads\u00A0: 4 (1–8)", in("fr", () -> conclab.widgets.Widgets.intSlider("Threads", 1, 8, 4).text()));
+        assertEquals("Rate: 0.25 (0.0–1.0)", in("en", () -> conclab.widgets.Widgets.floatSlider("Rate", 0, 1, 0.25).text()));
+        assertEquals("Rate\u00A0: 0,25 (0,0–1,0)", in("fr", () -> conclab.widgets.Widgets.floatSlider("Rate", 0, 1, 0.25).text()));
+        String grouped = in("fr", () -> Messages.format("%,d", 2000));
+        assertEquals("work ██████████░░░░░░░░░░ 1000/2000", in("en", () -> {
+            var p = conclab.widgets.Widgets.progress("work", 2000);
+            p.value(1000);
+            return p.text();
+        }));
+        assertEquals("work ██████████░░░░░░░░░░ " + in("fr", () -> Messages.format("%,d", 1000)) + "/" + grouped, in("fr", () -> {
+            var p = conclab.widgets.Widgets.progress("work", 2000);
+            p.value(1000);
+            return p.text();
+        }));
+    }
+
+    @Test
     void call_probe_description_in_both_languages() {
         assertEquals("CallProbe[3 calls, made 0, at most 0 in flight on 0 threads]", in("en", () -> CallProbe.of(3).toString()));
         assertEquals("CallProbe[3 appels, 0 faits, au plus 0 en cours sur 0 threads]", in("fr", () -> CallProbe.of(3).toString()));
