@@ -124,6 +124,26 @@ class FrenchHintsTest {
         }));
     }
 
+    static final class Pair {
+        int x, y;
+    }
+
+    private static String stress() {
+        try {
+            return conclab.task.Stress.of(Pair::new).actor(p -> p.x = 1).actor(p -> p.y = 1)
+                    .arbiter(p -> p.x + ", " + p.y).run(Duration.ofMillis(20)).toString();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void a_stress_table_s_caption_and_verdicts_in_both_languages() {
+        String en = in("en", FrenchHintsTest::stress), fr = in("fr", FrenchHintsTest::stress);
+        assertTrue(en.contains(": FORBIDDEN outcomes seen") && en.contains("forbidden") && en.contains("not declared"), en);
+        assertTrue(fr.contains("\u00A0: des résultats INTERDITS observés") && fr.contains("interdit") && fr.contains("non déclaré"), fr);
+    }
+
     @Test
     void call_probe_description_in_both_languages() {
         assertEquals("CallProbe[3 calls, made 0, at most 0 in flight on 0 threads]", in("en", () -> CallProbe.of(3).toString()));
