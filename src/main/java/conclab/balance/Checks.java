@@ -55,18 +55,18 @@ public final class Checks {
     public static Verdict fairQueue(Supplier<? extends TaskQueue> make) {
         try {
             TaskQueue q = call(make::get);
-            if (q == null) return new Verdict(false, "the queue was null");
+            if (q == null) return new Verdict(false, m("balance.queue.null"));
             String why = rounds(q, new String[]{"greedy", "greedy", "greedy", "greedy", "greedy", "greedy", "a", "a", "b"});
             if (why != null) return new Verdict(false, why);
             why = rounds(q, new String[]{"b", "greedy", "greedy", "greedy", "c"});
-            if (why != null) return new Verdict(false, why + " (the second time, on the same queue)");
+            if (why != null) return new Verdict(false, m("balance.queue.second_time", why));
             why = waitsWhenEmpty(call(make::get));
             if (why != null) return new Verdict(false, why);
             why = concurrent(call(make::get));
             if (why != null) return new Verdict(false, why);
-            return new Verdict(true, "jobs taken in rounds, one per client with jobs waiting, each client's in order; take() waits; safe with 6 threads");
+            return new Verdict(true, m("balance.queue.pass"));
         } catch (Throwable t) {
-            return new Verdict(false, "your code threw " + t);
+            return new Verdict(false, m("balance.threw", t));
         }
     }
 
@@ -84,12 +84,12 @@ public final class Checks {
         int round = 0;
         for (int k = 0; k < jobs.size(); k++) {
             Runnable r = call(q::take);
-            if (!(r instanceof Job j)) return "take() returned " + r + " with jobs still waiting (after " + order + ")";
+            if (!(r instanceof Job j)) return m("balance.queue.returned", r, order);
             order.add(j.toString());
             int expected = taken.merge(j.client, 1, Integer::sum) - 1;
-            if (j.n != expected) return "the jobs of " + j.client + " came out of order: " + order;
-            if (j.n < round) return "taken " + order + ": a client's next job went before another's; serve them in rounds, one job per client with jobs waiting";
-            if (j.n > round) return "taken " + order + ": " + j + " went before every client's job number " + (round + 1) + " had been served; serve one job per client in turn";
+            if (j.n != expected) return m("balance.queue.out_of_order", j.client, order);
+            if (j.n < round) return m("balance.queue.not_rounds", order);
+            if (j.n > round) return m("balance.queue.ahead", order, j, round + 1);
             // the round is over when every client with more than `round` jobs has had its job number round + 1
             final int r0 = round;
             boolean over = sent.entrySet().stream().allMatch(e -> e.getValue() <= r0 || taken.getOrDefault(e.getKey(), 0) > r0);
@@ -103,20 +103,20 @@ public final class Checks {
         Thread.ofPlatform().daemon().name("probe: take() on an empty queue").start(task);
         try {
             Runnable early = task.get(200, TimeUnit.MILLISECONDS);
-            return "take() on an empty queue returned " + early + " at once: it must wait until a job is put";
+            return m("balance.queue.no_wait", early);
         } catch (TimeoutException waiting) {
             // right: it waits
         } catch (ExecutionException e) {
-            return "take() on an empty queue threw " + e.getCause();
+            return m("balance.queue.empty_threw", e.getCause());
         }
         Job j = new Job("late", 0);
         call(() -> { q.put("late", j); return null; });
         try {
             Runnable got = task.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-            return got == j ? null : "a take() waiting on an empty queue returned " + got + " instead of the job put";
+            return got == j ? null : m("balance.queue.wrong_job", got);
         } catch (TimeoutException stuck) {
             task.cancel(true);
-            return "a take() waiting on an empty queue never woke up when a job was put: signal the waiting takers in put()";
+            return m("balance.queue.no_signal");
         }
     }
 
@@ -153,10 +153,9 @@ public final class Checks {
         start.countDown();
         boolean all = done.await(PATIENCE.toMillis() * 2, TimeUnit.MILLISECONDS);
         threads.forEach(Thread::interrupt);
-        if (dup.get()) return "with 4 threads putting and 2 taking at once, a job came out twice: guard the queues with one lock";
+        if (dup.get()) return m("balance.queue.twice");
         if (!all || out.size() != total)
-            return "with 4 threads putting and 2 taking at once, " + (total - out.size()) + " of " + total
-                    + " jobs never came out (or take() hung): guard every access to the queues with one lock, and wait on a condition of that lock";
+            return m("balance.queue.lost", total - out.size(), total);
         return null;
     }
 
@@ -186,10 +185,10 @@ public final class Checks {
             if (why == null) why = skipsDown(call(make::get));
             if (why == null) why = twoAtOnce(call(make::get));
             return why == null
-                    ? new Verdict(true, "the fewest outstanding every time, down servers skipped, no two picks on one idle server")
+                    ? new Verdict(true, m("balance.pick.pass"))
                     : new Verdict(false, why);
         } catch (Throwable t) {
-            return new Verdict(false, "your code threw " + t);
+            return new Verdict(false, m("balance.threw", t));
         }
     }
 
@@ -201,9 +200,7 @@ public final class Checks {
             String why = v.claimedOnce(i);
             if (why != null) return why;
             if (before[i] != Arrays.stream(before).min().getAsInt())
-                return "with outstanding " + Arrays.toString(before) + " it picked server " + i
-                        + ": pick the server whose servers.outstanding(i) is smallest (the balancer's count, which goes down"
-                        + " when answers come back; a count of your own does not)";
+                return m("balance.pick.not_fewest", Arrays.toString(before), i);
         }
         return null;
     }
@@ -216,14 +213,13 @@ public final class Checks {
             if (why != null) return why;
         }
         if (!Arrays.equals(v.counts(), new int[]{1, 1, 1}))
-            return "three picks on three idle servers gave outstanding " + Arrays.toString(v.counts()) + ": each should take a different one";
+            return m("balance.pick.same_idle", Arrays.toString(v.counts()));
         v.set(new int[]{1, 1, 0});   // the request on server 2 was answered (and server 0 and 1 still have theirs)
         int i = v.pick(p);
         String why = v.claimedOnce(i);
         if (why != null) return why;
         if (i != 2)
-            return "after the request on server 2 was answered (outstanding [1, 1, 0]) it picked server " + i
-                    + ": read servers.outstanding(i), which goes down when a request is answered (a count of your own never does)";
+            return m("balance.pick.own_count", i);
         return null;
     }
 
@@ -232,11 +228,11 @@ public final class Checks {
         for (int k = 0; k < 4; k++) {
             int[] before = v.counts();
             int i = v.pick(p);
-            if (i == 0) return "it picked server 0, which is down (servers.up(0) is false): skip the servers that are down";
+            if (i == 0) return m("balance.pick.down");
             String why = v.claimedOnce(i);
             if (why != null) return why;
             if (before[i] > Math.min(before[1], before[2]))
-                return "with outstanding " + Arrays.toString(before) + " and server 0 down it picked server " + i + ": the fewest among those up";
+                return m("balance.pick.not_fewest_up", Arrays.toString(before), i);
         }
         return null;
     }
@@ -258,15 +254,13 @@ public final class Checks {
                 got[t] = picks.get(t).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 picks.forEach(f -> f.cancel(true));
-                return "two picks at once: one did not return within " + PATIENCE.toSeconds() + " s";
+                return m("balance.pick.two_stuck", PATIENCE.toSeconds());
             } catch (ExecutionException e) {
-                return "two picks at once: one threw " + e.getCause();
+                return m("balance.pick.two_threw", e.getCause());
             }
         }
         if (got[0] == got[1] || !Arrays.equals(v.counts(), new int[]{1, 1, 6}))
-            return "two picks at once on outstanding [0, 0, 6] both read the counts before either claimed, picked servers "
-                    + got[0] + " and " + got[1] + " and left outstanding " + Arrays.toString(v.counts())
-                    + ": claim with servers.claimIf(i, seen) and pick again when it says false (or hold a lock around the whole pick)";
+            return m("balance.pick.race", got[0], got[1], Arrays.toString(v.counts()));
         return null;
     }
 
@@ -311,9 +305,9 @@ public final class Checks {
 
         String claimedOnce(int i) {
             int[] c = lastClaims;
-            if (i < 0 || i >= size()) return "pick() returned " + i + ", not a server index (0 to " + (size() - 1) + ")";
-            if (c[1] == 0) return "pick() returned server " + i + " without claiming it: call servers.claim(i) or servers.claimIf(i, seen)";
-            if (c[1] > 1 || c[0] != i) return "pick() returned server " + i + " but claimed " + c[1] + " time(s), last server " + c[0] + ": claim the server you return, once";
+            if (i < 0 || i >= size()) return m("balance.pick.bad_index", i, size() - 1);
+            if (c[1] == 0) return m("balance.pick.unclaimed", i);
+            if (c[1] > 1 || c[0] != i) return m("balance.pick.claims", i, c[1], c[0]);
             return null;
         }
 
@@ -321,7 +315,7 @@ public final class Checks {
 
         /** Stops a pick that loops forever (the probe has given up on it by then) instead of letting it spin on. */
         private void called() {
-            if (calls.incrementAndGet() > 10_000_000L) throw new IllegalStateException("pick() never returned");
+            if (calls.incrementAndGet() > 10_000_000L) throw new IllegalStateException(m("balance.pick.never"));
         }
 
         private void beforeClaim() {
@@ -357,6 +351,11 @@ public final class Checks {
         @Override public synchronized int random(int bound) { return random.nextInt(bound); }
     }
 
+    /** A hint or a message of the bundles ({@link conclab.text.Messages#hint}). */
+    private static String m(String key, Object... args) {
+        return conclab.text.Messages.hint(key, args);
+    }
+
     /** Runs {@code body} on a daemon thread and waits at most {@link #PATIENCE} for it. */
     private static <T> T call(Callable<T> body) throws Exception {
         var task = new FutureTask<>(body);
@@ -365,7 +364,7 @@ public final class Checks {
             return task.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             task.cancel(true);
-            throw new IllegalStateException("your code did not return within " + PATIENCE.toSeconds() + " s");
+            throw new IllegalStateException(m("balance.no_return", PATIENCE.toSeconds()));
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
         }

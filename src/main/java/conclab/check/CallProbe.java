@@ -89,7 +89,7 @@ public final class CallProbe {
 
     /** Call {@code order[j]} returns only after call {@code order[j-1]} returned (up to the deadline). */
     public CallProbe finishIn(int... order) {
-        if (order.length != n) throw new IllegalArgumentException("order must name all " + n + " calls");
+        if (order.length != n) throw new IllegalArgumentException(conclab.text.Messages.hint("callprobe.order", n));
         this.order = order.clone();
         this.returned = new CountDownLatch[n];
         for (int i = 0; i < n; i++) returned[i] = new CountDownLatch(1);
@@ -310,7 +310,7 @@ public final class CallProbe {
 
     @Override
     public String toString() {
-        return "CallProbe[" + n + " calls, made " + callsMade() + ", at most " + maxInFlight() + " in flight on "
-                + threads().size() + " threads" + (gaveUp.get() ? ", gave up waiting" : "") + "]";
+        return conclab.text.Messages.hint("callprobe.summary", n, callsMade(), maxInFlight(), threads().size(),
+                gaveUp.get() ? conclab.text.Messages.hint("callprobe.gave_up") : "");
     }
 }

@@ -57,7 +57,7 @@ public final class Probes {
      * then every job run once the gate opens. Shuts the pool down.
      */
     public static Verdict backPressure(ExecutorService pool, int workers, int capacity) {
-        if (pool == null) return Verdict.fail("no executor (null)");
+        if (pool == null) return Verdict.fail(m("probe.no_executor"));
         int jobs = workers + capacity + 3;
         CountDownLatch gate = new CountDownLatch(1);
         AtomicInteger running = new AtomicInteger(), completed = new AtomicInteger(), byProducer = new AtomicInteger(),
@@ -121,28 +121,22 @@ public final class Probes {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        String seen = "(workers " + workers + ", capacity " + capacity + ": " + runningThen + " running, "
-                + (queued < 0 ? "" : queued + " queued, ") + acceptedBeforeWait + " accepted before the producer "
-                + (waited ? "waited" : "finished all " + jobs) + ")";
-        if (!errors.isEmpty()) return Verdict.fail("execute threw " + errors.getFirst() + " " + seen);
+        String seen = m("probe.bp.seen", workers, capacity, runningThen, queued < 0 ? "" : m("probe.bp.queued", queued) + ", ",
+                acceptedBeforeWait, waited ? m("probe.bp.waited") : m("probe.bp.finished", jobs));
+        if (!errors.isEmpty()) return Verdict.fail(m("probe.bp.threw", errors.getFirst(), seen));
         if (rejected.get() > 0)
-            return Verdict.fail(rejected.get() + " jobs refused with RejectedExecutionException: the default policy "
-                    + "refuses when the queue is full; make the producer wait for room " + seen);
+            return Verdict.fail(m("probe.bp.rejected", rejected.get(), seen));
         if (byProducer.get() > 0)
-            return Verdict.fail("the producer ran " + byProducer.get() + " jobs itself (caller-runs); here it must "
-                    + "wait for room in the queue " + seen);
+            return Verdict.fail(m("probe.bp.caller_runs", byProducer.get(), seen));
         if (runningThen != workers)
-            return Verdict.fail(runningThen + " jobs ran at once, not " + workers + ": core and maximum pool size "
-                    + "are both the workers asked for " + seen);
+            return Verdict.fail(m("probe.bp.size", runningThen, workers, seen));
         if (!waited)
-            return Verdict.fail("the producer never had to wait: the queue took everything. Is it bounded? "
-                    + "new LinkedBlockingQueue<>() holds up to Integer.MAX_VALUE " + seen);
+            return Verdict.fail(m("probe.bp.unbounded", seen));
         if (acceptedBeforeWait != workers + capacity)
-            return Verdict.fail("the producer waited after " + acceptedBeforeWait + " jobs, not after "
-                    + (workers + capacity) + " (the running ones plus a full queue) " + seen);
+            return Verdict.fail(m("probe.bp.waited_after", acceptedBeforeWait, workers + capacity, seen));
         if (completed.get() != jobs)
-            return Verdict.fail("only " + completed.get() + " of " + jobs + " jobs ran once the queue drained " + seen);
-        return Verdict.pass("back-pressure " + seen);
+            return Verdict.fail(m("probe.bp.drained", completed.get(), jobs, seen));
+        return Verdict.pass(m("probe.bp.pass", seen));
     }
 
     // ------------------------------------------------------------------ a semaphore around a resource
@@ -165,7 +159,7 @@ public final class Probes {
             try {
                 hold.arrive(n);
                 Thread.sleep(2);
-                if (i % 5 == 4) throw new java.io.IOException("query " + i + " failed (the check makes every fifth fail)");
+                if (i % 5 == 4) throw new java.io.IOException(m("probe.sem.query_failed", i));
             } finally {
                 inFlight.decrementAndGet();
             }
@@ -174,31 +168,25 @@ public final class Probes {
         try {
             wrapped = limited.apply(slots, query);
         } catch (Throwable t) {
-            return Verdict.fail("limited(...) threw " + t);
+            return Verdict.fail(m("probe.sem.threw", t));
         }
-        if (wrapped == null) return Verdict.fail("limited(...) returned null");
+        if (wrapped == null) return Verdict.fail(m("probe.sem.null"));
         Work w = wrapped;
         Thread[] threads = startEach(w, tasks);   // the forced failures are swallowed there: either is fine
         Duration allowed = SETTLE.plusSeconds(5);
         int stuck = joinAll(threads, allowed);
-        String seen = "(" + permits + " permits: " + calls.get() + " of " + tasks + " queries ran, at most "
-                + peak.get() + " at once, " + slots.availablePermits() + " permits free at the end)";
+        String seen = m("probe.sem.seen", permits, calls.get(), tasks, peak.get(), slots.availablePermits());
         if (stuck > 0)
-            return Verdict.fail(stuck + " tasks still waited for a permit after " + allowed.toSeconds() + " s: a query that failed kept its "
-                    + "permit. Release it in a finally block " + seen);
+            return Verdict.fail(m("probe.sem.stuck", stuck, allowed.toSeconds(), seen));
         if (peak.get() > permits)
-            return Verdict.fail(peak.get() + " queries ran at once with " + permits + " permits: every task must "
-                    + "take a permit of the semaphore it was given before its query " + seen);
+            return Verdict.fail(m("probe.sem.too_many", peak.get(), permits, seen));
         if (calls.get() != tasks)
-            return Verdict.fail("only " + calls.get() + " of " + tasks + " queries ran: a task that found no free "
-                    + "permit dropped its work (tryAcquire without waiting?) " + seen);
+            return Verdict.fail(m("probe.sem.dropped", calls.get(), tasks, seen));
         if (slots.availablePermits() != permits)
-            return Verdict.fail("permits lost: a query that failed did not give its permit back (release in "
-                    + "finally) " + seen);
+            return Verdict.fail(m("probe.sem.lost", seen));
         if (hold.gaveUp() || peak.get() < permits)
-            return Verdict.fail("never more than " + peak.get() + " queries at once: with " + permits
-                    + " permits, " + permits + " should run together " + seen);
-        return Verdict.pass("limited " + seen);
+            return Verdict.fail(m("probe.sem.too_few", peak.get(), permits, seen));
+        return Verdict.pass(m("probe.sem.pass", seen));
     }
 
     // ------------------------------------------------------------------ a token bucket around a call
@@ -220,25 +208,23 @@ public final class Probes {
         try {
             wrapped = paced.apply(api, call);
         } catch (Throwable t) {
-            return Verdict.fail("paced(...) threw " + t);
+            return Verdict.fail(m("probe.paced.threw", t));
         }
-        if (wrapped == null) return Verdict.fail("paced(...) returned null");
+        if (wrapped == null) return Verdict.fail(m("probe.paced.null"));
         Work w = wrapped;
         long t0 = System.nanoTime();
         Thread[] threads = startEach(w, calls);   // a call that throws is counted below as not run
         Duration allowed = Duration.ofMillis(5_000 + (long) (2_000 * calls / perSecond));
         int stuck = joinAll(threads, allowed);
         double took = (System.nanoTime() - t0) / 1e6;
-        String seen = conclab.text.Messages.format("(%.0f/s, bursts of %d: %d of %d calls ran, %d started "
-                + "before a token was granted for them, %d tokens granted, %.0f ms)", perSecond, burst, started.get(),
+        String seen = conclab.text.Messages.format(m("probe.paced.seen"), perSecond, burst, started.get(),
                 calls, ahead.get(), api.granted(), took);
-        if (stuck > 0) return Verdict.fail(stuck + " calls had not finished after " + allowed.toSeconds() + " s " + seen);
+        if (stuck > 0) return Verdict.fail(m("probe.paced.stuck", stuck, allowed.toSeconds(), seen));
         if (ahead.get() > 0)
-            return Verdict.fail("calls ran without a token: take one from the limiter (acquire) before each call " + seen);
+            return Verdict.fail(m("probe.paced.no_token", seen));
         if (started.get() != calls)
-            return Verdict.fail("calls were dropped: a call that found the bucket empty must wait for a token, "
-                    + "not give up (tryAcquire without waiting?) " + seen);
-        return Verdict.pass("paced " + seen);
+            return Verdict.fail(m("probe.paced.dropped", seen));
+        return Verdict.pass(m("probe.paced.pass", seen));
     }
 
     // ------------------------------------------------------------------ one virtual thread per task
@@ -291,20 +277,16 @@ public final class Probes {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (ended.get() < n && System.nanoTime() < deadline) sleepQuietly(5);   // leaked tasks: let them end
         int overlap = maxOverlap(starts, ends, ended.get() == n);
-        String seen = "(" + n + " tasks: " + Math.max(0, endedAtReturn.get()) + " ended before runAll returned, at most "
-                + overlap + " in progress at once, " + platform.get() + " on platform threads)";
-        if (!returned) return Verdict.fail("runAll did not return within 15 s " + seen);
-        if (threw.get()) return Verdict.fail("runAll threw an exception " + seen);
+        String seen = m("probe.vt.seen", n, Math.max(0, endedAtReturn.get()), overlap, platform.get());
+        if (!returned) return Verdict.fail(m("probe.vt.no_return", seen));
+        if (threw.get()) return Verdict.fail(m("probe.vt.threw", seen));
         if (platform.get() > 0)
-            return Verdict.fail(platform.get() + " tasks ran on platform threads: start a virtual thread per task "
-                    + "(Thread.currentThread().isVirtual() was false in them) " + seen);
+            return Verdict.fail(m("probe.vt.platform", platform.get(), seen));
         if (endedAtReturn.get() < n)
-            return Verdict.fail("runAll returned before every task had ended: close the executor (try-with-resources "
-                    + "waits for its tasks) or join the threads " + seen);
+            return Verdict.fail(m("probe.vt.early", seen));
         if (hold.gaveUp() || overlap < n)
-            return Verdict.fail("the tasks did not all wait together: one thread per task, started before any is "
-                    + "waited for " + seen);
-        return Verdict.pass("one virtual thread per task " + seen);
+            return Verdict.fail(m("probe.vt.serial", seen));
+        return Verdict.pass(m("probe.vt.pass", seen));
     }
 
     // ------------------------------------------------------------------ bounded and in order
@@ -348,22 +330,20 @@ public final class Probes {
         boolean returned = joinQuietly(caller, Duration.ofSeconds(20));
         if (!returned) caller.interrupt();
         List<String> expected = java.util.stream.IntStream.range(0, n).mapToObj(i -> "page " + i).toList();
-        String seen = "(" + n + " pages: " + calls.get() + " fetches, at most " + peak.get() + " at once, "
-                + platform.get() + " on platform threads)";
-        if (!returned) return Verdict.fail("fetchAll did not return within 20 s " + seen);
-        if (threw.get()) return Verdict.fail("fetchAll threw an exception " + seen);
+        String seen = m("probe.fetch.seen", n, calls.get(), peak.get(), platform.get());
+        if (!returned) return Verdict.fail(m("probe.fetch.no_return", seen));
+        if (threw.get()) return Verdict.fail(m("probe.fetch.threw", seen));
         if (got[0] == null || !got[0].equals(expected)) {
             String first = got[0] == null ? "null" : got[0].subList(0, Math.min(3, got[0].size())).toString();
-            return Verdict.fail("the pages are not all there in order (first ones: " + first + "; page 0 is the "
-                    + "slowest) " + seen);
+            return Verdict.fail(m("probe.fetch.order", first, seen));
         }
-        if (calls.get() != n) return Verdict.fail("each page must be fetched once " + seen);
+        if (calls.get() != n) return Verdict.fail(m("probe.fetch.once", seen));
         if (platform.get() > 0)
-            return Verdict.fail("fetches ran on platform threads: here each call gets a virtual thread " + seen);
-        if (peak.get() > atOnce) return Verdict.fail("more than " + atOnce + " fetches at once " + seen);
+            return Verdict.fail(m("probe.fetch.platform", seen));
+        if (peak.get() > atOnce) return Verdict.fail(m("probe.fetch.too_many", atOnce, seen));
         if (hold.gaveUp() || peak.get() < atOnce)
-            return Verdict.fail("never " + atOnce + " fetches at once: the calls did not run concurrently " + seen);
-        return Verdict.pass("bounded and in order " + seen);
+            return Verdict.fail(m("probe.fetch.too_few", atOnce, seen));
+        return Verdict.pass(m("probe.fetch.pass", seen));
     }
 
     // ------------------------------------------------------------------ lazy, without pinning
@@ -447,20 +427,17 @@ public final class Probes {
         if (bystander != null) joinQuietly(bystander, Duration.ofSeconds(10));
         int loads = store.loads() - before;
         java.util.Set<String> values = new java.util.HashSet<>(Arrays.asList(got));
-        String seen = "(" + n + " callers, " + loads + " load" + (loads == 1 ? "" : "s") + " of the store"
-                + (loadedNow ? ", another virtual thread " + (duringLoad.get() ? "ran" : "could not run")
-                + " while the load waited" : "") + ")";
-        if (stuck > 0) return Verdict.fail(stuck + " callers had not returned after 10 s " + seen);
-        if (failed.get() > 0) return Verdict.fail(failed.get() + " callers got an exception " + seen);
+        String seen = m(loads == 1 ? "probe.cache.seen.one" : "probe.cache.seen.many", n, loads,
+                loadedNow ? m(duringLoad.get() ? "probe.cache.bystander_ran" : "probe.cache.bystander_stuck") : "");
+        if (stuck > 0) return Verdict.fail(m("probe.cache.stuck", stuck, seen));
+        if (failed.get() > 0) return Verdict.fail(m("probe.cache.threw", failed.get(), seen));
         if (values.size() != 1 || values.contains(null))
-            return Verdict.fail("the callers did not all get the settings: " + values + " " + seen);
+            return Verdict.fail(m("probe.cache.values", values, seen));
         if (loads > 1)
-            return Verdict.fail("the store was loaded " + loads + " times: callers that came while the first load "
-                    + "waited found nothing cached and loaded again; guard the check and the load with one lock " + seen);
+            return Verdict.fail(m("probe.cache.loads", loads, seen));
         if (loadedNow && !duringLoad.get())
-            return Verdict.fail("the waiting callers pinned every carrier: nothing else ran until the load ended. "
-                    + "A wait in a class initialiser pins; a lock (synchronized or ReentrantLock) does not on JDK 24+ " + seen);
-        return Verdict.pass("loaded once, nothing pinned " + seen);
+            return Verdict.fail(m("probe.cache.pinned", seen));
+        return Verdict.pass(m("probe.cache.pass", seen));
     }
 
     private static boolean anyAlive(Thread[] threads) {
@@ -476,13 +453,13 @@ public final class Probes {
      * caught); the first failure, or a pass. An exception from {@code make} is a failure.
      */
     public static Verdict backPressure(BiFunction<Integer, Integer, ? extends ExecutorService> make, int[]... cases) {
-        Verdict last = Verdict.fail("no cases");
+        Verdict last = Verdict.fail(m("probe.no_cases"));
         for (int[] c : cases) {
             ExecutorService pool;
             try {
                 pool = make.apply(c[0], c[1]);
             } catch (Throwable t) {
-                return Verdict.fail("making a pool of " + c[0] + " workers and a queue of " + c[1] + " threw " + t);
+                return Verdict.fail(m("probe.bp.make_threw", c[0], c[1], t));
             }
             last = backPressure(pool, c[0], c[1]);
             if (!last.ok()) return last;
@@ -492,7 +469,7 @@ public final class Probes {
 
     /** {@link #semaphoreLimit} for each number of permits; the first failure, or a pass. */
     public static Verdict semaphoreLimit(BiFunction<Semaphore, Work, Work> limited, int... permits) {
-        Verdict last = Verdict.fail("no cases");
+        Verdict last = Verdict.fail(m("probe.no_cases"));
         for (int k : permits) {
             last = semaphoreLimit(limited, k);
             if (!last.ok()) return last;
@@ -522,17 +499,21 @@ public final class Probes {
             try {
                 got = poolSize.applyAsInt(c[0], Duration.ofMillis((long) c[1]));
             } catch (Throwable t) {
-                return Verdict.fail(conclab.text.Messages.format("poolSize(%.0f, ms(%.0f)) threw %s", c[0], c[1], t));
+                return Verdict.fail(conclab.text.Messages.format(m("probe.size.threw"), c[0], c[1], t));
             }
             if (got != expected)
-                return Verdict.fail(conclab.text.Messages.format("poolSize(%.0f, ms(%.0f)) gave %d: λW = %.0f × "
-                        + "%.3f s = %.3f threads busy on average; ÷ %.2f = %.3f, rounded up: %d", c[0], c[1], got, c[0],
+                return Verdict.fail(conclab.text.Messages.format(m("probe.size.gave"), c[0], c[1], got, c[0],
                         c[1] / 1000, busy, utilisation, busy / utilisation, expected));
         }
-        return Verdict.pass(cases.size() + " cases, 4 of them drawn at random for this run");
+        return Verdict.pass(m("probe.size.pass", cases.size()));
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** A hint or a message of the bundles ({@link conclab.text.Messages#hint}). */
+    private static String m(String key, Object... args) {
+        return conclab.text.Messages.hint(key, args);
+    }
 
     /**
      * Holds the first arrivals until {@code target} are in progress together, then holds that full

@@ -111,15 +111,15 @@ public final class SplitProbe implements IntToLongFunction {
         ForkJoinPool pool = new ForkJoinPool(workers);
         try {
             Long r = pool.submit(task).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-            if (r == null) throw new IllegalStateException("the task returned null");
+            if (r == null) throw new IllegalStateException(m("splitprobe.null"));
             return r;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("the task threw " + e.getCause(), e.getCause());
+            throw new IllegalStateException(m("splitprobe.threw", e.getCause()), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("no result after " + DEADLINE.toSeconds() + " s", e);
+            throw new IllegalStateException(m("splitprobe.no_result", DEADLINE.toSeconds()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new IllegalStateException(m("splitprobe.interrupted"), e);
         } finally {
             pool.shutdownNow();
         }
@@ -127,8 +127,13 @@ public final class SplitProbe implements IntToLongFunction {
 
     @Override
     public String toString() {
-        return "probe of " + values.length + " indices: " + threads.size() + " thread(s) " + threads()
-                + (met() ? ", two at once" : gaveUp ? ", the first waited " + PATIENCE.toSeconds() + " s alone" : "")
-                + (eachOnce() ? ", each index once" : ", " + wrongCounts() + " index(es) not asked exactly once");
+        return m("splitprobe.summary", values.length, threads.size(), threads(),
+                met() ? m("splitprobe.met") : gaveUp ? m("splitprobe.alone", PATIENCE.toSeconds()) : "",
+                eachOnce() ? m("splitprobe.once") : m("splitprobe.not_once", wrongCounts()));
+    }
+
+    /** A hint or a message of the bundles ({@link conclab.text.Messages#hint}). */
+    private static String m(String key, Object... args) {
+        return conclab.text.Messages.hint(key, args);
     }
 }

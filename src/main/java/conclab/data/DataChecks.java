@@ -57,12 +57,12 @@ public final class DataChecks {
     }
 
     static String difference(Map<String, Tally> expected, Map<String, Tally> got) {
-        if (got == null) return "returned null";
+        if (got == null) return m("data.returned_null");
         var stations = new TreeSet<String>(expected.keySet());
         stations.addAll(got.keySet());
         for (String s : stations)
             if (!Objects.equals(expected.get(s), got.get(s)))
-                return "%s: got %s, expected %s".formatted(s, got.get(s) == null ? "nothing" : got.get(s), expected.get(s));
+                return m("data.diff", s, got.get(s) == null ? m("data.nothing") : got.get(s), expected.get(s));
         return null;
     }
 
@@ -75,16 +75,13 @@ public final class DataChecks {
             var got = totals.apply(rows.stream());
             var want = expected(rows, 1);
             String diff = difference(want, got);
-            if (diff == null) return new Verdict(true, "600 rows, every station right");
+            if (diff == null) return new Verdict(true, m("data.totals.pass"));
             boolean countsRight = want.keySet().stream().allMatch(s -> got.get(s) != null && got.get(s).trips() == want.get(s).trips());
             boolean centsClose = countsRight && want.keySet().stream().allMatch(s -> Math.abs(got.get(s).cents() - want.get(s).cents()) <= want.get(s).trips());
-            return new Verdict(false, "600 rows of the check's: " + diff + (
-                    got.isEmpty() ? "" :
-                    centsClose ? "; a cent lost here and there: read \"0.29\" as 29 cents without a double (0.29 * 100 is 28.999999999999996, in Java as in Python)" :
-                    countsRight ? "; the fare is field 3, in euros with two decimals: \"2.95\" is 295 cents" :
-                    "; every row is one trip of its station: merge it into the station's tally (put replaces the tally)"));
+            return new Verdict(false, m("data.totals.wrong", diff, got.isEmpty() ? "" : m(centsClose ? "data.totals.cents"
+                    : countsRight ? "data.totals.field" : "data.totals.merge")));
         } catch (Throwable t) {
-            return new Verdict(false, "it threw " + describe(t));
+            return new Verdict(false, m("data.threw", describe(t)));
         }
     }
 
@@ -127,7 +124,7 @@ public final class DataChecks {
                 gate.enter();
                 try {
                     Trip t = parsed.get(line);
-                    if (t == null) throw new IllegalArgumentException("not a line of the check's: " + line);
+                    if (t == null) throw new IllegalArgumentException(m("data.not_a_line", line));
                     return t;
                 } finally {
                     gate.leave();
@@ -144,20 +141,17 @@ public final class DataChecks {
                         }), parse))
                         .get(30, TimeUnit.SECONDS);
                 String diff = difference(expected, got);
-                if (diff != null) wrong = "round " + (round + 1) + " of " + ROUNDS + ", " + "%,d".formatted(STRESS_ROWS)
-                        + " rows: " + diff + " (" + lost(expected, got) + "): each piece of the stream needs a map of its own"
-                        + " (collect's supplier), and the combiner must add `right` into `left`";
+                if (diff != null) wrong = m("data.parallel.wrong", round + 1, ROUNDS, conclab.text.Messages.format("%,d", STRESS_ROWS), diff, lost(expected, got));
             } catch (TimeoutException e) {
-                wrong = "no result after 30 s";
+                wrong = m("data.parallel.no_result");
             } catch (Throwable t) {
                 Throwable cause = t;
                 while (cause.getCause() != null && (cause instanceof java.util.concurrent.ExecutionException
                         || cause.getClass() == RuntimeException.class || cause.getCause().getClass() == cause.getClass()))
                     cause = cause.getCause();
                 wrong = cause instanceof java.util.ConcurrentModificationException
-                        ? "the HashMap threw ConcurrentModificationException: another thread changed it in the middle of a merge;"
-                          + " give each piece of the stream a map of its own (collect's supplier)"
-                        : "it threw " + describe(cause);
+                        ? m("data.parallel.cme")
+                        : m("data.threw", describe(cause));
             } finally {
                 Tally.meeting = null;
                 pool.shutdownNow();
@@ -165,20 +159,19 @@ public final class DataChecks {
             mostAtOnce = Math.max(mostAtOnce, gate.mostInside.get());
             mostThreads = Math.max(mostThreads, streamed.size());
         }
-        Verdict result = wrong == null ? new Verdict(true, "right in " + ROUNDS + " rounds") : new Verdict(false, wrong);
+        Verdict result = wrong == null ? new Verdict(true, m("data.parallel.pass", ROUNDS)) : new Verdict(false, wrong);
         Verdict overlap = mostThreads < 2
-                ? new Verdict(false, "every row went through one thread: make the stream parallel (.parallel())")
+                ? new Verdict(false, m("data.parallel.one_thread"))
                 : mostAtOnce < 2
-                ? new Verdict(false, mostThreads + " threads took rows, but never parsed two at once: each row's whole work ran"
-                        + " under one lock; give each piece of the stream a map of its own instead")
-                : new Verdict(true, mostAtOnce + " threads parsing at once");
+                ? new Verdict(false, m("data.parallel.one_lock", mostThreads))
+                : new Verdict(true, m("data.parallel.overlap", mostAtOnce));
         return new Parallel(result, overlap);
     }
 
     private static String lost(Map<String, Tally> expected, Map<String, Tally> got) {
         long want = Totals.overall(expected).trips(), have = got == null ? 0 : Totals.overall(got).trips();
-        return have < want ? "%,d trips of %,d lost".formatted(want - have, want)
-                : have > want ? "%,d trips too many".formatted(have - want) : "the right count, in the wrong places";
+        return have < want ? m("data.lost", conclab.text.Messages.format("%,d", want - have), conclab.text.Messages.format("%,d", want))
+                : have > want ? m("data.too_many", conclab.text.Messages.format("%,d", have - want)) : m("data.right_count");
     }
 
     /**
@@ -261,7 +254,7 @@ public final class DataChecks {
             int[][] cases = {{8, 6}, {6, 6}, {5, 3}, {2, 0}, {3, 3}};
             for (int[] c : cases) {
                 int got = cut.lastLineEnd(a, c[0]);
-                if (got != c[1]) return new Verdict(false, "lastLineEnd(\"%s\", %d) returned %d, expected %d".formatted(
+                if (got != c[1]) return new Verdict(false, m("data.line_end").formatted(
                         new String(a, 0, c[0], StandardCharsets.UTF_8).replace("\n", "\\n"), c[0], got, c[1]));
             }
             var r = new SplittableRandom(5);
@@ -281,18 +274,21 @@ public final class DataChecks {
             for (int i = 0; i < chunks.size(); i++) {
                 byte[] c = chunks.get(i);
                 if (c.length == 0 || c[c.length - 1] != '\n')
-                    return new Verdict(false, "chunk " + (i + 1) + " ends in the middle of a line: \""
-                            + new String(c, StandardCharsets.UTF_8).replace("\n", "\\n") + "\"");
+                    return new Verdict(false, m("data.chunk.middle", i + 1, new String(c, StandardCharsets.UTF_8).replace("\n", "\\n")));
                 if (i < chunks.size() - 1 && c.length <= block - longest)
-                    return new Verdict(false, "chunk " + (i + 1) + " holds " + c.length + " of a block's " + block
-                            + " bytes: cut after the LAST line end, not the first");
+                    return new Verdict(false, m("data.chunk.first", i + 1, c.length, block));
                 joined.writeBytes(c);
             }
-            if (!Arrays.equals(joined.toByteArray(), all)) return new Verdict(false, "the chunks put together are not the file");
-            return new Verdict(true, chunks.size() + " chunks of whole lines");
+            if (!Arrays.equals(joined.toByteArray(), all)) return new Verdict(false, m("data.chunk.not_the_file"));
+            return new Verdict(true, m("data.chunk.pass", chunks.size()));
         } catch (Throwable t) {
-            return new Verdict(false, "it threw " + describe(t));
+            return new Verdict(false, m("data.threw", describe(t)));
         }
+    }
+
+    /** A hint or a message of the bundles ({@link conclab.text.Messages#hint}). */
+    private static String m(String key, Object... args) {
+        return conclab.text.Messages.hint(key, args);
     }
 
     /** An exception as a learner reads it: its simple name, and its message when there is one. */

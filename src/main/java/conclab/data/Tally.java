@@ -58,6 +58,7 @@ public record Tally(long trips, long cents) {
 
     @Override
     public String toString() {
-        return trips + " trips, " + total() + " €";
+        // in French: 12 trajets, 34,50 € (the English text as it always was)
+        return conclab.text.Messages.hint("data.tally", trips, conclab.text.Language.french() ? total().replace('.', ',') : total());
     }
 }

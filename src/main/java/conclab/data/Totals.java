@@ -79,9 +79,8 @@ public final class Totals {
         stations.addAll(actual.keySet());
         for (String s : stations)
             if (!Objects.equals(expected.get(s), actual.get(s)))
-                throw new IllegalStateException("not the sequential result: " + s + " has " + actual.get(s)
-                        + ", sequentially " + expected.get(s));
-        return "same totals as sequentially, station by station ✓ (" + overall(actual) + ")";
+                throw new IllegalStateException(conclab.text.Messages.hint("data.not_sequential", s, actual.get(s), expected.get(s)));
+        return conclab.text.Messages.hint("data.same", overall(actual));
     }
 
     /** The totals as a table, busiest station first: trips, total fares and mean fare. */
@@ -90,12 +89,21 @@ public final class Totals {
         totals.entrySet().stream()
                 .sorted(Comparator.comparingLong((Map.Entry<String, Tally> e) -> -e.getValue().trips()).thenComparing(Map.Entry::getKey))
                 .forEach(e -> rows.append("<tr><td>").append(conclab.trace.Html.escape(e.getKey())).append("</td><td>")
-                        .append("%,d".formatted(e.getValue().trips())).append("</td><td>")
-                        .append(e.getValue().total()).append("</td><td>")
-                        .append("%.2f".formatted(e.getValue().meanFare())).append("</td></tr>"));
+                        .append(conclab.text.Messages.format("%,d", e.getValue().trips())).append("</td><td>")
+                        .append(euros(e.getValue().total())).append("</td><td>")
+                        .append(conclab.text.Messages.format("%.2f", e.getValue().meanFare())).append("</td></tr>"));
         Tally all = overall(totals);
-        return Mime.html("<table><thead><tr><th>station</th><th>trips</th><th>fares (€)</th><th>mean fare (€)</th></tr></thead><tbody>"
-                + rows + "<tr><th>all</th><th>" + "%,d".formatted(all.trips()) + "</th><th>" + all.total() + "</th><th>"
-                + "%.2f".formatted(all.meanFare()) + "</th></tr></tbody></table>");
+        var head = new StringBuilder();
+        for (String h : java.util.List.of("station", "trips", "fares (€)", "mean fare (€)"))
+            head.append("<th>").append(conclab.trace.Html.escape(conclab.trace.Format.column(h))).append("</th>");
+        return Mime.html("<table><thead><tr>" + head + "</tr></thead><tbody>"
+                + rows + "<tr><th>" + conclab.trace.Html.escape(conclab.trace.Format.column("all")) + "</th><th>"
+                + conclab.text.Messages.format("%,d", all.trips()) + "</th><th>" + euros(all.total()) + "</th><th>"
+                + conclab.text.Messages.format("%.2f", all.meanFare()) + "</th></tr></tbody></table>");
+    }
+
+    /** A total in euros as {@link Tally#total} writes it, with a decimal comma in French. */
+    private static String euros(String total) {
+        return conclab.text.Language.french() ? total.replace('.', ',') : total;
     }
 }

@@ -66,7 +66,7 @@ public final class ServiceChecks {
                     double sum = 0;
                     for (int i = 0; i < samples; i++) {
                         Duration d = backoff.apply(a);
-                        if (d == null) throw new IllegalStateException("backoff(" + a + ") returned null");
+                        if (d == null) throw new IllegalStateException(m("svc.backoff.null", a));
                         long n = d.toNanos();
                         seen.add(n);
                         lo = Math.min(lo, n);
@@ -81,18 +81,18 @@ public final class ServiceChecks {
                 return null;
             });
         } catch (Exception e) {
-            String why = "backoff threw " + e;
+            String why = m("svc.backoff.threw", e);
             return new Backoff(false, false, false, why);
         }
-        StringBuilder means = new StringBuilder("mean waits for attempts 1–8: ");
+        StringBuilder means = new StringBuilder(m("svc.backoff.means") + " ");
         for (int a = 1; a <= attempts; a++) means.append(a > 1 ? ", " : "").append(ms(mean[a]));
         boolean jitter = true, grows = true, capped = true;
         List<String> problems = new ArrayList<>();
         for (int a = 1; a <= 5; a++) {
             if (distinct[a] < 10 || max[a] - min[a] < 0.3 * mean[a]) {
                 jitter = false;
-                problems.add("attempt " + a + " waits " + (distinct[a] == 1 ? "always " + ms(min[a]) : "between " + ms(min[a]) + " and " + ms(max[a]))
-                        + ": clients that failed together come back together");
+                problems.add(m("svc.backoff.no_jitter", a, distinct[a] == 1 ? m("svc.backoff.always", ms(min[a]))
+                        : m("svc.backoff.between", ms(min[a]), ms(max[a]))));
                 break;
             }
         }
@@ -103,7 +103,7 @@ public final class ServiceChecks {
             double r = mean[a + 1] / Math.max(1, mean[a]);
             if (r < 1.5 || r > 2.6) {
                 grows = false;
-                problems.add(conclab.text.Messages.format("attempt %d waits %s on average, attempt %d %s (×%.2f): the wait should double with each attempt",
+                problems.add(conclab.text.Messages.format(m("svc.backoff.not_doubling"),
                         a, ms(mean[a]), a + 1, ms(mean[a + 1]), r));
                 break;
             }
@@ -111,15 +111,15 @@ public final class ServiceChecks {
         for (int a = 1; a <= attempts; a++) {
             if (min[a] < 0 || max[a] > capN + 1_000_000) {
                 capped = false;
-                problems.add("attempt " + a + " waited " + ms(min[a] < 0 ? min[a] : max[a]) + ": between 0 and the cap " + ms(capN));
+                problems.add(m("svc.backoff.not_capped", a, ms(min[a] < 0 ? min[a] : max[a]), ms(capN)));
                 break;
             }
         }
-        return new Backoff(jitter, grows, capped, means + (problems.isEmpty() ? "" : "; " + String.join("; ", problems)));
+        return new Backoff(jitter, grows, capped, means + (problems.isEmpty() ? "" : sep() + String.join(sep(), problems)));
     }
 
     private static String ms(double nanos) {
-        return conclab.text.Messages.format("%.0f ms", nanos / 1e6);
+        return conclab.text.Messages.unit(conclab.text.Messages.format("%.0f", nanos / 1e6), "ms");
     }
 
     // ------------------------------------------------------------------ retries
@@ -151,24 +151,24 @@ public final class ServiceChecks {
             String r1 = outcome(send, client, HttpRequest.newBuilder(svc.uri("/stock/1")).GET().build());
             int n1 = svc.count();
             get = n1 == 3 && r1.equals("200");
-            seen.add("GET failing twice: sent " + n1 + "×, got " + r1);
+            seen.add(m("svc.retry.get_twice", n1, r1));
             // 2. a POST that fails once
             svc.reset().failNext(1);
             String r2 = outcome(send, client, HttpRequest.newBuilder(svc.uri("/orders"))
                     .POST(HttpRequest.BodyPublishers.ofString("1 book")).build());
             int n2 = svc.count();
             post = n2 == 1;
-            seen.add("POST failing once: sent " + n2 + "×, got " + r2);
+            seen.add(m("svc.retry.post_once", n2, r2));
             // 3. a GET that always fails
             svc.reset().failNext(1_000);
             String r3 = outcome(send, client, HttpRequest.newBuilder(svc.uri("/stock/2")).GET().build());
             int n3 = svc.count();
-            gives = n3 == attempts && !r3.startsWith("still");
-            seen.add("GET always failing: sent " + n3 + "×, got " + r3);
+            gives = n3 == attempts && !r3.equals(stillSending());
+            seen.add(m("svc.retry.get_always", n3, r3));
         } catch (Exception e) {
-            seen.add("the check could not run: " + e);
+            seen.add(m("svc.could_not_run", e));
         }
-        return new Retries(get, post, gives, String.join("; ", seen));
+        return new Retries(get, post, gives, String.join(sep(), seen));
     }
 
     private static String outcome(Sender send, HttpClient client, HttpRequest request) {
@@ -176,7 +176,7 @@ public final class ServiceChecks {
             HttpResponse<String> r = Within.call(RETRY_LIMIT, () -> send.send(client, request));
             return r == null ? "null" : Integer.toString(r.statusCode());
         } catch (TimeoutException e) {
-            return "still sending after " + RETRY_LIMIT.toSeconds() + " s";
+            return stillSending();
         } catch (Exception e) {
             return e.getClass().getSimpleName();
         }
@@ -217,33 +217,34 @@ public final class ServiceChecks {
                 try {
                     req = Within.call(LIMIT, () -> build.request(svc.uri("/price"), deadline));
                 } catch (Exception e) {
-                    seen.add("deadline in " + c[0] + " ms: request threw " + e);
+                    seen.add(m("svc.deadline.threw", c[0], e));
                     timeout = sent = false;
                     continue;
                 }
                 // the time left when the learner's code read the clock: between these two
                 long most = Duration.between(before, deadline).toMillis(), left = Duration.between(Instant.now(), deadline).toMillis();
                 if (req == null) {
-                    seen.add("deadline in " + c[0] + " ms: no request (null)");
+                    seen.add(m("svc.deadline.null", c[0]));
                     timeout = sent = false;
                     continue;
                 }
-                String t = req.timeout().map(d -> d.toMillis() + " ms").orElse("none");
+                String t = req.timeout().map(d -> conclab.text.Messages.unit(String.valueOf(d.toMillis()), "ms")).orElse(m("svc.deadline.none"));
                 boolean tOk = req.timeout().isPresent() && near(req.timeout().get().toMillis(), left, most);
                 try { client.send(req, HttpResponse.BodyHandlers.discarding()); } catch (Exception ignored) { }
                 long budget = svc.requests().stream().mapToLong(HttpTestService.Request::budgetMs).findFirst().orElse(-3);
                 boolean bOk = budget >= 0 && near(budget, left, most);
                 timeout &= tOk;
                 sent &= bOk;
-                seen.add("about " + left + " ms left: timeout " + t + ", service got "
-                        + (budget == -3 ? "no request" : budget == -1 ? "no " + HttpTestService.BUDGET_HEADER : budget == -2 ? "an unreadable budget" : budget + " ms"));
+                seen.add(m("svc.deadline.left", left, t, budget == -3 ? m("svc.deadline.no_request")
+                        : budget == -1 ? m("svc.deadline.no_header", HttpTestService.BUDGET_HEADER)
+                        : budget == -2 ? m("svc.deadline.unreadable") : conclab.text.Messages.unit(String.valueOf(budget), "ms")));
             }
             svc.reset();
             String r;
             try {
                 HttpRequest req = Within.call(LIMIT, () -> build.request(svc.uri("/price"), Instant.now().minusMillis(20)));
                 if (req != null) try { client.send(req, HttpResponse.BodyHandlers.discarding()); } catch (Exception ignored) { }
-                r = "a request" + (svc.count() > 0 ? ", sent" : "");
+                r = m(svc.count() > 0 ? "svc.deadline.sent" : "svc.deadline.a_request");
                 past = false;
             } catch (HttpTimeoutException e) {
                 r = "HttpTimeoutException";
@@ -252,12 +253,12 @@ public final class ServiceChecks {
                 r = e.getClass().getSimpleName();
                 past = false;
             }
-            seen.add("deadline already past: " + r);
+            seen.add(m("svc.deadline.past", r));
         } catch (Exception e) {
-            seen.add("the check could not run: " + e);
+            seen.add(m("svc.could_not_run", e));
             timeout = sent = past = false;
         }
-        return new Deadline(timeout, sent, past, String.join("; ", seen));
+        return new Deadline(timeout, sent, past, String.join(sep(), seen));
     }
 
     /** Whether {@code gotMs} is the time left at some moment of the learner's call (±5 ms of rounding). */
@@ -325,15 +326,15 @@ public final class ServiceChecks {
                 done &= both && right;
                 clean &= !String.valueOf(result[0]).contains("deadlock") && !String.valueOf(result[1]).contains("deadlock")
                         && !String.valueOf(result[0]).contains("lock") && !String.valueOf(result[1]).contains("lock");
-                seen.add(p[0] + "→" + p[1] + " (" + p[2] + ") and " + p[1] + "→" + p[0] + " (" + p[3] + "): " + result[0] + ", " + result[1]
-                        + (right ? "" : "; balances " + bal[0] + " and " + bal[1] + " instead of " + want0 + " and " + want1));
+                seen.add(m("svc.tx.pair", p[0], p[1], p[2], p[3], said(result[0]), said(result[1]))
+                        + (right ? "" : sep() + m("svc.tx.balances", bal[0], bal[1], want0, want1)));
             }
         } catch (Exception e) {
-            seen.add("the check could not run: " + e);
+            seen.add(m("svc.could_not_run", e));
             done = clean = false;
         }
         clean &= victims.get() == 0;
-        return new LockOrder(done, clean, String.join("; ", seen) + (victims.get() > 0 ? "; deadlock victims: " + victims.get() : ""));
+        return new LockOrder(done, clean, String.join(sep(), seen) + (victims.get() > 0 ? sep() + m("svc.tx.victims", victims.get()) : ""));
     }
 
     private static long[] balances(javax.sql.DataSource pool, int a, int b) throws SQLException {
@@ -366,6 +367,31 @@ public final class ServiceChecks {
         } catch (SQLException e) {
             return describe(e);
         }
+    }
+
+    /** A transfer's outcome ({@link #runTransfer}, kept in English for the checks above) in the session's language. */
+    private static String said(String outcome) {
+        if (outcome == null) return "null";
+        return switch (outcome) {
+            case "committed" -> m("svc.tx.committed");
+            case "rolled back as a deadlock victim" -> m("svc.tx.victim");
+            case "rolled back: lock timeout" -> m("svc.tx.lock_timeout");
+            default -> outcome.startsWith("failed: ") ? m("svc.tx.failed", outcome.substring("failed: ".length())) : outcome;
+        };
+    }
+
+    /** A hint or a message of the bundles ({@link conclab.text.Messages#hint}). */
+    private static String m(String key, Object... args) {
+        return conclab.text.Messages.hint(key, args);
+    }
+
+    /** Between two findings: {@code "; "}, in French with a no-break space before the semicolon. */
+    private static String sep() {
+        return conclab.text.Language.french() ? "\u00A0; " : "; ";
+    }
+
+    private static String stillSending() {
+        return m("svc.retry.still", RETRY_LIMIT.toSeconds());
     }
 
     private static String describe(Exception e) {

@@ -162,14 +162,14 @@ public final class Stress<S> {
             for (Outcome o : outcomes) {
                 rows.add(List.of(o.outcome(), conclab.text.Messages.format("%,d", o.count()),
                         Format.percent(trials == 0 ? 0 : (double) o.count() / trials),
-                        o.verdict().name().toLowerCase(Locale.ROOT), o.note()));
+                        conclab.text.Messages.get("stress.verdict." + o.verdict().name().toLowerCase(Locale.ROOT)), o.note()));
             }
             return rows;
         }
 
         private String caption() {
-            return conclab.text.Messages.format("%,d trials in %s: %s", trials, Format.millis(elapsedNanos),
-                    passed() ? "no forbidden outcome seen (which proves nothing)" : "FORBIDDEN outcomes seen");
+            return conclab.text.Messages.format(conclab.text.Messages.get("stress.caption"), trials, Format.millis(elapsedNanos),
+                    conclab.text.Messages.get(passed() ? "stress.passed" : "stress.forbidden"));
         }
 
         @Override
@@ -303,7 +303,7 @@ public final class Stress<S> {
         }
         for (var e : counts.entrySet()) {
             if (!declared.containsKey(e.getKey())) {
-                out.add(new Outcome(e.getKey(), e.getValue(), Outcome.Verdict.FORBIDDEN, "not declared"));
+                out.add(new Outcome(e.getKey(), e.getValue(), Outcome.Verdict.FORBIDDEN, conclab.text.Messages.get("stress.not_declared")));
             }
         }
         return new Result(out, trials, elapsed);

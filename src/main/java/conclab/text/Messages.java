@@ -45,6 +45,23 @@ public final class Messages {
     }
 
     /**
+     * The text of {@code key} in the session's language, for hints and messages that used to be joined by
+     * hand: whole numbers ({@code int}, {@code long}) among {@code args} are written as {@link String#valueOf}
+     * writes them in English (no grouping: {@code 1000}) and grouped in French ({@code 1 000}); every other
+     * argument is put in as its {@code toString()}, never formatted by {@link MessageFormat}.
+     */
+    public static String hint(String key, Object... args) {
+        Object[] shown = new Object[args.length];
+        boolean french = Language.french();
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            shown[i] = french && (a instanceof Integer || a instanceof Long) ? format("%,d", ((Number) a).longValue())
+                    : String.valueOf(a);
+        }
+        return get(key, shown);
+    }
+
+    /**
      * {@link String#format} in the session's number conventions ({@link Language#numbers()}): in English
      * exactly as {@code Locale.ROOT} formats; in French with a decimal comma, {@code %,d} grouped with a
      * narrow no-break space, and a no-break space before each {@code %%} sign ({@code 45 %}).

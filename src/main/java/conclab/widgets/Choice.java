@@ -46,7 +46,7 @@ public abstract class Choice extends ValueWidget<String> {
     }
 
     @Override public String text() {
-        return description() + ": " + value() + " " + options;
+        return description() + colon() + value() + " " + options;
     }
 
     /** A drop-down list. */

@@ -46,7 +46,7 @@ public final class Progress {
 
         @Override public String text() {
             int max = (Integer) get("max");
-            return description() + " " + bar(max == 0 ? 1 : value() / (double) max) + " " + value() + "/" + max;
+            return description() + " " + bar(max == 0 ? 1 : value() / (double) max) + " " + shown(value()) + "/" + shown(max);
         }
     }
 
@@ -64,7 +64,7 @@ public final class Progress {
 
         @Override public String text() {
             double max = ((Number) get("max")).doubleValue();
-            return description() + " " + bar(max == 0 ? 1 : value() / max) + " " + value() + "/" + max;
+            return description() + " " + bar(max == 0 ? 1 : value() / max) + " " + shown(value()) + "/" + shown(max);
         }
     }
 }

@@ -42,7 +42,7 @@ public final class Slider {
         }
 
         @Override public String text() {
-            return description() + ": " + value() + " (" + get("min") + "–" + get("max") + ")";
+            return description() + colon() + shown(value()) + " (" + shown(get("min")) + "–" + shown(get("max")) + ")";
         }
     }
 
@@ -59,7 +59,7 @@ public final class Slider {
         }
 
         @Override public String text() {
-            return description() + ": " + value() + " (" + get("min") + "–" + get("max") + ")";
+            return description() + colon() + shown(value()) + " (" + shown(get("min")) + "–" + shown(get("max")) + ")";
         }
     }
 

@@ -49,6 +49,6 @@ public final class Text extends ValueWidget<String> {
     @Override Object toState(String v) { return v == null ? "" : v; }
 
     @Override public String text() {
-        return kind.equals("input") ? description() + ": " + value() : value();
+        return kind.equals("input") ? description() + colon() + value() : value();
     }
 }

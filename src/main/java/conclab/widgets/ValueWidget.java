@@ -72,6 +72,6 @@ public abstract class ValueWidget<T> extends Widget {
 
     @Override
     public String text() {
-        return description() + ": " + value();
+        return description() + colon() + shown(value());
     }
 }

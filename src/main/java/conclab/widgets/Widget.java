@@ -382,6 +382,23 @@ public abstract class Widget implements Displayable {
     /** The text a front end without a widget manager shows (nbconvert, Notebook 6, JShell). */
     public abstract String text();
 
+    /**
+     * A value as a widget's text form writes it: as {@link String#valueOf} in English; in French, whole
+     * numbers grouped ({@code 1 000}), decimals with a comma ({@code 0,25}), and a list's numbers each so.
+     */
+    static String shown(Object v) {
+        if (!conclab.text.Language.french()) return String.valueOf(v);
+        if (v instanceof Integer || v instanceof Long) return conclab.text.Messages.format("%,d", ((Number) v).longValue());
+        if (v instanceof Double || v instanceof java.lang.Float) return String.valueOf(v).replace('.', ',');
+        if (v instanceof List<?> l) return l.stream().map(Widget::shown).collect(java.util.stream.Collectors.joining("; ", "[", "]"));
+        return String.valueOf(v);
+    }
+
+    /** After a widget's description in its text form: {@code ": "}, in French {@code " : "} (no-break space). */
+    static String colon() {
+        return conclab.text.Language.french() ? "\u00A0: " : ": ";
+    }
+
     @Override
     public Map<String, Object> mimeBundle(Set<String> accepted) {
         Map<String, Object> b = new LinkedHashMap<>();

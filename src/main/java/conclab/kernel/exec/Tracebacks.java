@@ -70,8 +70,9 @@ public final class Tracebacks {
                 user.add(GREEN + translated(f, file.substring(1), code, cell) + RESET);
             } else if (f.getClassName().startsWith("REPL.")) {
                 String m = f.getMethodName();
-                String what = m.startsWith("lambda$") ? "a lambda" : m.equals("do_it$") ? "the cell" : m + "()";
-                user.add(GREEN + "  at " + what + " in cell code" + RESET);
+                String what = m.startsWith("lambda$") ? conclab.text.Messages.get("traceback.a_lambda")
+                        : m.equals("do_it$") ? conclab.text.Messages.get("traceback.the_cell") : m + "()";
+                user.add(GREEN + "  " + conclab.text.Messages.get("traceback.in_cell_code", what) + RESET);
             } else if (!hidden(f.getClassName())) {
                 library.add(DIM + "  at " + f + RESET);
             }
@@ -88,11 +89,12 @@ public final class Tracebacks {
     /** A frame JShell translated to its snippet: its cell, line and method, and the line itself when known. */
     private String translated(StackTraceElement f, String snippetId, String code, int cell) {
         Origin o = origins.get(snippetId);
-        String where = o == null ? "snippet #" + snippetId : "cell [" + o.executionCount() + "]";
+        String where = o == null ? conclab.text.Messages.get("traceback.snippet", snippetId)
+                : conclab.text.Messages.get("kernel.cell_label", String.valueOf(o.executionCount()));
         int line = o == null ? f.getLineNumber() : o.lineOffset() + f.getLineNumber();
         String method = f.getMethodName().isEmpty() || f.getMethodName().equals("do_it$")
-                ? "" : " in " + f.getMethodName() + "()";
-        String text = "  at " + where + ", line " + line + method;
+                ? "" : conclab.text.Messages.get("traceback.in_method", f.getMethodName());
+        String text = "  " + conclab.text.Messages.get("traceback.at_line", where, String.valueOf(line), method);
         if (o != null && code != null && o.executionCount() == cell) {
             String[] lines = code.split("\n", -1);
             if (line >= 1 && line <= lines.length) text += ":  " + DIM + lines[line - 1].strip() + RESET;

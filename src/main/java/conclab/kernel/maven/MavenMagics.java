@@ -151,13 +151,13 @@ public final class MavenMagics {
         for (String glob : args.strip().split("\\s+")) {
             if (glob.isEmpty()) continue;
             List<Path> matches = glob(glob);
-            if (matches.isEmpty()) return failed("ClasspathError", "no file matches " + glob);
+            if (matches.isEmpty()) return failed("ClasspathError", t("maven.jars.no_match", glob));
             found.addAll(matches);
         }
         if (found.isEmpty()) return usage("%jars", "%jars GLOB...");
         int n = 0;
         for (Path p : found) if (add(p)) n++;
-        print("added " + n + " jar" + (n == 1 ? "" : "s") + (n < found.size() ? " (" + (found.size() - n) + " already on the class path)" : "")
+        print(t(n == 1 ? "maven.jars.added.one" : "maven.jars.added.many", n) + (n < found.size() ? t("maven.jars.already", found.size() - n) : "")
                 + (n > 0 ? ":\n  " + String.join("\n  ", found.stream().map(Path::toString).toList()) : ""));
         return new Outcome.Ok(false, found.stream().map(Path::toString).toList());   // the value of List<String> added = %jars …
     }
@@ -270,7 +270,7 @@ public final class MavenMagics {
                                   List<RemoteRepository> extra, boolean offline, CellContext ctx) {
         String key = key(deps, managed, extra, offline);
         if (session.get() == addedTo && done.containsKey(key)) {
-            System.out.println(what + ": already added in this session, nothing to do (" + done.get(key) + ")");
+            System.out.println(t("maven.already", what, done.get(key)));
             return new Outcome.Ok(false, doneJars.get(key));
         }
         return resolveAndAdd(what, deps, managed, extra, offline, new Progress(what), ctx);
@@ -354,20 +354,20 @@ public final class MavenMagics {
         progress.done(conclab.text.Messages.get("maven.resolved", what, summary));
         List<String> tree = new ArrayList<>();
         for (DependencyNode child : res.root().getChildren()) tree(child, "", true, tree, 0);
-        String added = newJars == jars ? "added " + jars + " jar" + (jars == 1 ? "" : "s") + " to the class path"
-                : "added " + newJars + " jar" + (newJars == 1 ? "" : "s") + " to the class path (" + (jars - newJars) + " already there)";
+        String added = newJars == jars ? t(jars == 1 ? "maven.added.one" : "maven.added.many", jars)
+                : t(newJars == 1 ? "maven.added.one" : "maven.added.many", newJars) + t("maven.added.already", jars - newJars);
         String treeText = String.join("\n", tree);
         if (tree.size() > 12) {
-            String html = "<details><summary>Dependency tree: " + res.artifacts().size() + " artifacts (click to expand)</summary><pre>"
+            String html = "<details><summary>" + conclab.trace.Html.escape(t("maven.tree", res.artifacts().size())) + "</summary><pre>"
                     + conclab.trace.Html.escape(treeText) + "</pre></details>";
             Hosts.current().display(Mime.of("text/html", html, treeText));
         } else {
             System.out.println(treeText);
         }
-        for (String n : notices) System.out.println("notice: " + n);
-        System.out.println(added + "; import its classes in the next cell.");
+        for (String n : notices) System.out.println(t("maven.notice", n));
+        System.out.println(t("maven.import_next", added));
         addedTo = session.get();
-        done.put(key(deps, managed, extra, offline), jars + " jar" + (jars == 1 ? "" : "s") + ", resolved earlier");
+        done.put(key(deps, managed, extra, offline), t(jars == 1 ? "maven.earlier.one" : "maven.earlier.many", jars));
         doneJars.put(key(deps, managed, extra, offline), List.copyOf(jarPaths));
         return new Outcome.Ok(false, List.copyOf(jarPaths));
     }
@@ -434,14 +434,13 @@ public final class MavenMagics {
     static Outcome problem(Exception e, boolean offline, MavenResolver r) {
         Throwable checksum = find(e, ChecksumFailureException.class);
         ArtifactTransferException transfer = find(e, ArtifactTransferException.class);
-        String where = "looked in " + String.join(", ", r.repositories().stream().map(x -> x.getId() + " (" + x.getUrl() + ")").toList())
-                + " and the local repository " + r.localRepository();
+        String where = t("maven.where", String.join(", ", r.repositories().stream().map(x -> x.getId() + " (" + x.getUrl() + ")").toList()),
+                r.localRepository());
         if (checksum != null) {
             ArtifactTransferException bad = findAll(e, ArtifactTransferException.class).stream()
                     .filter(x -> find(x, ChecksumFailureException.class) != null).findFirst().orElse(null);
-            String which = bad != null ? coords(bad.getArtifact()) + " from " + bad.getRepository().getUrl() : "a file";
-            return failed("ChecksumFailure", "checksum failure: " + which + " does not match its published checksum ("
-                    + checksum.getMessage() + "); the file was not used");
+            String which = bad != null ? t("maven.checksum.from", coords(bad.getArtifact()), bad.getRepository().getUrl()) : t("maven.checksum.a_file");
+            return failed("ChecksumFailure", t("maven.checksum", which, checksum.getMessage()));
         }
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         List<ArtifactTransferException> transfers = findAll(e, ArtifactTransferException.class);
@@ -456,35 +455,31 @@ public final class MavenMagics {
         }
         if (transfer != null && !unreachable.isEmpty() && !(offline || r.settingsOffline())) {
             Artifact a = transfer.getArtifact();
-            return failed("NetworkError", coords(a) + " is not in the local repository " + r.localRepository()
-                    + ", and could not reach " + String.join(", ", unreachable)
-                    + (transfers.size() > unreachable.size() ? "; " + where + "" : "")
-                    + ". Where there is a network, ./lab fetch NOTEBOOK.ipynb puts a notebook's libraries in the local repository for later");
+            return failed("NetworkError", t("maven.unreachable", coords(a), r.localRepository(), String.join(", ", unreachable),
+                    transfers.size() > unreachable.size() ? (conclab.text.Language.french() ? "\u00A0; " : "; ") + where : ""));
         }
         if (transfer != null) {
             Artifact a = transfer.getArtifact();
             boolean offlineNow = offline || r.settingsOffline() || message.contains("offline");
             if (offlineNow) {
-                return failed("OfflineError", coords(a) + " is not in the local repository " + r.localRepository()
-                        + " and the resolution is offline" + (r.settingsOffline() ? " (settings.xml says <offline>true</offline>)" : " (--offline)"));
+                return failed("OfflineError", t("maven.offline", coords(a), r.localRepository(),
+                        r.settingsOffline() ? t("maven.offline.settings") : " (--offline)"));
             }
             if (find(e, ConnectException.class) != null || find(e, UnknownHostException.class) != null
                     || find(e, java.net.http.HttpTimeoutException.class) != null || find(e, java.net.SocketTimeoutException.class) != null) {
-                return failed("NetworkError", "could not reach " + transfer.getRepository().getUrl() + " for " + coords(a)
-                        + ", and it is not in the local repository " + r.localRepository() + " (" + rootCause(e) + ")");
+                return failed("NetworkError", t("maven.no_network", transfer.getRepository().getUrl(), coords(a), r.localRepository(), rootCause(e)));
             }
             if (transfer instanceof ArtifactNotFoundException || message.contains("not found") || message.contains("Could not find")) {
                 String close = closest(a, offline, r);
-                return failed("ArtifactNotFound", a.getGroupId() + ":" + a.getArtifactId() + ":" + a.getVersion()
-                        + " was not found; " + where + "." + close);
+                return failed("ArtifactNotFound", t("maven.not_found", a.getGroupId() + ":" + a.getArtifactId() + ":" + a.getVersion(), where, close));
             }
         }
-        return failed("ResolutionError", message + " (" + where + ")");
+        return failed("ResolutionError", t("maven.resolution", message, where));
     }
 
     private static String closest(Artifact a, boolean offline, MavenResolver r) {
         List<String> versions = r.versions(a, offline);
-        if (versions.isEmpty()) return " No version of " + a.getGroupId() + ":" + a.getArtifactId() + " was found there: check the group and artifact.";
+        if (versions.isEmpty()) return " " + t("maven.no_version", a.getGroupId() + ":" + a.getArtifactId());
         var scheme = new GenericVersionScheme();
         int at = 0;
         try {
@@ -494,7 +489,12 @@ public final class MavenMagics {
             at = versions.size();
         }
         Set<String> near = new LinkedHashSet<>(versions.subList(Math.max(0, at - 3), Math.min(versions.size(), at + 3)));
-        return " Closest versions found: " + String.join(", ", near) + " (newest: " + versions.getLast() + ").";
+        return " " + t("maven.closest", String.join(", ", near), versions.getLast());
+    }
+
+    /** A message of the bundles ({@link conclab.text.Messages#hint}): whole numbers as English wrote them. */
+    private static String t(String key, Object... args) {
+        return conclab.text.Messages.hint(key, args);
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {

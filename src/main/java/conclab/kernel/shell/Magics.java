@@ -223,9 +223,9 @@ public final class Magics {
                     List.of("\u001b[1;31mUsageError\u001b[0m: " + conclab.text.Messages.get("magic.output.usage")));
         }
         CellContext cell = contexts.cell(n);
-        if (cell == null) return print("cell [" + n + "] is not among the last 1,000 cells");
+        if (cell == null) return print(conclab.text.Messages.get("magic.output.gone", String.valueOf(n), conclab.text.Messages.format("%,d", 1000)));
         String late = cell.lateOutput();
-        return print(late.isEmpty() ? "cell [" + n + "] printed nothing after it finished" : late);
+        return print(late.isEmpty() ? conclab.text.Messages.get("magic.output.nothing", String.valueOf(n)) : late);
     }
 
     /** Times {@code code} in a loop inside one snippet (an expression, else statements). */

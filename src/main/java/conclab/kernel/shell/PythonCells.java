@@ -131,10 +131,11 @@ final class PythonCells {
         PythonWorker worker = worker();
         CellThreads.Result r;
         try {
-            r = CellThreads.run(ctx, () -> worker.run(code, ctx, "<cell [" + ctx.executionCount() + "]>",
+            r = CellThreads.run(ctx, () -> worker.run(code, ctx, "<" + ctx.label() + ">",   // <cell [3]>, <cellule [3]> in French
                     ctx::stopRequested));   // also an interrupt that came before this thread existed
         } catch (UnstoppableError e) {
-            return new Outcome.Interrupted("the Python cell did not stop", List.of("KeyboardInterrupt: the Python cell did not stop"), null);
+            String said = conclab.text.Messages.get("python.did_not_stop");
+            return new Outcome.Interrupted(said, List.of("KeyboardInterrupt: " + said), null);
         }
         if (r.failure() != null) {
             Throwable t = r.failure();
