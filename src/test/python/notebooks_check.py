@@ -158,7 +158,8 @@ def check_words_and_figures(path, executed):
         english = [f for f in figures if re.search(r"\d\.\d", f)]
         assert not english, f"English figures in the French notebook's tables: {english[:5]}"
     else:
-        french_figures = [f for f in figures if re.search(r"\d,\d|[\u202f\u00a0]", f)]
+        # a decimal comma or a no-break space; "134,784" is English grouping (three digits after the comma)
+        french_figures = [f for f in figures if re.search(r"\d,(?!\d{3}(?!\d))\d|[\u202f\u00a0]", f)]
         assert not french_figures, f"French figures in the English notebook's tables: {french_figures[:5]}"
     charts = [w for cell in executed.cells for w in editions.chart_words(cell)]
     mine, other = (editions.bundle("fr"), editions.bundle("en")) if french else (editions.bundle("en"), editions.bundle("fr"))
