@@ -15,10 +15,8 @@ import java.util.function.Supplier;
  * Controls and an output that shows what a function returns, run again each time a control changes:
  * {@code interact(intSlider("Threads", 1, 8, 2), n -> experiment(n).timeline())}.
  *
- * <p>A change to an idle interact (nothing running or waiting, no change in the last {@value #DEBOUNCE_MILLIS}
- * ms) runs at once; changes that follow within that time run once they have been quiet for {@value
- * #DEBOUNCE_MILLIS} ms (a drag through many values runs for its first value and for where it stops). Runs go
- * on a thread of their own, under the cell that made the interact. A run still
+ * <p>A run starts {@value #DEBOUNCE_MILLIS} ms after the last change (a drag through many values runs
+ * once, for where it stops), on a thread of its own, under the cell that made the interact. A run still
  * going when the next one starts is interrupted, and whatever it returns is ignored: the output always
  * shows the latest controls' result. The first run happens at once, on the calling thread, so the cell
  * shows its result (also in nbconvert and plain JShell).
@@ -37,7 +35,6 @@ public final class Interact implements Displayable {
     /* Guarded by this. */
     private ScheduledFuture<?> pending;
     private Thread running;
-    private long lastChange = System.nanoTime();
 
     Interact(Supplier<?> function, List<? extends Widget> controls) {
         this.function = function;
@@ -67,20 +64,11 @@ public final class Interact implements Displayable {
 
     private synchronized void changed() {
         generation.incrementAndGet();
-        long now = System.nanoTime();
-        boolean idle = pending == null && (running == null || !running.isAlive())
-                && now - lastChange >= DEBOUNCE_MILLIS * 1_000_000;
-        lastChange = now;
         if (pending != null) pending.cancel(false);
-        if (idle) {
-            start();   // a click on a quiet slider: no reason to wait
-        } else {
-            pending = Registry.schedule(this::start, DEBOUNCE_MILLIS);
-        }
+        pending = Registry.schedule(this::start, DEBOUNCE_MILLIS);
     }
 
     private synchronized void start() {
-        pending = null;
         if (running != null) running.interrupt();   // the previous run is out of date
         running = Thread.ofVirtual().name("interact").start(captured);
     }
