@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe } from 'node:test';
-import { openBrowser } from '../lib/browser.mjs';
-import { requireKernelspec, startJupyterLab, tempDir, waitFor } from '../lib/env.mjs';
+import { describe } from 'node:test';
+import { startJupyterLab, waitFor } from '../lib/env.mjs';
+import { frontEndSession } from '../lib/session.mjs';
 import { kernelProfile, tourNotebook, writeTestNotebook } from '../lib/kernels.mjs';
 import { steps } from '../lib/steps.mjs';
 
@@ -18,21 +18,13 @@ describe(`JupyterLab 4 with the ${profile.name} kernel`, () => {
   let server, browser, page, dir, nb, marker;
   const step = steps('jupyterlab', () => browser);
 
-  before(async () => {
-    dir = tempDir('lab-notebooks');
-    marker = path.join(dir, 'late-line.marker');
-    nb = writeTestNotebook(dir, profile, { marker });
-    server = await startJupyterLab(dir);
-    await requireKernelspec(server, profile.name);
-    browser = await openBrowser('jupyterlab');
-    page = browser.page;
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  frontEndSession({
+    label: 'jupyterlab', start: startJupyterLab, kernelspec: profile.name,
+    prepare: d => {
+      const m = path.join(d, 'late-line.marker'); // a test writes it to release a late line
+      return { nb: writeTestNotebook(d, profile, { marker: m }), marker: m };
+    }
+  }, s => ({ dir, server, browser, page, prepared: { nb, marker } } = s));
 
   // The notebook panel in front, its cells, a cell's prompt and output text.
   const panel = () => page.locator('.jp-NotebookPanel').filter({ visible: true });

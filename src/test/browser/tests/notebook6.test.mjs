@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe } from 'node:test';
-import { openBrowser } from '../lib/browser.mjs';
-import { requireKernelspec, startNotebook6, tempDir, waitFor } from '../lib/env.mjs';
+import { describe } from 'node:test';
+import { startNotebook6, waitFor } from '../lib/env.mjs';
+import { frontEndSession } from '../lib/session.mjs';
 import { kernelProfile, writeTestNotebook } from '../lib/kernels.mjs';
 import { steps } from '../lib/steps.mjs';
 
@@ -16,21 +16,13 @@ describe(`Notebook 6 with the ${profile.name} kernel`, () => {
   let server, browser, page, dir, nb, marker;
   const step = steps('notebook6', () => browser);
 
-  before(async () => {
-    dir = tempDir('nb6-notebooks');
-    marker = path.join(dir, 'late-line.marker');
-    nb = writeTestNotebook(dir, profile, { marker, withKernelspec: true });
-    server = await startNotebook6(dir);
-    await requireKernelspec(server, profile.name);
-    browser = await openBrowser('notebook6');
-    page = browser.page;
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  frontEndSession({
+    label: 'notebook6', start: startNotebook6, kernelspec: profile.name,
+    prepare: d => {
+      const m = path.join(d, 'late-line.marker'); // a test writes it to release a late line
+      return { nb: writeTestNotebook(d, profile, { marker: m, withKernelspec: true }), marker: m };
+    }
+  }, s => ({ dir, server, browser, page, prepared: { nb, marker } } = s));
 
   const cell = i => page.locator('#notebook-container .cell').nth(i);
   const prompt = async i => (await cell(i).locator('.input_prompt').innerText()).replace(/\s+/g, ' ').trim();
