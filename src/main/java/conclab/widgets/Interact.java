@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -15,8 +16,10 @@ import java.util.function.Supplier;
  * Controls and an output that shows what a function returns, run again each time a control changes:
  * {@code interact(intSlider("Threads", 1, 8, 2), n -> experiment(n).timeline())}.
  *
- * <p>A run starts {@value #DEBOUNCE_MILLIS} ms after the last change (a drag through many values runs
- * once, for where it stops), on a thread of its own, under the cell that made the interact. A run still
+ * <p>A change to an idle interact (nothing running or waiting, no change in the last {@value #DEBOUNCE_MILLIS}
+ * ms: a click on the slider's track, a key press) runs at once. Changes that follow within that time run
+ * once they have been quiet for {@value #DEBOUNCE_MILLIS} ms: a drag through many values runs for its first
+ * value and for where it stops. Runs go on a thread of their own, under the cell that made the interact. A run still
  * going when the next one starts is interrupted, and whatever it returns is ignored: the output always
  * shows the latest controls' result. The first run happens at once, on the calling thread, so the cell
  * shows its result (also in nbconvert and plain JShell).
@@ -35,9 +38,18 @@ public final class Interact implements Displayable {
     /* Guarded by this. */
     private ScheduledFuture<?> pending;
     private Thread running;
+    private long lastChange;
+    private final long debounceNanos;
 
     Interact(Supplier<?> function, List<? extends Widget> controls) {
+        this(function, controls, DEBOUNCE_MILLIS);
+    }
+
+    /** With another quiet time (tests). */
+    Interact(Supplier<?> function, List<? extends Widget> controls, long debounceMillis) {
         this.function = function;
+        this.debounceNanos = TimeUnit.MILLISECONDS.toNanos(debounceMillis);
+        this.lastChange = System.nanoTime() - debounceNanos;   // the first change finds it idle
         List<Widget> children = new ArrayList<>(controls);
         children.add(output);
         box = Box.column(children);
@@ -64,8 +76,20 @@ public final class Interact implements Displayable {
 
     private synchronized void changed() {
         generation.incrementAndGet();
+        long now = System.nanoTime();
+        boolean idle = pending == null && (running == null || !running.isAlive()) && now - lastChange >= debounceNanos;
+        lastChange = now;
         if (pending != null) pending.cancel(false);
-        pending = Registry.schedule(this::start, DEBOUNCE_MILLIS);
+        if (idle) {
+            start();   // one change on a quiet interact: nothing to wait for
+        } else {
+            pending = Registry.schedule(this::startPending, TimeUnit.NANOSECONDS.toMillis(debounceNanos));
+        }
+    }
+
+    private synchronized void startPending() {
+        pending = null;
+        start();
     }
 
     private synchronized void start() {

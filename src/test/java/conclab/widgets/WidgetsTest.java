@@ -132,6 +132,21 @@ class WidgetsTest {
     }
 
     @Test
+    void a_change_to_an_idle_interact_runs_at_once_and_changes_right_after_it_wait_for_quiet() throws InterruptedException {
+        var n = intSlider("n", 1, 10, 1);
+        // a quiet time of ten minutes: only a run that does not wait for it can show within the test
+        var i = new Interact(() -> "value " + n.value(), List.of(n), TimeUnit.MINUTES.toMillis(10));
+        assertEquals("value 1\n", i.output().text());
+        n.value(2);   // a click on a quiet slider
+        awaitText(i.output(), "value 2\n");
+        assertEquals(2, i.runs());
+        n.value(3);   // right after: waits for ten quiet minutes, so not shown now
+        Thread.sleep(200);
+        assertEquals("value 2\n", i.output().text(), "a change within the quiet time waits for it");
+        assertEquals(2, i.runs());
+    }
+
+    @Test
     void interact_interrupts_a_run_that_is_out_of_date() throws InterruptedException {
         var n = intSlider("n", 1, 10, 1);
         CountDownLatch slowStarted = new CountDownLatch(1);
