@@ -152,3 +152,21 @@ def test_a_python_cell_s_numbers_are_python_s_and_the_french_lessons_say_so(kc):
         said = [s for c, s in zip(cells[:first], src[:first]) if c["cell_type"] == "markdown" and 'f"{n:,}"' in s]
         assert said and "virgule" in said[-1], f"{path.name}: no note before cell {first} that Python writes 1,000"
     assert len(using) >= 3, using
+
+
+def test_without_a_python_a_french_session_says_so_in_french():
+    """The one line under the first %%python cell when there is no usable python3, in the session's words."""
+    import os
+    from jupyter_client.manager import start_new_kernel
+    from conftest import KERNEL, TIMEOUT
+    env = dict(os.environ, CONCLAB_PYTHON="/nonexistent/python3", CONCLAB_LANGUAGE="fr")
+    km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=TIMEOUT, env=env)
+    try:
+        reply, msgs = run(kc, "%%python\nprint('ran')")
+        assert reply["content"]["status"] == "ok", reply["content"]
+        said = stdout(msgs).splitlines()
+        assert len(said) == 1 and said[0].startswith(f"les cellules %%python sont ignorées{NBSP}: "), said
+        assert "/nonexistent/python3" in said[0] and "CONCLAB_PYTHON ou %python_use CHEMIN" in said[0], said
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
