@@ -158,6 +158,19 @@ def chart_words(cell):
     return found
 
 
+#: the counter a chart is made from, as a cell names it: Charts.overlay("jobs depth", ...), Charts.counters(t, "x")
+COUNTER_CHART = re.compile(r'Charts\.(?:overlay\(\s*|counters\([^,()"]*(?:\([^()]*\))?[^,()"]*,\s*)"([^"]+)"')
+
+
+def counter_names(nb):
+    """The counter names (data, the same in both editions) that the notebook's cells draw charts of."""
+    names = set()
+    for cell in nb["cells"] if isinstance(nb, dict) else nb.cells:
+        if cell["cell_type"] == "code":
+            names.update(COUNTER_CHART.findall("".join(cell["source"])))
+    return names
+
+
 #: a table cell or line that is a figure with its unit: 12.3 ms, 1,000, 45 %, 1.93×, 3.5/s
 FIGURE = re.compile(r"^[<>~]?\s?\d[\d\u202f\u00a0,.]*\s?(ns|µs|ms|s|%|×|/s|MB|KB|B)?$")
 

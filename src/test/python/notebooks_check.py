@@ -176,6 +176,11 @@ def check_words_and_figures(path, executed):
         if locale and locale.startswith("fr") != french:
             wrong.append(f"tick labels formatted for {locale}")
     assert not wrong, f"{editions.name(path)}: chart words of the other edition: {sorted(set(wrong))[:8]}"
+    if french:
+        # a counter's name is data (the same in both editions): a chart titled by it would be titled in English
+        names = editions.counter_names(executed)
+        titled = sorted({w["title"] for w in charts if w.get("title") and any(n in w["title"] for n in names)})
+        assert not titled, f"{editions.name(path)}: charts titled by a counter's English name: {titled}"
     if french and charts:
         axes = [w.get("x") for w in charts if w.get("x")]
         known = [editions.pattern_regex(p) for k, p in mine.items() if k.startswith("chart.axis.")]

@@ -44,8 +44,8 @@ public final class Cluster implements AutoCloseable {
     private volatile boolean closed;
 
     private Cluster(int workers, Duration service, double... speeds) {
-        if (speeds.length < 2) throw new IllegalArgumentException("a cluster needs at least two servers");
-        if (workers < 1) throw new IllegalArgumentException("workers < 1");
+        if (speeds.length < 2) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.cluster_two"));
+        if (workers < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.workers_lt1"));
         this.workers = workers;
         this.service = Objects.requireNonNull(service);
         for (int i = 0; i < speeds.length; i++) servers.add(new Server("server " + i, workers, service, speeds[i]));
@@ -106,15 +106,15 @@ public final class Cluster implements AutoCloseable {
 
         private Load(Policy policy, double perSecond, Duration duration) {
             this.policy = Objects.requireNonNull(policy);
-            if (!(perSecond > 0)) throw new IllegalArgumentException("rate must be positive");
-            if (duration.isNegative() || duration.isZero()) throw new IllegalArgumentException("duration must be positive");
+            if (!(perSecond > 0)) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.rate_positive"));
+            if (duration.isNegative() || duration.isZero()) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.duration_positive"));
             this.perSecond = perSecond;
             this.duration = duration;
         }
 
         /** Pings every server every {@code every}; policies then see a dead server as down. */
         public Load healthChecks(Duration every) {
-            if (every.isNegative() || every.isZero()) throw new IllegalArgumentException("every must be positive");
+            if (every.isNegative() || every.isZero()) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.every_positive"));
             this.healthEvery = every;
             return this;
         }
@@ -339,7 +339,7 @@ public final class Cluster implements AutoCloseable {
         /** The result labelled {@code label}. */
         public Result get(String label) {
             return results.stream().filter(r -> r.label().equals(label)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no result labelled " + label));
+                    .orElseThrow(() -> new IllegalArgumentException(conclab.text.Messages.hint("arg.no_result", label)));
         }
 
         @Override

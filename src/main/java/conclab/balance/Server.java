@@ -46,7 +46,7 @@ public final class Server {
 
     /** Changes its speed from the next request on; returns this server. */
     public Server speed(double speed) {
-        if (!(speed > 0)) throw new IllegalArgumentException("speed must be positive (kill() a server to stop it)");
+        if (!(speed > 0)) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.speed_positive"));
         this.speed = speed;
         return this;
     }

@@ -65,7 +65,7 @@ public interface TaskQueue {
      * the jobs above it.
      */
     static TaskQueue ageing(Map<String, Integer> levels, Duration perLevel) {
-        if (perLevel.isNegative() || perLevel.isZero()) throw new IllegalArgumentException("perLevel must be positive");
+        if (perLevel.isNegative() || perLevel.isZero()) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.perlevel_positive"));
         return new Queues.Levels(levels, perLevel);
     }
 }
@@ -94,7 +94,7 @@ final class Queues {
         private long seq;                                                  // guarded by lock
 
         Weighted(Map<String, Integer> weights) {
-            weights.forEach((c, w) -> { if (w == null || w < 1) throw new IllegalArgumentException("weight of " + c + " must be at least 1"); });
+            weights.forEach((c, w) -> { if (w == null || w < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.weight_min1", c)); });
             this.weights = Map.copyOf(weights);
         }
 
@@ -145,7 +145,7 @@ final class Queues {
 
         @SuppressWarnings("unchecked")
         Levels(Map<String, Integer> levels, Duration perLevel) {
-            levels.forEach((c, l) -> { if (l == null || l < 0 || l > 9) throw new IllegalArgumentException("level of " + c + " must be 0..9"); });
+            levels.forEach((c, l) -> { if (l == null || l < 0 || l > 9) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.level_range", c)); });
             this.levels = Map.copyOf(levels);
             this.perLevel = perLevel;
             int max = levels.values().stream().mapToInt(Integer::intValue).max().orElse(0);

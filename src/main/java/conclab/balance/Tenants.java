@@ -48,9 +48,9 @@ public final class Tenants {
 
     /** A client named {@code name} sending {@code perSecond} jobs a second. */
     public Tenants client(String name, double perSecond) {
-        if (!(perSecond > 0)) throw new IllegalArgumentException("rate must be positive");
+        if (!(perSecond > 0)) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.rate_positive"));
         if (rates.putIfAbsent(Objects.requireNonNull(name), perSecond) != null)
-            throw new IllegalArgumentException("two clients named " + name);
+            throw new IllegalArgumentException(conclab.text.Messages.hint("arg.two_clients", name));
         return this;
     }
 
@@ -62,21 +62,21 @@ public final class Tenants {
 
     /** How long each job keeps a worker busy (default 8 ms). */
     public Tenants service(Duration d) {
-        if (d.isNegative()) throw new IllegalArgumentException("negative service time");
+        if (d.isNegative()) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.service_negative"));
         this.service = d;
         return this;
     }
 
     /** How many workers take jobs from the queue (default 2). */
     public Tenants workers(int n) {
-        if (n < 1) throw new IllegalArgumentException("workers < 1");
+        if (n < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.workers_lt1"));
         this.workers = n;
         return this;
     }
 
     /** How long the clients send (default 1 s). */
     public Tenants duration(Duration d) {
-        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("duration must be positive");
+        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.duration_positive"));
         this.duration = d;
         return this;
     }
@@ -209,7 +209,7 @@ public final class Tenants {
         /** The latencies of {@code client}'s jobs (a copy). */
         public Histogram latencies(String client) {
             Histogram h = latencies.get(client);
-            if (h == null) throw new IllegalArgumentException("no client " + client + " in " + clients());
+            if (h == null) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.no_client", client, clients()));
             return h.copy();
         }
 

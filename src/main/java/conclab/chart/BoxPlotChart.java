@@ -33,7 +33,7 @@ public final class BoxPlotChart extends LabChart<BoxPlotChart> {
     /** Adds one box: the values of the repeated runs of {@code label} (seconds by default). */
     public BoxPlotChart add(String label, double... values) {
         Objects.requireNonNull(label, "label");
-        if (values.length == 0) throw new IllegalArgumentException("no values for " + label);
+        if (values.length == 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.no_values", label));
         runs.put(label, values.clone());
         return this;
     }

@@ -45,7 +45,7 @@ public final class ConcurrencyChart extends LabChart<ConcurrencyChart> {
 
     /** Above this many changes the curves are resampled (the peak per column is kept). */
     public ConcurrencyChart maxPoints(int maxPoints) {
-        if (maxPoints < 10) throw new IllegalArgumentException("maxPoints < 10");
+        if (maxPoints < 10) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.maxpoints"));
         this.maxPoints = maxPoints;
         return this;
     }

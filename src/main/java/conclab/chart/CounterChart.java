@@ -46,7 +46,7 @@ public final class CounterChart extends LabChart<CounterChart> {
      */
     static CounterChart overlay(String counter, List<Trace> runs) {
         java.util.Objects.requireNonNull(counter, "counter");
-        if (runs.isEmpty()) throw new IllegalArgumentException("no runs");
+        if (runs.isEmpty()) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.no_runs"));
         List<CounterSample> samples = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         long end = 1;
@@ -81,7 +81,7 @@ public final class CounterChart extends LabChart<CounterChart> {
 
     /** Above this many samples a counter is resampled, keeping each column's highest value. */
     public CounterChart maxPoints(int maxPoints) {
-        if (maxPoints < 10) throw new IllegalArgumentException("maxPoints < 10");
+        if (maxPoints < 10) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.maxpoints"));
         this.maxPoints = maxPoints;
         return this;
     }

@@ -35,7 +35,7 @@ public final class Figure extends LabChart<Figure> {
 
     /** Charts per row (default 2). */
     public Figure columns(int columns) {
-        if (columns < 1) throw new IllegalArgumentException("columns < 1");
+        if (columns < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.columns_lt1"));
         this.columns = columns;
         return this;
     }

@@ -38,7 +38,7 @@ public final class HistogramChart extends LatencyChart<HistogramChart> {
 
     /** Number of logarithmic bins between the smallest and the largest value (default 40). */
     public HistogramChart bins(int bins) {
-        if (bins < 2) throw new IllegalArgumentException("bins < 2");
+        if (bins < 2) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.bins"));
         this.bins = bins;
         return this;
     }

@@ -39,7 +39,7 @@ public final class IterationChart extends LabChart<IterationChart> {
     /** Adds a series: {@code values[i]} is the value of iteration {@code i + 1}. */
     public IterationChart add(String label, double... values) {
         Objects.requireNonNull(label, "label");
-        if (values.length == 0) throw new IllegalArgumentException("no values for " + label);
+        if (values.length == 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.no_values", label));
         series.put(label, values.clone());
         return this;
     }

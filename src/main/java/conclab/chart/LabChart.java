@@ -56,7 +56,7 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
 
     /** Sets the size in CSS pixels (the 1× size; the PNG has twice as many pixels each way). */
     public C size(int width, int height) {
-        if (width < 100 || height < 80) throw new IllegalArgumentException("too small: " + width + "x" + height);
+        if (width < 100 || height < 80) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.too_small", width, height));
         this.width = width;
         this.height = height;
         return self();
@@ -196,7 +196,7 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
         if (name.endsWith(".svg")) Files.writeString(file, svg(), StandardCharsets.UTF_8);
         else if (name.endsWith(".png")) Files.write(file, png());
         else if (name.endsWith(".txt")) Files.writeString(file, text(), StandardCharsets.UTF_8);
-        else throw new IllegalArgumentException("save as .png, .svg or .txt: " + file);
+        else throw new IllegalArgumentException(conclab.text.Messages.hint("arg.save_as", file));
         return file;
     }
 

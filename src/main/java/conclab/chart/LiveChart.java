@@ -73,7 +73,7 @@ public final class LiveChart implements Displayable {
 
     /** The least time between two updates (default 250 ms). */
     public LiveChart interval(Duration interval) {
-        if (interval.isNegative()) throw new IllegalArgumentException("negative interval");
+        if (interval.isNegative()) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.interval_negative"));
         this.interval = interval;
         return this;
     }

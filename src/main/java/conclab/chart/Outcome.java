@@ -26,7 +26,7 @@ public record Outcome(String outcome, long count, Verdict verdict, String note) 
     public Outcome {
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(verdict, "verdict");
-        if (count < 0) throw new IllegalArgumentException("count < 0");
+        if (count < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.count_negative"));
         note = note == null ? "" : note;
     }
 

@@ -32,7 +32,7 @@ public final class PercentileChart extends LatencyChart<PercentileChart> {
 
     /** How far the axis goes: 3 means up to 99.9 %. Default: as far as the sample count supports (1..6). */
     public PercentileChart nines(int nines) {
-        if (nines < 1 || nines > 7) throw new IllegalArgumentException("nines must be 1..7");
+        if (nines < 1 || nines > 7) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.nines"));
         this.nines = nines;
         return this;
     }

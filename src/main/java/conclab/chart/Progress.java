@@ -44,7 +44,7 @@ public final class Progress implements Displayable {
     private volatile String note = "";
 
     private Progress(String label, long total) {
-        if (total < 0) throw new IllegalArgumentException("total < 0");
+        if (total < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.total_negative"));
         this.label = Objects.requireNonNull(label, "label");
         this.total = total;
     }
@@ -68,7 +68,7 @@ public final class Progress implements Displayable {
 
     /** Bar width in characters (default 30). */
     public Progress width(int width) {
-        if (width < 5) throw new IllegalArgumentException("width < 5");
+        if (width < 5) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.width_min5"));
         this.width = width;
         return this;
     }

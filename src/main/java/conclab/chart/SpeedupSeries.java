@@ -30,8 +30,8 @@ public record SpeedupSeries(String label, SortedMap<Integer, List<Double>> secon
         Objects.requireNonNull(label, "label");
         TreeMap<Integer, List<Double>> copy = new TreeMap<>();
         for (Map.Entry<Integer, List<Double>> e : seconds.entrySet()) {
-            if (e.getKey() < 1) throw new IllegalArgumentException("workers must be >= 1: " + e.getKey());
-            for (double s : e.getValue()) if (!(s > 0)) throw new IllegalArgumentException("seconds must be > 0: " + s);
+            if (e.getKey() < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.workers_min1", e.getKey()));
+            for (double s : e.getValue()) if (!(s > 0)) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.seconds_positive", s));
             if (!e.getValue().isEmpty()) copy.put(e.getKey(), List.copyOf(e.getValue()));
         }
         seconds = Collections.unmodifiableSortedMap(copy);
@@ -53,7 +53,7 @@ public record SpeedupSeries(String label, SortedMap<Integer, List<Double>> secon
 
     /** This series with speedups relative to {@code seconds} (e.g. the sequential strategy's median). */
     public SpeedupSeries withBaseline(double seconds) {
-        if (!(seconds > 0)) throw new IllegalArgumentException("baseline must be > 0");
+        if (!(seconds > 0)) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.baseline_positive"));
         return new SpeedupSeries(label, this.seconds, seconds);
     }
 

@@ -78,7 +78,7 @@ public final class TimelineChart extends LabChart<TimelineChart> {
 
     /** Draws at most this many lanes (the first ones in order); the title says how many were left out. */
     public TimelineChart maxLanes(int maxLanes) {
-        if (maxLanes < 1) throw new IllegalArgumentException("maxLanes < 1");
+        if (maxLanes < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.maxlanes"));
         this.maxLanes = maxLanes;
         return this;
     }

@@ -77,7 +77,7 @@ public final class CallProbe {
 
     /** {@code n} calls, returning at once unless told otherwise. */
     public static CallProbe of(int n) {
-        if (n < 1) throw new IllegalArgumentException("n < 1");
+        if (n < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.n_lt1"));
         return new CallProbe(n);
     }
 

@@ -23,12 +23,12 @@ public record Trip(String time, String station, int minutes, long cents) {
     public static Trip parse(String line) {
         int a = line.indexOf(','), b = line.indexOf(',', a + 1), c = line.indexOf(',', b + 1);
         if (a < 0 || b < 0 || c < 0 || line.indexOf(',', c + 1) >= 0)
-            throw new IllegalArgumentException("not a row of 4 fields: \"" + line + "\"");
+            throw new IllegalArgumentException(conclab.text.Messages.hint("arg.trip_fields", line));
         try {
             return new Trip(line.substring(0, a), line.substring(a + 1, b),
                     Integer.parseInt(line, b + 1, c, 10), cents(line, c + 1, line.length()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a row of numbers where expected: \"" + line + "\"", e);
+            throw new IllegalArgumentException(conclab.text.Messages.hint("arg.trip_numbers", line), e);
         }
     }
 

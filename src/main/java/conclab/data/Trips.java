@@ -80,7 +80,7 @@ public final class Trips implements Displayable {
     /** As {@link #of(long, long, int)}, kept under {@code home} instead of {@link #home()}. */
     public static Trips of(long rows, long seed, int parts, Path home) {
         if (rows < 1 || parts < 1 || parts > rows)
-            throw new IllegalArgumentException("rows ≥ 1 and 1 ≤ parts ≤ rows: got " + rows + " rows, " + parts + " parts");
+            throw new IllegalArgumentException(conclab.text.Messages.hint("arg.trips_parts", rows, parts));
         Path dir = home.resolve("trips-" + rows + "-seed-" + seed + "-" + parts + "-parts");
         if (Files.exists(dir.resolve(DONE))) return new Trips(rows, seed, dir, parts, true, 0);
         long t0 = System.nanoTime();

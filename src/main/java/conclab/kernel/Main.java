@@ -25,7 +25,7 @@ public final class Main {
             }
             case "install" -> System.exit(Installer.run(rest, System.out, System.err));
             case "train" -> Kernel.train();
-            case "fetch" -> System.exit(conclab.kernel.maven.Fetch.run(rest, System.out, System.err));
+            case "fetch" -> System.exit(conclab.kernel.maven.Fetch.run(rest, terminal(System.out), terminal(System.err)));
             case "version" -> System.out.println("Concurrency Lab " + Kernel.version() + ", Java " + Runtime.version());
             default -> {
                 System.out.println("""
@@ -47,5 +47,23 @@ public final class Main {
     private static void fail(String msg) {
         System.err.println(msg);
         System.exit(2);
+    }
+
+    /**
+     * {@code stream} writing UTF-8 when the user's locale says UTF-8 ({@code LANG=fr_FR.UTF-8}) but the JVM could not
+     * take it up (the locale is not installed, so Java fell back to ASCII and would print {@code r?cup?rer}).
+     */
+    static java.io.PrintStream terminal(java.io.PrintStream stream) {
+        String locale = "";
+        for (String name : new String[] {"LC_ALL", "LC_CTYPE", "LANG"}) {   // the first one set decides, as in C
+            String v = System.getenv(name);
+            if (v != null && !v.isEmpty()) {
+                locale = v;
+                break;
+            }
+        }
+        boolean wantsUtf8 = locale.toLowerCase(java.util.Locale.ROOT).replace("-", "").endsWith(".utf8");
+        if (!wantsUtf8 || stream.charset().equals(java.nio.charset.StandardCharsets.UTF_8)) return stream;
+        return new java.io.PrintStream(stream, true, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

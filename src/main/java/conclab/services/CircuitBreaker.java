@@ -43,7 +43,7 @@ public final class CircuitBreaker {
     private int rejected;
 
     public CircuitBreaker(String name, int threshold, Duration coolDown) {
-        if (threshold < 1) throw new IllegalArgumentException("threshold < 1");
+        if (threshold < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.threshold_lt1"));
         this.name = name;
         this.threshold = threshold;
         this.coolDownNanos = coolDown.toNanos();

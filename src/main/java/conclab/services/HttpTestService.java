@@ -120,7 +120,7 @@ public final class HttpTestService implements AutoCloseable {
 
     /** The fraction of requests (0 to 1) that fail with 503 after their latency. */
     public HttpTestService failureRate(double rate) {
-        if (rate < 0 || rate > 1) throw new IllegalArgumentException("a failure rate is between 0 and 1: " + rate);
+        if (rate < 0 || rate > 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.failure_rate", rate));
         this.failureRate = rate;
         return this;
     }
@@ -133,7 +133,7 @@ public final class HttpTestService implements AutoCloseable {
 
     /** More than {@code n} requests in progress at once: the extra ones get 503 at once (overloaded). */
     public HttpTestService capacity(int n) {
-        if (n < 1) throw new IllegalArgumentException("capacity < 1");
+        if (n < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.capacity_lt1"));
         this.capacity = n;
         return this;
     }

@@ -65,7 +65,7 @@ public final class Gil {
     /** A GIL handed over after {@code switchInterval}; FIFO hand-over when {@code fair}. */
     public Gil(Duration switchInterval, boolean fair) {
         this.intervalNanos = switchInterval.toNanos();
-        if (intervalNanos <= 0) throw new IllegalArgumentException("switch interval must be positive");
+        if (intervalNanos <= 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.switch_interval"));
         this.fair = fair;
     }
 

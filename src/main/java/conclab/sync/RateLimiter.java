@@ -30,7 +30,7 @@ public final class RateLimiter extends Traced {
     /** A limiter of {@code perSecond} permits a second, at most {@code burst} at once. */
     public RateLimiter(String name, double perSecond, int burst) {
         super(name);
-        if (!(perSecond > 0) || burst < 1) throw new IllegalArgumentException("need perSecond > 0 and burst >= 1");
+        if (!(perSecond > 0) || burst < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.rate_limiter"));
         this.perNano = perSecond / 1e9;
         this.burst = burst;
         this.tokens = burst;

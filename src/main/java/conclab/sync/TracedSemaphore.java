@@ -19,7 +19,7 @@ public final class TracedSemaphore extends Traced {
     /** A semaphore of {@code permits} permits, not fair. */
     public TracedSemaphore(String name, int permits) {
         super(name);
-        if (permits < 0) throw new IllegalArgumentException("permits < 0");
+        if (permits < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.permits_negative"));
         this.permits = permits;
         this.semaphore = new Semaphore(permits);
     }

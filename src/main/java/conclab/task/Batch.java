@@ -41,7 +41,7 @@ final class Batch {
     private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
     Batch(String runName, Work work, int size, Recorder recorder) {
-        if (size < 0) throw new IllegalArgumentException("tasks < 0");
+        if (size < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.tasks_negative"));
         this.runName = runName;
         this.work = work;
         this.size = size;

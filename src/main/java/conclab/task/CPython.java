@@ -233,7 +233,7 @@ public final class CPython implements Displayable {
         private final int n;
 
         Run(CPython python, boolean processes, int n) {
-            if (n < 1) throw new IllegalArgumentException("need at least one worker: " + n);
+            if (n < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.need_worker", n));
             this.python = python;
             this.processes = processes;
             this.n = n;
@@ -251,7 +251,7 @@ public final class CPython implements Displayable {
 
         @Override
         public Strategy withGil(java.time.Duration switchInterval, boolean fair) {
-            throw new IllegalArgumentException(name() + " runs under CPython's own GIL: use it without withGil()");
+            throw new IllegalArgumentException(conclab.text.Messages.hint("arg.cpython_gil", name()));
         }
 
         @Override
@@ -361,8 +361,7 @@ public final class CPython implements Displayable {
                         t.addProperty("bytes", Integer.parseInt(q[1]));
                         t.addProperty("port", LoopbackServer.shared().port());
                     }
-                    default -> throw new IllegalArgumentException("work '" + work.name() + "' has no CPython version:"
-                            + " CPython runs the library's cpu, sleep and io workloads (Lab.cpu, sleep, io), not Java code");
+                    default -> throw new IllegalArgumentException(conclab.text.Messages.hint("arg.cpython_work", work.name()));
                 }
                 a.add(t);
             }

@@ -52,7 +52,7 @@ public final class Experiment {
 
     /** Tasks per run (16 by default). */
     public Experiment tasks(int n) {
-        if (n < 1) throw new IllegalArgumentException("tasks < 1");
+        if (n < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.tasks_lt1"));
         this.tasks = n;
         return this;
     }
@@ -65,14 +65,14 @@ public final class Experiment {
 
     /** Measured runs per strategy (3 by default). */
     public Experiment repeat(int n) {
-        if (n < 1) throw new IllegalArgumentException("repeat < 1");
+        if (n < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.repeat_lt1"));
         this.repeat = n;
         return this;
     }
 
     /** Discarded warm-up runs per strategy (1 by default; 0 for none). */
     public Experiment warmup(int n) {
-        if (n < 0) throw new IllegalArgumentException("warmup < 0");
+        if (n < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.warmup_negative"));
         this.warmup = n;
         return this;
     }

@@ -74,8 +74,8 @@ public final class Flood {
 
     private Flood(Work job, double perSecond, Duration duration) {
         this.job = Objects.requireNonNull(job, "job");
-        if (!(perSecond > 0)) throw new IllegalArgumentException("rate must be positive");
-        if (duration.isNegative() || duration.isZero()) throw new IllegalArgumentException("duration must be positive");
+        if (!(perSecond > 0)) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.rate_positive"));
+        if (duration.isNegative() || duration.isZero()) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.duration_positive"));
         this.perSecond = perSecond;
         this.duration = duration;
     }
@@ -87,14 +87,14 @@ public final class Flood {
 
     /** Each item carries {@code bytes} of data, made by the producer and held until its job ran (default 0). */
     public Flood payload(int bytes) {
-        if (bytes < 0) throw new IllegalArgumentException("payload < 0");
+        if (bytes < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.payload_negative"));
         this.payload = bytes;
         return this;
     }
 
     /** How long the executor may take to finish queued jobs once the producer stopped (default 500 ms). */
     public Flood drain(Duration d) {
-        if (d.isNegative()) throw new IllegalArgumentException("negative drain time");
+        if (d.isNegative()) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.drain_negative"));
         this.drain = d;
         return this;
     }

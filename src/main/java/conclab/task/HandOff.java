@@ -52,7 +52,7 @@ public final class HandOff implements Displayable {
     private final List<Run> runs = new ArrayList<>();
 
     private HandOff(int items) {
-        if (items < 1) throw new IllegalArgumentException("items must be at least 1, not " + items);
+        if (items < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.items_min1", items));
         this.items = items;
     }
 

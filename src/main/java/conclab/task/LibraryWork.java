@@ -24,9 +24,7 @@ final class LibraryWork implements Work {
     static Work ofClass(Class<? extends Work> type) {
         String why = unloadable(type);
         if (why != null) {
-            throw new IllegalArgumentException("work class " + type.getName() + " cannot run in a child JVM: " + why
-                    + ". Classes defined in a notebook cell or in JShell exist only in this JVM; use a library"
-                    + " workload (Work.cpu, sleep, io, file) or a public class compiled onto the class path.");
+            throw new IllegalArgumentException(conclab.text.Messages.hint("arg.work_class_child", type.getName(), why));
         }
         Work w = instantiate(type.getName());
         return new LibraryWork(w.name().equals("work") ? type.getSimpleName() : w.name(), "class;" + type.getName(), w);

@@ -40,8 +40,8 @@ public final class Load {
 
     private Load(Work work, double perSecond, Duration duration) {
         this.work = Objects.requireNonNull(work);
-        if (!(perSecond > 0)) throw new IllegalArgumentException("rate must be positive");
-        if (duration.isNegative() || duration.isZero()) throw new IllegalArgumentException("duration must be positive");
+        if (!(perSecond > 0)) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.rate_positive"));
+        if (duration.isNegative() || duration.isZero()) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.duration_positive"));
         this.perSecond = perSecond;
         this.duration = duration;
     }
@@ -53,7 +53,7 @@ public final class Load {
 
     /** Serves the requests with a pool of {@code n} threads instead of a virtual thread each. */
     public Load workers(int n) {
-        if (n < 1) throw new IllegalArgumentException("workers < 1");
+        if (n < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.workers_lt1"));
         this.workers = n;
         return this;
     }

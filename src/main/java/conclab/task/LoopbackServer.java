@@ -164,7 +164,7 @@ public final class LoopbackServer implements AutoCloseable {
      */
     public LoopbackServer stalls(Duration every, Duration length) {
         long e = every.toNanos(), l = length.toNanos();
-        if (e <= 0 || l < 0 || l > e) throw new IllegalArgumentException("stall of " + length + " every " + every);
+        if (e <= 0 || l < 0 || l > e) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.stall", length, every));
         if (shared && l > 0) throw new IllegalStateException("the shared server does not stall; start one of your own");
         stalls = l == 0 ? null : new Stalls(System.nanoTime(), e, l);
         return this;
@@ -191,7 +191,7 @@ public final class LoopbackServer implements AutoCloseable {
 
     /** The client side of the protocol, to any server on 127.0.0.1 that speaks it ({@link EventLoopServer} too). */
     static byte[] request(int port, Duration delay, int responseBytes) throws IOException {
-        if (responseBytes < 0 || responseBytes > MAX_RESPONSE) throw new IllegalArgumentException("response size");
+        if (responseBytes < 0 || responseBytes > MAX_RESPONSE) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.response_size"));
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setTcpNoDelay(true);
             DataOutputStream out = new DataOutputStream(s.getOutputStream());

@@ -39,7 +39,7 @@ public final class Pipeline {
     private boolean virtual;
 
     private Pipeline(int items) {
-        if (items < 0) throw new IllegalArgumentException("items < 0");
+        if (items < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.items_negative"));
         this.items = items;
     }
 
@@ -55,8 +55,8 @@ public final class Pipeline {
 
     /** Adds a stage fed by a queue of {@code capacity} (0: unbounded). */
     public Pipeline stage(String name, int threads, int capacity, Work work) {
-        if (threads < 1) throw new IllegalArgumentException("threads < 1");
-        if (capacity < 0) throw new IllegalArgumentException("capacity < 0");
+        if (threads < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.threads_lt1"));
+        if (capacity < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.capacity_negative"));
         stages.add(new Stage(Objects.requireNonNull(name), threads, capacity, Objects.requireNonNull(work)));
         return this;
     }

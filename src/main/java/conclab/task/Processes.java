@@ -36,8 +36,8 @@ final class Processes implements Strategy {
     private final int payloadBytes;
 
     Processes(int n, int payloadBytes) {
-        if (n < 1) throw new IllegalArgumentException("need at least one process: " + n);
-        if (payloadBytes < 0) throw new IllegalArgumentException("payload < 0");
+        if (n < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.need_process", n));
+        if (payloadBytes < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.payload_negative"));
         this.n = n;
         this.payloadBytes = payloadBytes;
     }
@@ -61,9 +61,7 @@ final class Processes implements Strategy {
     public void run(Work work, int tasks, Recorder rec) throws InterruptedException {
         String spec = work.spec();
         if (spec == null) {
-            throw new IllegalArgumentException("work '" + work.name() + "' cannot be sent to a child JVM: a lambda or a"
-                    + " class defined in a notebook cell or JShell exists only in this JVM. Use a library workload"
-                    + " (Work.cpu, sleep, io, file) or Work.ofClass(SomeWork.class) for a class on the class path.");
+            throw new IllegalArgumentException(conclab.text.Messages.hint("arg.work_child", work.name()));
         }
         Batch b = new Batch(name(), work, tasks, rec);
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

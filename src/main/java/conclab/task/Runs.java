@@ -93,7 +93,7 @@ public final class Runs implements Displayable {
     public List<Run> of(String strategy) {
         List<Run> r = new ArrayList<>();
         for (Run x : runs) if (x.strategy().equals(strategy)) r.add(x);
-        if (r.isEmpty()) throw new IllegalArgumentException("no strategy named '" + strategy + "'; have " + strategies);
+        if (r.isEmpty()) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.no_strategy", strategy, strategies));
         return r;
     }
 

@@ -67,7 +67,7 @@ public interface Sizes {
      * to {@code 1 / k^exponent}. Many small tasks and a few large ones.
      */
     static Sizes zipf(Duration unit, int max, double exponent, long seed) {
-        if (max < 1 || exponent <= 0) throw new IllegalArgumentException("need max >= 1 and exponent > 0");
+        if (max < 1 || exponent <= 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.sizes_zipf"));
         double[] cdf = new double[max];
         double sum = 0;
         for (int k = 1; k <= max; k++) cdf[k - 1] = sum += 1 / Math.pow(k, exponent);
@@ -103,7 +103,7 @@ public interface Sizes {
     /** Uniform sizes in [{@code min}, {@code max}). */
     static Sizes uniform(Duration min, Duration max, long seed) {
         long lo = min.toNanos(), hi = max.toNanos();
-        if (hi <= lo) throw new IllegalArgumentException("max <= min");
+        if (hi <= lo) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.sizes_max_min"));
         return new Sizes() {
             public Duration of(int task) { return Duration.ofNanos(random(seed, task).nextLong(lo, hi)); }
             public String describe() {

@@ -27,7 +27,7 @@ final class Strategies {
     private Strategies() {}
 
     private static int positive(int n) {
-        if (n < 1) throw new IllegalArgumentException("need at least one worker: " + n);
+        if (n < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.need_worker", n));
         return n;
     }
 
@@ -140,7 +140,7 @@ final class Strategies {
         private final int n;
 
         Platform(int n) {
-            if (n < 0) throw new IllegalArgumentException("negative thread count");
+            if (n < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.threads_negative"));
             this.n = n;
         }
 
@@ -360,10 +360,9 @@ final class Strategies {
         private final boolean fair;
 
         WithGil(Strategy inner, Duration interval, boolean fair) {
-            if (inner instanceof WithGil) throw new IllegalArgumentException("already under a GIL: " + inner.name());
+            if (inner instanceof WithGil) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.already_gil", inner.name()));
             if (inner instanceof Processes) {
-                throw new IllegalArgumentException("each worker process computes on its own, as each CPython process has its"
-                        + " own GIL: use " + inner.name() + " without withGil()");
+                throw new IllegalArgumentException(conclab.text.Messages.hint("arg.processes_gil", inner.name()));
             }
             this.inner = inner;
             this.interval = interval;

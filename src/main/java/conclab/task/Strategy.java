@@ -70,7 +70,7 @@ public interface Strategy {
 
     /** {@code n} new platform threads per run, each taking the next task from a shared counter. */
     static Strategy platform(int n) {
-        if (n < 1) throw new IllegalArgumentException("need at least one thread: " + n);
+        if (n < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.need_thread", n));
         return new Strategies.Platform(n);
     }
 

@@ -118,7 +118,7 @@ public final class Stress<S> {
 
     /** Trials per batch (64 by default): the calling thread counts outcomes and checks the time between batches. */
     public Stress<S> batch(int trials) {
-        if (trials < 1) throw new IllegalArgumentException("batch < 1");
+        if (trials < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.batch_lt1"));
         this.batch = trials;
         return this;
     }

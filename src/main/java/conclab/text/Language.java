@@ -61,15 +61,20 @@ public final class Language {
 
     static Locale parse(String tag) {
         if (tag == null || tag.isBlank()) {
-            throw new IllegalArgumentException("language(...) needs \"en\" (English) or \"fr\" (French)");
+            throw new IllegalArgumentException(refusal("arg.language_blank"));
         }
         Locale asked = Locale.forLanguageTag(tag.strip().replace('_', '-'));
         return switch (asked.getLanguage()) {
             case "en" -> asked.getCountry().isEmpty() ? ENGLISH : asked;
             case "fr" -> asked.getCountry().isEmpty() ? FRENCH : asked;
-            default -> throw new IllegalArgumentException("language(\"" + tag + "\"): this lab speaks English (\"en\") "
-                    + "and French (\"fr\")");
+            default -> throw new IllegalArgumentException(refusal("arg.language_unknown", tag));
         };
+    }
+
+    /** A refused tag's message, in the session's language (English while the session's own is being chosen at start). */
+    private static String refusal(String key, Object... args) {
+        Locale now = current;
+        return Messages.get(now == null ? ENGLISH : now, key, args);
     }
 
     /**

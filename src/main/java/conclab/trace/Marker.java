@@ -16,7 +16,7 @@ public record Marker(String kind, String lane, long atNanos, long durationNanos,
 
     public Marker {
         Objects.requireNonNull(kind, "kind");
-        if (durationNanos < 0) throw new IllegalArgumentException("negative duration");
+        if (durationNanos < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.duration_negative"));
         detail = detail == null ? "" : detail;
     }
 }

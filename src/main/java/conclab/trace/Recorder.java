@@ -225,7 +225,7 @@ public final class Recorder {
 
     /** Records a finished span of {@code task} on the calling thread's lane. Never blocks. */
     public void span(Task task, SpanState state, long startNanos, long endNanos) {
-        if (endNanos < startNanos) throw new IllegalArgumentException("span ends before it starts");
+        if (endNanos < startNanos) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.span_order"));
         lane().append(task, state, startNanos, endNanos);
     }
 
@@ -240,7 +240,7 @@ public final class Recorder {
     public void span(String lane, long threadId, Task task, SpanState state, long startNanos, long endNanos) {
         Objects.requireNonNull(lane, "lane");
         Objects.requireNonNull(state, "state");
-        if (endNanos < startNanos) throw new IllegalArgumentException("span ends before it starts");
+        if (endNanos < startNanos) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.span_order"));
         Lane l = foreign.computeIfAbsent(lane, name -> {
             Lane made = new Lane(this, name, threadId);
             lanes.add(made);

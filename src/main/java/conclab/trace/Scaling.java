@@ -18,8 +18,8 @@ public final class Scaling {
     /** A measured speedup on {@code workers} workers. */
     public record Point(double workers, double speedup) {
         public Point {
-            if (!(workers >= 1)) throw new IllegalArgumentException("workers must be >= 1: " + workers);
-            if (!(speedup > 0)) throw new IllegalArgumentException("speedup must be > 0: " + speedup);
+            if (!(workers >= 1)) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.workers_min1", workers));
+            if (!(speedup > 0)) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.speedup_positive", speedup));
         }
     }
 
@@ -78,7 +78,7 @@ public final class Scaling {
             sxy += x * y;
             sxx += x * x;
         }
-        if (sxx == 0) throw new IllegalArgumentException("need a point with more than one worker");
+        if (sxx == 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.scaling_point"));
         double s = clamp(sxy / sxx, 0, 1);
         AmdahlFit f = new AmdahlFit(s, 0);
         return new AmdahlFit(s, rmse(points, f::speedup));
@@ -92,7 +92,7 @@ public final class Scaling {
             double n = p.workers(), a = n - 1, b = n * (n - 1), y = n / p.speedup() - 1;
             aa += a * a; ab += a * b; bb += b * b; ay += a * y; by += b * y;
         }
-        if (aa == 0) throw new IllegalArgumentException("need a point with more than one worker");
+        if (aa == 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.scaling_point"));
         double det = aa * bb - ab * ab;
         double sigma, kappa;
         if (Math.abs(det) <= 1e-12 * aa * bb) { // one worker count only: κ is not identifiable

@@ -23,7 +23,7 @@ public record Span(String task, long taskId, String lane, long threadId, String 
         Objects.requireNonNull(lane, "lane");
         Objects.requireNonNull(state, "state");
         if (endNanos < startNanos) {
-            throw new IllegalArgumentException("span ends before it starts: " + startNanos + " > " + endNanos);
+            throw new IllegalArgumentException(conclab.text.Messages.hint("arg.span_order_values", startNanos, endNanos));
         }
     }
 

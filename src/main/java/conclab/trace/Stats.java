@@ -51,7 +51,7 @@ public record Stats(String label, int workers, long makespanNanos, int tasks, lo
 
     public Stats {
         Objects.requireNonNull(label);
-        if (workers < 1) throw new IllegalArgumentException("workers < 1");
+        if (workers < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.workers_lt1"));
         busyPerLane = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(busyPerLane));
     }
 

@@ -31,7 +31,7 @@ public final class Box extends Widget {
     }
 
     static Box grid(int columns, List<Widget> children) {
-        if (columns < 1) throw new IllegalArgumentException("a grid needs at least one column, not " + columns);
+        if (columns < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.grid_columns", columns));
         Map<String, Object> s = state("GridBoxModel", "GridBoxView", children);
         Box b = new Box("grid", s, List.copyOf(children));
         ((Layout) s.get("layout")).put("grid_template_columns", "repeat(" + columns + ", auto)");

@@ -15,9 +15,9 @@ public abstract class Choice extends ValueWidget<String> {
 
     static Map<String, Object> state(String model, String view, String style, String label, List<String> options,
                                      String value) {
-        if (options.isEmpty()) throw new IllegalArgumentException("no options to choose from");
+        if (options.isEmpty()) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.no_options"));
         int index = options.indexOf(value);
-        if (index < 0) throw new IllegalArgumentException(value + " is not one of " + options);
+        if (index < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.not_one_of", value, options));
         Map<String, Object> s = Widget.control(model, view, style);
         s.put("description", label);
         s.put("description_allow_html", false);
@@ -36,7 +36,7 @@ public abstract class Choice extends ValueWidget<String> {
 
     @Override Object toState(String v) {
         int i = options.indexOf(v);
-        if (i < 0) throw new IllegalArgumentException(v + " is not one of " + options);
+        if (i < 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.not_one_of", v, options));
         return i;
     }
 

@@ -32,7 +32,7 @@ public final class Slider {
     /** A slider of whole numbers between {@code min} and {@code max}. */
     public static final class Int extends ValueWidget<Integer> {
         Int(String label, int min, int max, int value, int step) {
-            super(state("IntSliderModel", "IntSliderView", label, min, max, step, check(min, max, value), "d"));
+            super(state("IntSliderModel", "IntSliderView", label, min, max, step(min, max, step), check(min, max, value), "d"));
         }
 
         @Override Integer fromState(Object raw) { return ((Number) raw).intValue(); }
@@ -49,7 +49,7 @@ public final class Slider {
     /** A slider of decimal numbers between {@code min} and {@code max}. */
     public static final class Float extends ValueWidget<Double> {
         Float(String label, double min, double max, double value, double step) {
-            super(state("FloatSliderModel", "FloatSliderView", label, min, max, step, check(min, max, value), ".2f"));
+            super(state("FloatSliderModel", "FloatSliderView", label, min, max, step(min, max, step), check(min, max, value), ".2f"));
         }
 
         @Override Double fromState(Object raw) { return ((Number) raw).doubleValue(); }
@@ -75,7 +75,7 @@ public final class Slider {
         }
 
         @Override Object toState(List<Integer> v) {
-            if (v.size() != 2 || v.get(0) > v.get(1)) throw new IllegalArgumentException("a range is [lower, upper]: " + v);
+            if (v.size() != 2 || v.get(0) > v.get(1)) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.slider_range", v));
             int min = (Integer) get("min"), max = (Integer) get("max");
             return List.of(check(min, max, v.get(0)), check(min, max, v.get(1)));
         }
@@ -85,15 +85,26 @@ public final class Slider {
         public int upper() { return value().get(1); }
     }
 
+    /** The step between two values: above 0 (a reversed range is named first, as {@link #check} names it). */
+    static int step(int min, int max, int step) {
+        if (min <= max && step <= 0) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.slider_step", step));
+        return step;
+    }
+
+    static double step(double min, double max, double step) {
+        if (min <= max && !(step > 0)) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.slider_step", step));
+        return step;
+    }
+
     static int check(int min, int max, int v) {
-        if (min > max) throw new IllegalArgumentException("min " + min + " is above max " + max);
-        if (v < min || v > max) throw new IllegalArgumentException(v + " is outside " + min + "–" + max);
+        if (min > max) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.slider_min_max", min, max));
+        if (v < min || v > max) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.slider_outside", v, min, max));
         return v;
     }
 
     static double check(double min, double max, double v) {
-        if (min > max) throw new IllegalArgumentException("min " + min + " is above max " + max);
-        if (v < min || v > max) throw new IllegalArgumentException(v + " is outside " + min + "–" + max);
+        if (min > max) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.slider_min_max", min, max));
+        if (v < min || v > max) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.slider_outside", v, min, max));
         return v;
     }
 }

@@ -82,7 +82,7 @@ public final class Lanes {
 
     /** Bins one lane's spans into {@code columns} columns over {@code [t0, t1)} and merges them into slices. */
     public static Lane bin(String name, List<Span> spans, long t0, long t1, int columns) {
-        if (columns < 1) throw new IllegalArgumentException("columns < 1");
+        if (columns < 1) throw new IllegalArgumentException(conclab.text.Messages.hint("arg.columns_lt1"));
         long range = Math.max(1, t1 - t0);
         double colNanos = (double) range / columns;
         int states = STATES.length;

@@ -114,9 +114,12 @@ public final class Tracebacks {
      * thread's cell): the thread, the exception, the cell's frames first and the kernel's hidden.
      */
     public static void printUncaught(Thread t, Throwable e, PrintStream err) {
-        String name = t.getName().isEmpty() ? (t.isVirtual() ? "virtual #" : "#") + t.threadId() : t.getName();
+        String name = t.getName().isEmpty()
+                ? conclab.text.Messages.get(t.isVirtual() ? "traceback.virtual_thread" : "traceback.unnamed_thread", String.valueOf(t.threadId()))
+                : t.getName();
         StringBuilder sb = new StringBuilder();
-        sb.append("Exception in thread \"").append(name).append("\": ").append(e).append('\n');
+        // the header in the session's words; the exception and its message as the JDK writes them
+        sb.append(conclab.text.Messages.get("traceback.uncaught", name, String.valueOf(e))).append('\n');
         for (String line : RAW.frames(e, null, 0)) sb.append(line).append('\n');
         err.print(sb);
         err.flush();

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,14 +45,13 @@ public final class Fetch {
         int failed = 0;
         for (Path nb : notebooks) failed += fetch(nb, quiet, out, err);
         if (failed > 0) {
-            err.println("fetch: " + failed + (failed == 1 ? " magic" : " magics") + " could not be resolved (named above): "
-                    + "the notebooks that use them need the network; run this again where the repositories are reachable");
+            err.println(conclab.text.Messages.hint(failed == 1 ? "fetch.failed.one" : "fetch.failed.many", failed));
         }
         return failed > 0 ? 1 : 0;
     }
 
     private static int usage(PrintStream err) {
-        err.println("usage: java -jar conclab.jar fetch [--quiet] NOTEBOOK.ipynb...");
+        err.println(conclab.text.Messages.hint("fetch.usage"));
         return 2;
     }
 
@@ -98,11 +96,11 @@ public final class Fetch {
         try {
             magics = magics(Files.readString(nb, StandardCharsets.UTF_8));
         } catch (Exception e) {
-            err.println("fetch: " + nb + ": not a notebook (" + e.getMessage() + ")");
+            err.println(conclab.text.Messages.hint("fetch.not_a_notebook", nb, e.getMessage()));
             return 1;
         }
         if (magics.isEmpty()) {
-            if (!quiet) out.println(name + ": no library to fetch");
+            if (!quiet) out.println(conclab.text.Messages.hint("fetch.nothing", name));
             return 0;
         }
         MavenResolver r = new MavenResolver();
@@ -125,7 +123,7 @@ public final class Fetch {
                     case "maven" -> {
                         String bad = MavenMagics.coordinates(m.args(), deps);
                         if (bad != null) {
-                            err.println(name + ": %maven " + m.args() + ": " + bad);
+                            err.println(conclab.text.Messages.hint("fetch.bad", name, "%maven " + m.args(), bad));
                             failed++;
                             continue;
                         }
@@ -156,16 +154,16 @@ public final class Fetch {
                 }
                 var res = r.resolve(deps, managed, extra, offline, counter, null);
                 if (!quiet || counter.files.get() > 0) {
-                    out.printf(Locale.ROOT, "%s: %s: %d artifact%s, %s%n", name, what, res.artifacts().size(),
-                            res.artifacts().size() == 1 ? "" : "s",
-                            counter.files.get() == 0 ? "all in the local repository " + r.localRepository()
-                                    : "downloaded " + counter.files.get() + " file" + (counter.files.get() == 1 ? "" : "s")
-                                    + " (" + Progress.size(counter.bytes.get()) + ") into " + r.localRepository());
+                    int n = res.artifacts().size();
+                    out.println(conclab.text.Messages.hint(n == 1 ? "fetch.resolved.one" : "fetch.resolved.many", name, what, n,
+                            counter.files.get() == 0 ? conclab.text.Messages.hint("fetch.all_local", r.localRepository())
+                                    : conclab.text.Messages.hint("fetch.downloaded", Progress.files(counter.files.get()),
+                                            Progress.size(counter.bytes.get()), r.localRepository())));
                 }
             } catch (Exception e) {
                 failed++;
                 String why = MavenMagics.problem(e, offline, r) instanceof Outcome.Failed f ? f.evalue() : String.valueOf(e.getMessage());
-                err.println(name + ": " + what + ": not fetched: " + why);
+                err.println(conclab.text.Messages.hint("fetch.not_fetched", name, what, why));
             }
         }
         return failed;

@@ -123,8 +123,7 @@ final class PythonCells {
         if (!py.available()) {   // no Python here: a lesson's Run All goes on; said once per cause
             if (!py.problem().equals(toldUnavailable)) {
                 toldUnavailable = py.problem();
-                System.out.println("%%python cells are skipped: " + py.problem().replaceFirst("\\.?$", "")
-                        + ". Name a Python 3 with CONCLAB_PYTHON or %python_use PATH.");
+                System.out.println(conclab.text.Messages.get("python.skipped", py.problem().replaceFirst("\\.?$", "")));
             }
             return new Outcome.Ok(false, null);
         }
@@ -140,7 +139,7 @@ final class PythonCells {
         if (r.failure() != null) {
             Throwable t = r.failure();
             return new Outcome.Failed(t.getClass().getSimpleName(), String.valueOf(t.getMessage()),
-                    List.of("The Python cell failed in the kernel: " + t));
+                    List.of(conclab.text.Messages.get("python.failed_in_kernel", String.valueOf(t))));
         }
         PythonWorker.Result res = (PythonWorker.Result) r.value();
         return switch (res.kind()) {
