@@ -420,6 +420,38 @@ def test_a_library_the_kernel_uses_itself_is_the_user_s_version(mk):
     assert value(mk, "java.util.List.of(1, 2)") == "[1, 2]"
 
 
+def test_exclusions_are_honoured(mk, repo):
+    cell = f"""%%loadFromPOM
+<repository><id>labtest</id><url>{(repo / 'repo').as_uri()}</url></repository>
+<dependency><groupId>{G}</groupId><artifactId>greet</artifactId><version>1.0</version>
+  <exclusions><exclusion><groupId>{G}</groupId><artifactId>words</artifactId></exclusion></exclusions></dependency>
+"""
+    shown = ok(mk, cell)
+    assert f"{G}:greet:1.0 [" in shown and f"{G}:words" not in shown and ": 1 artifact," in shown, shown
+
+
+def test_offline_in_settings_xml(repo, tmp_path):
+    """<offline>true</offline> in ~/.m2/settings.xml: what the local repository has is served, nothing else is
+    fetched though the repository is there, and the error says why."""
+    home = tmp_path / "home"
+    (home / ".m2").mkdir(parents=True)
+    (home / ".m2" / "settings.xml").write_text("<settings><offline>true</offline></settings>")
+    local = tmp_path / "local"
+    shutil.copytree(repo / "repo" / "lab" / "test" / "words" / "1.0", local / "lab" / "test" / "words" / "1.0")
+    env = dict(os.environ, CONCLAB_M2_REPO=str(local), JAVA_TOOL_OPTIONS=f"-Duser.home={home}")
+    km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=TIMEOUT, env=env)
+    try:
+        ok(kc, f"%mavenRepo labtest {(repo / 'repo').as_uri()}")
+        assert "all from the local repository" in ok(kc, f"%maven {G}:words:1.0")
+        assert value(kc, "lab.words.Words.word()") == '"one"'
+        ename, evalue = fails(kc, f"%maven {G}:shapes:1.0")
+        assert ename == "OfflineError" and "settings.xml says <offline>true</offline>" in evalue, evalue
+        assert not (local / "lab" / "test" / "shapes").exists()
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 def test_reset_keeps_the_class_path(mk, repo):
     ok(mk, f"%maven {G}:greet:1.0")
     ok(mk, f"%classpath {repo / 'plain' / 'sub' / 'plain-1.jar'}")
