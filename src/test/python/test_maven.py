@@ -278,6 +278,8 @@ def test_jars_glob_and_load(mk, repo, tmp_path):
     assert "added 1 jar" in shown, shown
     assert value(mk, "lab.jarsonly.Plain.answer()") == "42"
     assert "already" in ok(mk, f"%jars {repo / 'plain'}/**.jar")
+    assert "1 already on the class path" in ok(mk, f"%jars {repo / 'plain' / 'sub'}")   # a directory: its jars
+    assert f"added {repo / 'plain' / 'sub' / 'plain-1.jar'}" in ok(mk, f"%classpath {repo / 'plain'}/*/*.jar")   # a glob
     f = tmp_path / "setup.jsh"
     f.write_text("int loaded = 41 + 1;\nString who() { return \"jsh\"; }\n")
     ok(mk, f"%load {f}")

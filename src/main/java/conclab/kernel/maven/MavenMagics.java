@@ -163,17 +163,37 @@ public final class MavenMagics {
         return new Outcome.Ok(false, found.stream().map(Path::toString).toList());   // the value of List<String> added = %jars …
     }
 
-    static List<Path> glob(String glob) {
+    /**
+     * The files {@code glob} matches ({@code lib/*.jar}, {@code libs/**.jar}, or a plain path), sorted; a
+     * directory it names or matches stands for the jars directly in it, as in IJava's {@code %jars}.
+     */
+    public static List<Path> glob(String glob) {
         Path whole = Path.of(glob).toAbsolutePath().normalize();
         Path base = whole.getRoot();
         for (Path part : whole) {
             if (part.toString().matches(".*[*?\\[{].*")) break;
             base = base.resolve(part);
         }
-        if (base.equals(whole)) return Files.isRegularFile(whole) ? List.of(whole) : List.of();
+        if (base.equals(whole)) {
+            return Files.isRegularFile(whole) ? List.of(whole) : Files.isDirectory(whole) ? jarsIn(whole) : List.of();
+        }
         PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + whole);
         try (Stream<Path> s = Files.walk(base)) {
-            return s.filter(Files::isRegularFile).filter(m::matches).sorted().toList();
+            return s.filter(m::matches).flatMap(p -> Files.isDirectory(p) ? jarsIn(p).stream()
+                    : Files.isRegularFile(p) ? Stream.of(p) : Stream.empty()).distinct().sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Whether {@code path} is a glob rather than a plain path. */
+    public static boolean isGlob(String path) {
+        return path.matches(".*[*?\\[{].*");
+    }
+
+    private static List<Path> jarsIn(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p)).sorted().toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -204,7 +204,21 @@ public final class Magics {
         if (args.isBlank()) {
             return print(String.join("\n", System.getProperty("java.class.path").split(File.pathSeparator)));
         }
+        List<String> entries = new java.util.ArrayList<>();
         for (String entry : args.strip().split("\\s+|" + Pattern.quote(File.pathSeparator))) {
+            if (!conclab.kernel.maven.MavenMagics.isGlob(entry)) {
+                entries.add(entry);
+                continue;
+            }
+            // a glob, as IJava's %classpath takes: the files it matches (a directory matched: its jars)
+            List<java.nio.file.Path> matched = conclab.kernel.maven.MavenMagics.glob(entry);
+            if (matched.isEmpty()) {
+                String msg = conclab.text.Messages.get("maven.jars.no_match", entry);
+                return new Outcome.Failed("ClasspathError", msg, List.of("\u001b[1;31mClasspathError\u001b[0m: " + msg));
+            }
+            matched.forEach(p -> entries.add(p.toString()));
+        }
+        for (String entry : entries) {
             File f = new File(entry);
             if (!f.exists()) {
                 String msg = conclab.text.Messages.get("magic.no_such_entry", String.valueOf(entry));

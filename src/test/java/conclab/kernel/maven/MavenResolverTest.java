@@ -192,5 +192,8 @@ class MavenResolverTest {
         assertEquals(2, MavenMagics.glob(dir + "/a/**.jar").size());
         assertEquals(List.of(dir.resolve("a/y.jar")), MavenMagics.glob(dir + "/a/*.jar"));
         assertEquals(List.of(dir.resolve("a/z.txt")), MavenMagics.glob(dir + "/a/z.txt"));
+        // a directory, named or matched, stands for the jars directly in it (IJava's %jars)
+        assertEquals(List.of(dir.resolve("a/y.jar")), MavenMagics.glob(dir + "/a"));
+        assertEquals(List.of(dir.resolve("a/b/x.jar"), dir.resolve("a/y.jar"), dir.resolve("a/z.txt")), MavenMagics.glob(dir + "/a/*"));
     }
 }
