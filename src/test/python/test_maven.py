@@ -298,7 +298,7 @@ def test_bad_coordinates_are_a_usage_error(mk):
 
 def test_unreachable_repository_and_not_in_local_repository(mk):
     port = free_port()
-    ok(mk, f"%mavenRepo nowhere http://127.0.0.1:{port}/")
+    ok(mk, f"%addMavenRepo nowhere http://127.0.0.1:{port}/")   # IJava's other name of %mavenRepo
     try:
         ename, evalue = fails(mk, f"%maven {G}:absent:1.0")
     finally:
