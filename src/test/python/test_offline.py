@@ -38,8 +38,9 @@ def served(tmp_path_factory):
         "words-1.0": java("off.words", "Words", 'public static String word() { return "offline"; }'),
         "greet-1.0": java("off.greet", "Greeter", 'public static String hello() { return "hello " + off.words.Words.word(); }'),
         "other-1.0": java("off.other", "Other", "public static int n() { return 7; }"),
+        "testonly-1.0": java("off.testonly", "Probe", "public static int n() { return 8; }"),
     })
-    for name, deps in [("words", []), ("greet", [(G, "words", "1.0", "")]), ("other", [])]:
+    for name, deps in [("words", []), ("greet", [(G, "words", "1.0", "")]), ("other", []), ("testonly", [])]:
         put(repo, name, "1.0", f"{name}-1.0.pom", pom(name, "1.0", deps).encode())
         put(repo, name, "1.0", f"{name}-1.0.jar", jars[f"{name}-1.0"])
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(repo)))
@@ -81,6 +82,34 @@ def test_fetch_names_what_it_could_not_fetch(served, tmp_path):
     done = fetch(tmp_path / "local", nb)
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"%maven {G}:missing:9.9: not fetched:" in done.stderr and "was not found" in done.stderr, done.stderr
+
+
+def test_fetch_fetches_the_scopes_the_magic_names(served, tmp_path):
+    """%%loadFromPOM and %loadFromPOM PATH fetch what the kernel will load: by default compile, runtime, system
+    (a test dependency left out); the scopes named after the magic when there are some; an unknown scope is
+    named as the kernel names it."""
+    _, url = served
+    deps = (f"<repository><id>served</id><url>{url}</url></repository>"
+            f"<dependency><groupId>{G}</groupId><artifactId>words</artifactId><version>1.0</version></dependency>"
+            f"<dependency><groupId>{G}</groupId><artifactId>testonly</artifactId><version>1.0</version><scope>test</scope></dependency>")
+    jar = lambda local, name: local / "lab" / "test" / name / "1.0" / f"{name}-1.0.jar"
+    local = tmp_path / "default"
+    done = fetch(local, notebook(tmp_path / "default.ipynb", "%%loadFromPOM\n" + deps))
+    assert done.returncode == 0 and "%%loadFromPOM: 1 artifact, downloaded" in done.stdout, done.stdout + done.stderr
+    assert jar(local, "words").is_file() and not jar(local, "testonly").exists()
+    local = tmp_path / "test"
+    done = fetch(local, notebook(tmp_path / "test.ipynb", "%%loadFromPOM test\n" + deps))
+    assert done.returncode == 0 and "%%loadFromPOM: 1 artifact, downloaded" in done.stdout, done.stdout + done.stderr
+    assert jar(local, "testonly").is_file() and not jar(local, "words").exists()
+    (tmp_path / "pom.xml").write_text(f"<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId><artifactId>a</artifactId>"
+                                      f"<version>1</version><repositories>{deps[:deps.index('<dependency>')]}</repositories>"
+                                      f"<dependencies>{deps[deps.index('<dependency>'):]}</dependencies></project>")
+    local = tmp_path / "file"
+    done = fetch(local, notebook(tmp_path / "file.ipynb", "%loadFromPOM pom.xml compile test"))
+    assert done.returncode == 0 and "2 artifacts, downloaded" in done.stdout, done.stdout + done.stderr
+    assert jar(local, "testonly").is_file() and jar(local, "words").is_file()
+    done = fetch(tmp_path / "bad", notebook(tmp_path / "bad.ipynb", "%loadFromPOM pom.xml tests"))
+    assert done.returncode == 1 and "%loadFromPOM pom.xml tests: tests is not a Maven scope" in done.stderr, done.stderr
 
 
 CLIENT = r'''

@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code java -jar conclab.jar fetch [--quiet] NOTEBOOK...} ({@code ./lab fetch}): resolves the libraries
  * that notebooks load with {@code %maven} (and its aliases), {@code %mavenRepo}, {@code %%loadFromPOM} and
- * {@code %loadFromPOM PATH} into the local repository the kernel uses, so that a class can run them with no
- * network. The cells are read as the kernel reads them (a magic is the first line of its cell), in order,
- * with the kernel's own resolver, settings and local repository ({@code CONCLAB_M2_REPO}, then
+ * {@code %loadFromPOM PATH} (in the scopes they name, as the kernel does) into the local repository the kernel
+ * uses, so that a class can run them with no network. The cells are read as the kernel reads them (a magic is
+ * the first line of its cell), in order, with the kernel's own resolver, settings and local repository ({@code CONCLAB_M2_REPO}, then
  * {@code -Dmaven.repo.local}, settings' {@code <localRepository>}, {@code ~/.m2/repository}).
  *
  * <p>Exit status 0 when everything was resolved (or nothing was asked), 1 when something could not be,
@@ -111,6 +111,7 @@ public final class Fetch {
             List<Dependency> managed = List.of();
             List<org.eclipse.aether.repository.RemoteRepository> extra = List.of();
             boolean offline = false;
+            List<String> scopes = new ArrayList<>(MavenResolver.DEFAULT_SCOPES);
             Counter counter = new Counter();
             try {
                 switch (m.name()) {
@@ -130,6 +131,15 @@ public final class Fetch {
                         offline = MavenMagics.offline(m.args());
                     }
                     default -> {
+                        // the scopes the kernel keeps for this magic: %loadFromPOM PATH SCOPE..., %%loadFromPOM SCOPE...
+                        List<String> words = List.of(m.args().strip().split("\\s+"));
+                        scopes.clear();
+                        String badScope = MavenMagics.scopes(m.name().equals("loadFromPOM") ? words.subList(1, words.size()) : words, scopes);
+                        if (badScope != null) {
+                            err.println(name + ": " + (m.name().startsWith("%") ? "" : "%") + m.name() + " " + m.args().strip() + ": " + badScope);
+                            failed++;
+                            continue;
+                        }
                         String xml;
                         if (m.name().equals("loadFromPOM")) {
                             Path pom = nb.toAbsolutePath().getParent().resolve(m.args().strip().split("\\s+")[0]);
@@ -139,7 +149,7 @@ public final class Fetch {
                             xml = m.body();
                             what = "%%loadFromPOM";
                         }
-                        offline = m.args().contains("--offline");
+                        offline = MavenMagics.offline(m.args());
                         Path pom = Files.createTempFile("conclab-fetch-", ".pom");
                         try {
                             Files.writeString(pom, MavenMagics.asPom(xml));
@@ -152,7 +162,7 @@ public final class Fetch {
                         }
                     }
                 }
-                var res = r.resolve(deps, managed, extra, offline, counter, null);
+                var res = r.resolve(deps, managed, extra, scopes, offline, counter, null);
                 if (!quiet || counter.files.get() > 0) {
                     int n = res.artifacts().size();
                     out.println(conclab.text.Messages.hint(n == 1 ? "fetch.resolved.one" : "fetch.resolved.many", name, what, n,

@@ -69,8 +69,8 @@ public final class MavenMagics {
     private final Supplier<?> session;                              // the JShell session jars go to
     private final java.util.function.BiConsumer<Object, String> classPath;   // adds a jar to that session
     private MavenResolver resolver;            // built on first use
-    private Object addedTo;                    // the session the sets below describe (a %reset starts afresh)
-    private final Set<String> added = new HashSet<>();
+    private Object addedTo;                    // the session the sets below describe (carryOver() after a %reset)
+    private final Set<String> added = new LinkedHashSet<>();   // in class-path order (a %reset adds them again so)
     private final Map<String, String> done = new HashMap<>();
     private final Map<String, List<String>> doneJars = new HashMap<>();   // the jars of each entry of done
 
@@ -80,7 +80,8 @@ public final class MavenMagics {
 
     /**
      * Magics whose jars go to {@code session}'s class path through {@code classPath} (plain JShell:
-     * {@link PlainMaven}); a new session (a {@code %reset}) starts with nothing added.
+     * {@link PlainMaven}); a new session starts with nothing added unless {@link #carryOver} gives it what the
+     * previous one had ({@code %reset} does).
      */
     MavenMagics(Supplier<?> session, java.util.function.BiConsumer<Object, String> classPath) {
         this.session = session;
@@ -162,40 +163,92 @@ public final class MavenMagics {
         return new Outcome.Ok(false, found.stream().map(Path::toString).toList());   // the value of List<String> added = %jars …
     }
 
-    static List<Path> glob(String glob) {
+    /**
+     * The files {@code glob} matches ({@code lib/*.jar}, {@code libs/**.jar}, or a plain path), sorted; a
+     * directory it names or matches stands for the jars directly in it, as in IJava's {@code %jars}.
+     */
+    public static List<Path> glob(String glob) {
         Path whole = Path.of(glob).toAbsolutePath().normalize();
         Path base = whole.getRoot();
         for (Path part : whole) {
             if (part.toString().matches(".*[*?\\[{].*")) break;
             base = base.resolve(part);
         }
-        if (base.equals(whole)) return Files.isRegularFile(whole) ? List.of(whole) : List.of();
+        if (base.equals(whole)) {
+            return Files.isRegularFile(whole) ? List.of(whole) : Files.isDirectory(whole) ? jarsIn(whole) : List.of();
+        }
         PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + whole);
         try (Stream<Path> s = Files.walk(base)) {
-            return s.filter(Files::isRegularFile).filter(m::matches).sorted().toList();
+            return s.filter(m::matches).flatMap(p -> Files.isDirectory(p) ? jarsIn(p).stream()
+                    : Files.isRegularFile(p) ? Stream.of(p) : Stream.empty()).distinct().sorted().toList();
         } catch (IOException e) {
             return List.of();
         }
     }
 
-    /** {@code %loadFromPOM PATH}: the dependencies of a POM file. */
+    /** Whether {@code path} is a glob rather than a plain path. */
+    public static boolean isGlob(String path) {
+        return path.matches(".*[*?\\[{].*");
+    }
+
+    private static List<Path> jarsIn(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p)).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * {@code %loadFromPOM PATH [SCOPE...] [--offline]}: the dependencies of a POM file in those scopes (by
+     * default {@link MavenResolver#DEFAULT_SCOPES}, as IJava).
+     */
     public synchronized Outcome loadFromPomFile(String args, CellContext ctx) {
         String[] w = args.strip().split("\\s+");
-        if (w.length == 0 || w[0].isEmpty()) return usage("%loadFromPOM", "%loadFromPOM PATH (or %%loadFromPOM with the POM as the cell)");
+        if (w.length == 0 || w[0].isEmpty()) return usage("%loadFromPOM", t("maven.pom.usage"));
+        List<String> scopes = new ArrayList<>();
+        String bad = scopes(List.of(w).subList(1, w.length), scopes);
+        if (bad != null) return usage("%loadFromPOM", bad);
         Path p = Path.of(w[0]).toAbsolutePath();
         try {
-            return loadFromPom(Files.readString(p), List.of(w).contains("--offline"), ctx);
+            return loadFromPom(Files.readString(p), scopes, offline(args), ctx);
         } catch (IOException e) {
             return failed("LoadError", "cannot read " + p + ": " + e.getMessage());
         }
     }
 
-    /** {@code %%loadFromPOM}: a cell of {@code <dependency>}/{@code <repository>} elements, or a whole POM. */
+    /**
+     * {@code %%loadFromPOM [SCOPE...] [--offline]}: a cell of {@code <dependency>}/{@code <repository>}
+     * elements, or a whole POM; its dependencies in those scopes.
+     */
     public synchronized Outcome loadFromPomCell(String args, String body, CellContext ctx) {
-        return loadFromPom(body, args.contains("--offline"), ctx);
+        List<String> scopes = new ArrayList<>();
+        String bad = scopes(List.of(args.strip().split("\\s+")), scopes);
+        if (bad != null) return usage("%%loadFromPOM", bad);
+        return loadFromPom(body, scopes, offline(args), ctx);
     }
 
-    private Outcome loadFromPom(String xml, boolean offline, CellContext ctx) {
+    /**
+     * The Maven scopes named in {@code words} (case aside; {@code --offline} and {@code -o} skipped) into
+     * {@code scopes}, or {@link MavenResolver#DEFAULT_SCOPES} when none is named; returns what is wrong, or null.
+     */
+    static String scopes(List<String> words, List<String> scopes) {
+        for (String word : words) {
+            for (String w : word.split(",")) {
+                if (w.isEmpty() || w.equals("--offline") || w.equals("-o")) continue;
+                String scope = w.toLowerCase(Locale.ROOT);
+                if (!MavenResolver.SCOPES.contains(scope)) {
+                    return t("maven.scope.unknown", w, String.join(", ", MavenResolver.SCOPES),
+                            String.join(", ", MavenResolver.DEFAULT_SCOPES));
+                }
+                if (!scopes.contains(scope)) scopes.add(scope);
+            }
+        }
+        if (scopes.isEmpty()) scopes.addAll(MavenResolver.DEFAULT_SCOPES);
+        return null;
+    }
+
+    private Outcome loadFromPom(String xml, List<String> scopes, boolean offline, CellContext ctx) {
         Path pom;
         try {
             pom = Files.createTempFile("conclab-cell-", ".pom");
@@ -211,15 +264,17 @@ public final class MavenMagics {
             } catch (Stopped e) {
                 return e.outcome;
             } catch (Exception e) {
-                progress.done("Could not read the POM");
+                progress.done(t("maven.pom.unreadable"));
                 return problem(e, offline);
             }
             if (contents.dependencies().isEmpty()) {
-                progress.done("The POM declares no dependency");
+                progress.done(t("maven.pom.none"));
                 return new Outcome.Ok(false, null);
             }
-            String what = String.join(" ", contents.dependencies().stream().map(d -> coords(d.getArtifact())).toList());
-            return resolveAndAdd(what, contents.dependencies(), contents.managed(), contents.repositories(), offline, progress, ctx);
+            String what = String.join(" ", contents.dependencies().stream().map(d -> coords(d.getArtifact())
+                    + (d.getScope().isEmpty() || d.getScope().equals(JavaScopes.COMPILE) ? "" : " (" + d.getScope() + ")")).toList());
+            if (!scopes.equals(MavenResolver.DEFAULT_SCOPES)) what += " " + t("maven.pom.scopes", String.join(", ", scopes));
+            return resolveAndAdd(what, contents.dependencies(), contents.managed(), contents.repositories(), scopes, offline, progress, ctx);
         } finally {
             try { Files.deleteIfExists(pom); } catch (IOException ignored) { }
         }
@@ -268,12 +323,13 @@ public final class MavenMagics {
 
     private Outcome resolveAndAdd(String what, List<Dependency> deps, List<Dependency> managed,
                                   List<RemoteRepository> extra, boolean offline, CellContext ctx) {
-        String key = key(deps, managed, extra, offline);
+        List<String> scopes = MavenResolver.DEFAULT_SCOPES;
+        String key = key(deps, managed, extra, scopes, offline);
         if (session.get() == addedTo && done.containsKey(key)) {
             System.out.println(t("maven.already", what, done.get(key)));
             return new Outcome.Ok(false, doneJars.get(key));
         }
-        return resolveAndAdd(what, deps, managed, extra, offline, new Progress(what), ctx);
+        return resolveAndAdd(what, deps, managed, extra, scopes, offline, new Progress(what), ctx);
     }
 
     /** Thrown by {@link #interruptible} when the cell was interrupted: the outcome to report. */
@@ -315,16 +371,18 @@ public final class MavenMagics {
         }
     }
 
-    private String key(List<Dependency> deps, List<Dependency> managed, List<RemoteRepository> extra, boolean offline) {
-        return deps + "|" + managed + "|" + extra + "|" + resolver().repositories() + "|" + offline;
+    private String key(List<Dependency> deps, List<Dependency> managed, List<RemoteRepository> extra,
+                       List<String> scopes, boolean offline) {
+        return deps + "|" + managed + "|" + extra + "|" + resolver().repositories() + "|" + scopes + "|" + offline;
     }
 
     private Outcome resolveAndAdd(String what, List<Dependency> deps, List<Dependency> managed,
-                                  List<RemoteRepository> extra, boolean offline, Progress progress, CellContext ctx) {
+                                  List<RemoteRepository> extra, List<String> scopes, boolean offline, Progress progress,
+                                  CellContext ctx) {
         MavenResolver r = resolver();
         MavenResolver.Resolution res;
         try {
-            res = interruptible(ctx, progress, () -> r.resolve(deps, managed, extra, offline, progress, null));
+            res = interruptible(ctx, progress, () -> r.resolve(deps, managed, extra, scopes, offline, progress, null));
         } catch (Stopped e) {
             return e.outcome;
         } catch (Exception e) {
@@ -338,8 +396,7 @@ public final class MavenMagics {
             if (a.getFile() == null || !"jar".equals(a.getExtension())) continue;
             String ga = a.getGroupId() + ":" + a.getArtifactId();
             if (CELL_API.containsKey(ga)) {
-                notices.add(ga + ":" + a.getVersion() + " not added: the kernel's " + CELL_API.get(ga)
-                        + " is part of the cell API and wins (the cells use the kernel's version)");
+                notices.add(t("maven.cell_api", ga + ":" + a.getVersion(), CELL_API.get(ga)));
                 continue;
             }
             jars++;
@@ -353,7 +410,9 @@ public final class MavenMagics {
                 conclab.text.Messages.unit(conclab.text.Messages.format("%.1f", progress.seconds()), "s"));
         progress.done(conclab.text.Messages.get("maven.resolved", what, summary));
         List<String> tree = new ArrayList<>();
-        for (DependencyNode child : res.root().getChildren()) tree(child, "", true, tree, 0);
+        Set<String> resolved = new HashSet<>();   // what the scopes kept: the tree shows these (and the losers)
+        for (Artifact a : res.artifacts()) resolved.add(coords(a));
+        for (DependencyNode child : res.root().getChildren()) if (shown(child, resolved)) tree(child, "", true, tree, 0, resolved);
         String added = newJars == jars ? t(jars == 1 ? "maven.added.one" : "maven.added.many", jars)
                 : t(newJars == 1 ? "maven.added.one" : "maven.added.many", newJars) + t("maven.added.already", jars - newJars);
         String treeText = String.join("\n", tree);
@@ -367,12 +426,16 @@ public final class MavenMagics {
         for (String n : notices) System.out.println(t("maven.notice", n));
         System.out.println(t("maven.import_next", added));
         addedTo = session.get();
-        done.put(key(deps, managed, extra, offline), t(jars == 1 ? "maven.earlier.one" : "maven.earlier.many", jars));
-        doneJars.put(key(deps, managed, extra, offline), List.copyOf(jarPaths));
+        done.put(key(deps, managed, extra, scopes, offline), t(jars == 1 ? "maven.earlier.one" : "maven.earlier.many", jars));
+        doneJars.put(key(deps, managed, extra, scopes, offline), List.copyOf(jarPaths));
         return new Outcome.Ok(false, List.copyOf(jarPaths));
     }
 
-    private static void tree(DependencyNode node, String indent, boolean last, List<String> out, int depth) {
+    /**
+     * The lines of {@code node}'s tree: each artifact with its version, its scope when not compile, the size of
+     * its file, and the version that beat it when it lost; artifacts the scopes left out are not shown.
+     */
+    private static void tree(DependencyNode node, String indent, boolean last, List<String> out, int depth, Set<String> resolved) {
         Artifact a = node.getArtifact();
         Dependency d = node.getDependency();
         String scope = d == null || d.getScope().isEmpty() || d.getScope().equals(JavaScopes.COMPILE) ? "" : " (" + d.getScope() + ")";
@@ -381,14 +444,48 @@ public final class MavenMagics {
         String lost = node.getData().get(org.eclipse.aether.util.graph.transformer.ConflictResolver.NODE_DATA_WINNER)
                 instanceof DependencyNode winner && winner.getArtifact() != null
                 ? " (omitted: " + winner.getArtifact().getVersion() + " is nearer and wins)" : "";
+        String size = "";
+        if (a.getFile() != null && lost.isEmpty()) {
+            try {
+                size = " [" + Progress.size(Files.size(a.getFile().toPath())) + "]";
+            } catch (IOException ignored) {
+                // a file that went away since: no size
+            }
+        }
         out.add(indent + (depth == 0 ? "" : last ? "└─ " : "├─ ") + a.getGroupId() + ":" + a.getArtifactId() + ":"
-                + (a.getClassifier().isEmpty() ? "" : a.getClassifier() + ":") + a.getVersion() + scope + premanaged + lost);
-        // a dependency met again in the same version is left out, as Maven's tree does; another version is kept
+                + (a.getClassifier().isEmpty() ? "" : a.getClassifier() + ":") + a.getVersion() + scope + premanaged + lost + size);
+        // a dependency met again in the same version is left out, as Maven's tree does; another version is kept;
+        // one the scopes left out is not shown
         List<DependencyNode> kids = node.getChildren().stream().filter(k -> !(k.getData().get(
                 org.eclipse.aether.util.graph.transformer.ConflictResolver.NODE_DATA_WINNER) instanceof DependencyNode w
-                && w.getArtifact() != null && w.getArtifact().getVersion().equals(k.getArtifact().getVersion()))).toList();
+                && w.getArtifact() != null && w.getArtifact().getVersion().equals(k.getArtifact().getVersion())))
+                .filter(k -> shown(k, resolved)).toList();
         String next = depth == 0 ? "" : indent + (last ? "   " : "│  ");
-        for (int i = 0; i < kids.size(); i++) tree(kids.get(i), depth == 0 ? "" : next, i == kids.size() - 1, out, depth + 1);
+        for (int i = 0; i < kids.size(); i++) tree(kids.get(i), depth == 0 ? "" : next, i == kids.size() - 1, out, depth + 1, resolved);
+    }
+
+    /** Whether the tree shows {@code node}: it was resolved, or it lost to another version (shown as omitted). */
+    private static boolean shown(DependencyNode node, Set<String> resolved) {
+        return node.getArtifact() != null && (resolved.contains(coords(node.getArtifact()))
+                || node.getData().get(org.eclipse.aether.util.graph.transformer.ConflictResolver.NODE_DATA_WINNER) != null);
+    }
+
+    /** {@code %classpath ENTRY}: a jar or a directory on the class path, kept over a {@code %reset} as the others. */
+    public synchronized void classpath(Path entry) {
+        add(entry);
+    }
+
+    /**
+     * After a {@code %reset} (a new JShell): puts every jar and directory added to the previous session on the
+     * new one's class path, so the next cell imports them as before; returns how many.
+     */
+    public synchronized int carryOver() {
+        Object ev = session.get();
+        if (ev != addedTo) {
+            for (String p : added) classPath.accept(ev, classPathSafe(Path.of(p)).toString());
+            addedTo = ev;
+        }
+        return added.size();
     }
 
     private boolean add(Path jar) {

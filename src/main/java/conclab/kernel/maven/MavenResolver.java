@@ -38,6 +38,7 @@ import org.eclipse.aether.supplier.RepositorySystemSupplier;
 import org.eclipse.aether.transfer.TransferListener;
 import org.eclipse.aether.util.artifact.JavaScopes;
 import org.eclipse.aether.util.filter.DependencyFilterUtils;
+import org.eclipse.aether.util.filter.ScopeDependencyFilter;
 import org.eclipse.aether.util.graph.transformer.ConflictResolver;
 import org.eclipse.aether.util.repository.AuthenticationBuilder;
 import org.eclipse.aether.util.repository.DefaultAuthenticationSelector;
@@ -57,7 +58,7 @@ import java.util.Properties;
 
 /**
  * Resolves Maven coordinates the way Maven does, with Maven Resolver and Maven 3's POM reading: transitive,
- * nearest wins, scopes compile and runtime, optional dependencies of dependencies left out, exclusions
+ * nearest wins, scopes compile, runtime and system unless asked for others ({@code %loadFromPOM PATH test}), optional dependencies of dependencies left out, exclusions
  * and dependency management (BOM imports included) honoured. Nothing of the POM is read here by hand.
  *
  * <p>Where it looks: the remote repositories added with {@link #addRepository} after Maven Central, through
@@ -211,14 +212,41 @@ public final class MavenResolver {
         return system().newResolutionRepositories(s, all);
     }
 
+    /** Maven's name of the scope of a BOM imported in {@code <dependencyManagement>} (no constant in Resolver). */
+    static final String SCOPE_IMPORT = "import";
+
     /**
-     * Resolves {@code dependencies} transitively (compile and runtime scopes) under {@code managed}.
+     * The scopes a resolution keeps unless told otherwise, IJava's default for {@code %loadFromPOM}: compile,
+     * runtime, system and import (the last one only names the BOMs of {@code <dependencyManagement>}, which
+     * the POM's reading always imports).
+     */
+    public static final List<String> DEFAULT_SCOPES = List.of(JavaScopes.COMPILE, JavaScopes.RUNTIME, JavaScopes.SYSTEM, SCOPE_IMPORT);
+
+    /** Every scope a Maven dependency can have, in the order Maven's documentation lists them. */
+    public static final List<String> SCOPES = List.of(JavaScopes.COMPILE, JavaScopes.PROVIDED, JavaScopes.RUNTIME,
+            JavaScopes.TEST, JavaScopes.SYSTEM, SCOPE_IMPORT);
+
+    /** Resolves {@code dependencies} transitively in the {@link #DEFAULT_SCOPES} under {@code managed}. */
+    public Resolution resolve(List<Dependency> dependencies, List<Dependency> managed, List<RemoteRepository> extra,
+                              boolean offline, TransferListener listener, WorkspaceReader workspace)
+            throws DependencyResolutionException {
+        return resolve(dependencies, managed, extra, DEFAULT_SCOPES, offline, listener, workspace);
+    }
+
+    /**
+     * Resolves {@code dependencies} transitively under {@code managed}, keeping the artifacts whose scope (as
+     * Maven derives it along the tree: a compile dependency of a test dependency is test) is one of
+     * {@code scopes}, names of {@link #SCOPES}. A dependency declared without a scope is compile, as in Maven.
      *
      * @throws DependencyResolutionException what Maven Resolver says went wrong; see {@link Problems}
      */
     public Resolution resolve(List<Dependency> dependencies, List<Dependency> managed, List<RemoteRepository> extra,
-                              boolean offline, TransferListener listener, WorkspaceReader workspace)
+                              java.util.Collection<String> scopes, boolean offline, TransferListener listener,
+                              WorkspaceReader workspace)
             throws DependencyResolutionException {
+        List<String> kept = new ArrayList<>(scopes);
+        if (kept.contains(JavaScopes.COMPILE)) kept.add("");   // no <scope> is compile
+
         DefaultRepositorySystemSession s = session(offline, listener, workspace);
         List<RemoteRepository> repos = effective(s, extra);
         CollectRequest collect = new CollectRequest(dependencies, managed, repos);
@@ -226,7 +254,7 @@ public final class MavenResolver {
         // only shown, never resolved
         s.setConfigProperty(ConflictResolver.CONFIG_PROP_VERBOSE, true);
         DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.andFilter(
-                DependencyFilterUtils.classpathFilter(JavaScopes.COMPILE, JavaScopes.RUNTIME),
+                new ScopeDependencyFilter(kept, null),
                 (node, parents) -> node.getData().get(ConflictResolver.NODE_DATA_WINNER) == null));
         DependencyResult result = system().resolveDependencies(s, request);
         List<Artifact> artifacts = new ArrayList<>();

@@ -33,14 +33,18 @@ public final class Magics {
     private final conclab.kernel.cell.Contexts contexts;
     private final Map<String, Magic> line = new TreeMap<>(), cell = new TreeMap<>();
     private final PythonCells python;
+    private final conclab.kernel.maven.MavenMagics maven;   // %maven & co., and what they (and %classpath) added
 
     public Magics(Supplier<Evaluator> evaluator, conclab.kernel.cell.Contexts contexts, Runnable reset,
                   conclab.kernel.io.StdinBridge stdin) {
         this.evaluator = evaluator;
         this.contexts = contexts;
+        maven = new conclab.kernel.maven.MavenMagics(evaluator);
         line.put("reset", (a, b, c, p) -> {
             reset.run();
-            return print(conclab.text.Messages.get("kernel.reset"));
+            int kept = maven.carryOver();   // the jars added before go to the new JShell
+            return print(conclab.text.Messages.get("kernel.reset") + (kept == 0 ? "" : "\n" + conclab.text.Messages.hint(
+                    kept == 1 ? "maven.reset.kept.one" : "maven.reset.kept.many", kept)));
         });
         line.put("lsmagic", (a, b, c, p) -> print(conclab.text.Messages.get("kernel.lsmagic", names(line, "%"), names(cell, "%%"))));
         line.put("classpath", this::classpath);
@@ -57,7 +61,6 @@ public final class Magics {
         line.put("python_use", (a, b, c, p) -> python.use(a));
         line.put("load", this::load);
         // libraries, with IJava's names (conclab.kernel.maven)
-        var maven = new conclab.kernel.maven.MavenMagics(evaluator);
         for (String name : List.of("maven", "addMavenDependency", "addMavenDependencies")) {
             line.put(name, (a, b, c, p) -> maven.maven(a, c));
         }
@@ -201,14 +204,28 @@ public final class Magics {
         if (args.isBlank()) {
             return print(String.join("\n", System.getProperty("java.class.path").split(File.pathSeparator)));
         }
+        List<String> entries = new java.util.ArrayList<>();
         for (String entry : args.strip().split("\\s+|" + Pattern.quote(File.pathSeparator))) {
+            if (!conclab.kernel.maven.MavenMagics.isGlob(entry)) {
+                entries.add(entry);
+                continue;
+            }
+            // a glob, as IJava's %classpath takes: the files it matches (a directory matched: its jars)
+            List<java.nio.file.Path> matched = conclab.kernel.maven.MavenMagics.glob(entry);
+            if (matched.isEmpty()) {
+                String msg = conclab.text.Messages.get("maven.jars.no_match", entry);
+                return new Outcome.Failed("ClasspathError", msg, List.of("\u001b[1;31mClasspathError\u001b[0m: " + msg));
+            }
+            matched.forEach(p -> entries.add(p.toString()));
+        }
+        for (String entry : entries) {
             File f = new File(entry);
             if (!f.exists()) {
                 String msg = conclab.text.Messages.get("magic.no_such_entry", String.valueOf(entry));
                 return new Outcome.Failed("ClasspathError", msg,
                         List.of("\u001b[1;31mClasspathError\u001b[0m: " + msg));
             }
-            evaluator.get().jshell().addToClasspath(f.getAbsolutePath());
+            maven.classpath(f.toPath());   // kept over a %reset, as the jars of %maven and %jars
             System.out.println("added " + f.getAbsolutePath());
         }
         return new Outcome.Ok(false, null);

@@ -70,6 +70,77 @@ class MavenResolverTest {
     }
 
     @Test
+    void aProxyInSettingsCarriesTheDownloads() throws Exception {
+        Path repo = dir.resolve("behind-proxy");
+        put(repo, "top", "1", "pom", pom("top", ""));
+        put(repo, "top", "1", "jar", jar());
+        // a forward proxy on the loopback: it gets the absolute URL of a host that does not exist and serves the file
+        var seen = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var proxy = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/", x -> {
+            seen.add(x.getRequestURI().toString());
+            String path = x.getRequestURI().getPath();
+            Path f = repo.resolve(path.startsWith("/maven2/") ? path.substring("/maven2/".length()) : "absent");
+            byte[] body = Files.isRegularFile(f) ? Files.readAllBytes(f) : new byte[0];
+            x.sendResponseHeaders(Files.isRegularFile(f) ? 200 : 404, body.length == 0 ? -1 : body.length);
+            try (var out = x.getResponseBody()) { out.write(body); }
+        });
+        proxy.start();
+        try {
+            Path s = settings("<proxies><proxy><id>p</id><active>true</active><protocol>http</protocol><host>127.0.0.1</host>"
+                    + "<port>" + proxy.getAddress().getPort() + "</port></proxy></proxies>");
+            MavenResolver r = new MavenResolver(s, dir.resolve("local").toString());
+            r.removeRepository("central");
+            r.addRepository("far", "http://repo.invalid/maven2/");
+            var res = r.resolve(List.of(new Dependency(new DefaultArtifact("lab.unit:top:1"), "compile")), List.of(),
+                    List.of(), false, null, null);
+            assertEquals(List.of("top"), res.artifacts().stream().map(a -> a.getArtifactId()).toList());
+            assertTrue(seen.contains("http://repo.invalid/maven2/lab/unit/top/1/top-1.jar"), seen.toString());
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
+    @Test
+    void theScopesAskedForAreTheOnesResolved() throws Exception {
+        Path repo = dir.resolve("scoped");
+        for (String a : List.of("main", "tested", "given", "later")) {
+            put(repo, a, "1", "pom", pom(a, ""));
+            put(repo, a, "1", "jar", jar());
+        }
+        MavenResolver r = new MavenResolver(dir.resolve("none.xml"), dir.resolve("local").toString());
+        r.removeRepository("central");
+        r.addRepository("scoped", repo.toUri().toString());
+        List<Dependency> deps = List.of(new Dependency(new DefaultArtifact("lab.unit:main:1"), ""),
+                new Dependency(new DefaultArtifact("lab.unit:tested:1"), "test"),
+                new Dependency(new DefaultArtifact("lab.unit:given:1"), "provided"),
+                new Dependency(new DefaultArtifact("lab.unit:later:1"), "runtime"));
+        java.util.function.Function<List<String>, List<String>> names = scopes -> {
+            try {
+                return r.resolve(deps, List.of(), List.of(), scopes, false, null, null).artifacts().stream()
+                        .map(a -> a.getArtifactId()).toList();
+            } catch (DependencyResolutionException e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertEquals(List.of("main", "later"), names.apply(MavenResolver.DEFAULT_SCOPES));   // no <scope> is compile
+        assertEquals(List.of("tested", "given"), names.apply(List.of("test", "provided")));
+        assertEquals(List.of("later"), names.apply(List.of("runtime")));
+    }
+
+    @Test
+    void scopeNamesAreMavensAndTheDefaultIsIJavas() {
+        List<String> scopes = new java.util.ArrayList<>();
+        assertNull(MavenMagics.scopes(List.of(), scopes));
+        assertEquals(List.of("compile", "runtime", "system", "import"), scopes);
+        scopes.clear();
+        assertNull(MavenMagics.scopes(List.of("TEST,provided", "--offline", "test"), scopes));
+        assertEquals(List.of("test", "provided"), scopes);
+        String bad = MavenMagics.scopes(List.of("compile", "tests"), new java.util.ArrayList<>());
+        assertTrue(bad != null && bad.startsWith("tests is not a Maven scope"), bad);
+    }
+
+    @Test
     void offlineInSettingsIsHonoured() throws Exception {
         MavenResolver r = new MavenResolver(settings("<offline>true</offline>"), dir.resolve("local").toString());
         assertTrue(r.settingsOffline());
@@ -121,5 +192,8 @@ class MavenResolverTest {
         assertEquals(2, MavenMagics.glob(dir + "/a/**.jar").size());
         assertEquals(List.of(dir.resolve("a/y.jar")), MavenMagics.glob(dir + "/a/*.jar"));
         assertEquals(List.of(dir.resolve("a/z.txt")), MavenMagics.glob(dir + "/a/z.txt"));
+        // a directory, named or matched, stands for the jars directly in it (IJava's %jars)
+        assertEquals(List.of(dir.resolve("a/y.jar")), MavenMagics.glob(dir + "/a"));
+        assertEquals(List.of(dir.resolve("a/b/x.jar"), dir.resolve("a/y.jar"), dir.resolve("a/z.txt")), MavenMagics.glob(dir + "/a/*"));
     }
 }
