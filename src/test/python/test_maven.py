@@ -335,7 +335,9 @@ def test_interrupt_stops_a_hanging_download(kernel_manager_of, mk):
         reply = shell_reply(mk, msg_id)
         took = time.monotonic() - t0
         assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt", reply["content"]
-        assert took < 1.0, took
+        # Without the interrupt the read waits for Maven Resolver's request timeout (30 min by default): a
+        # bound far under that, and far over a loaded machine's reply time, says the interrupt ended it.
+        assert took < 30.0, took
         assert value(mk, "1 + 1") == "2"   # the next cell runs
     finally:
         ok(mk, "%mavenRepo --remove silent")
