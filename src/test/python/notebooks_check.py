@@ -58,7 +58,10 @@ def stored(path):
 
 
 def copy_name(path, mode):
-    """The executed copy's file name in target/notebooks: 04-synchronisation.answers.ipynb, fr-04-….ipynb."""
+    """The executed copy's file name in target/notebooks: 04-synchronisation.answers.ipynb, fr-04-….ipynb;
+    a one-core run's says so (04-synchronisation.answers-one-core.ipynb), beside the every-core run's copy."""
+    if KERNEL_CORES == "1":
+        mode += "-one-core"
     return ("fr-" if editions.is_french(path) else "") + os.path.basename(path).replace(".ipynb", f".{mode}.ipynb")
 
 
