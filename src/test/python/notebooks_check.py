@@ -5,7 +5,7 @@ an answer file of wrong and right answers, Python comparisons in their own tagge
 
 Runs (one kernel each, cells one at a time through nbclient); CONCLAB_NOTEBOOK_MODES picks them
 (`./lab test notebooks` runs `runall,answers` on every core; `./lab test notebooks-one-core` runs
-`answers,solved` pinned to one core with taskset):
+`answers,solved` pinned to one core with taskset, as two shards side by side on cores 0 and 1, see CLAIMS):
 - runall:  Run All as shipped, solution cells included, with the kernel's keeping of values switched off
            (CONCLAB_KEEP_VALUES=0: lessons must not depend on it); then every exercise's checks again,
            as a learner who ran exercise, check, solution, check: each must say ✓;
@@ -14,13 +14,11 @@ Runs (one kernel each, cells one at a time through nbclient); CONCLAB_NOTEBOOK_M
            solution (✓), each followed by the exercise's checks, `repeat` times;
 - solved:  each exercise replaced by its reference solution: every check ✓, no error.
 
-The French edition (notebooks/fr/, issue 18) runs the same three ways. Its code is the English code but for
-strings and comments (test_french_edition_matches_the_english_one), so two savings keep every check:
-- in `answers`, each wrong and right answer runs once in French (`repeat` is for races, which the English
-  run already tries with the very same code); as shipped (every check ✗) and the reference solutions (✓)
-  run in full;
-- `notebooks-one-core` runs the French notebooks in `solved` mode only: the one-core answers are the English
-  ones' (same code, same answers, same checks but for their words).
+The French edition (notebooks/fr/, issue 18) runs the same three ways, on every core and on one. Its code is
+the English code but for strings and comments (test_french_edition_matches_the_english_one), so one saving
+keeps every check: in `answers`, each wrong and right answer runs once in French (`repeat` is for races,
+which the English run already tries with the very same code); as shipped (every check ✗) and the reference
+solutions (✓) run in full.
 After Run All, a French notebook's library tables show French figures and its charts French words, read from
 the executed copy (the charts' words come from the chart objects through the display's metadata).
 """
@@ -41,8 +39,16 @@ FRENCH = editions.french_paths() if "fr" in EDITIONS else []
 PATHS = ENGLISH + FRENCH
 IDS = [editions.name(p) for p in PATHS]
 MODES = [m for m in os.environ.get("CONCLAB_NOTEBOOK_MODES", "runall,answers").split(",") if m]
-#: the editions the `answers` mode runs (notebooks-one-core: "en", see the module's docstring)
+#: the editions the `answers` mode runs (both unless told otherwise)
 ANSWER_EDITIONS = os.environ.get("CONCLAB_ANSWER_EDITIONS", "en,fr").split(",")
+#: shards side by side (`./lab test notebooks-one-core`: one pytest per core, each under taskset): every shard
+#: collects every run and takes one only if no other shard has, by creating its claim file in this directory
+#: (O_EXCL, so exactly one shard runs it); a shard that finds it taken skips it. A run that fails fails its
+#: shard, so the part passes only when every run passed in one shard or the other.
+CLAIMS = os.environ.get("CONCLAB_CLAIMS")
+SHARD = os.environ.get("CONCLAB_SHARD", str(os.getpid()))
+#: the processors the kernel must see (`notebooks-one-core`: 1), checked at the end of every run
+KERNEL_CORES = os.environ.get("CONCLAB_KERNEL_CORES")
 SUMMARY = os.path.join(lessons.OUT, "summary.tsv")
 
 
@@ -52,7 +58,10 @@ def stored(path):
 
 
 def copy_name(path, mode):
-    """The executed copy's file name in target/notebooks: 04-synchronisation.answers.ipynb, fr-04-….ipynb."""
+    """The executed copy's file name in target/notebooks: 04-synchronisation.answers.ipynb, fr-04-….ipynb;
+    a one-core run's says so (04-synchronisation.answers-one-core.ipynb), beside the every-core run's copy."""
+    if KERNEL_CORES == "1":
+        mode += "-one-core"
     return ("fr-" if editions.is_french(path) else "") + os.path.basename(path).replace(".ipynb", f".{mode}.ipynb")
 
 
@@ -67,6 +76,29 @@ def note(path, mode, seconds, detail=""):
     with open(SUMMARY, "a", encoding="utf-8") as f:
         f.write(f"{editions.name(path)}\t{mode}\t{os.cpu_count()}:{len(os.sched_getaffinity(0))}\t"
                 f"{seconds:.1f}\t{detail}\n")
+
+
+def claim(path, mode):
+    """Whether this shard runs `path` in `mode` (always without CLAIMS); skips the test when another does."""
+    if not CLAIMS:
+        return
+    name = os.path.join(CLAIMS, f"{mode}--{editions.name(path).replace('/', '--')}")
+    try:
+        fd = os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        with open(name, encoding="utf-8") as f:
+            pytest.skip(f"run by the shard on {f.read().strip() or 'another core'}")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(SHARD + "\n")
+
+
+def check_kernel_cores(s):
+    """On one core, the kernel's JVM sees one processor (what every "on one core" check relies on)."""
+    if not KERNEL_CORES:
+        return
+    seen = lessons.outputs_text(s.run("Runtime.getRuntime().availableProcessors()", label="processors the kernel sees"))
+    assert seen.strip() == KERNEL_CORES, \
+        f"the kernel sees {seen.strip()} processors, not {KERNEL_CORES} (taskset affinity {sorted(os.sched_getaffinity(0))})"
 
 
 # ------------------------------------------------------------------ structure
@@ -136,6 +168,7 @@ def test_python_comparisons_in_their_own_cells(path):
 @pytest.mark.skipif("runall" not in MODES, reason="mode runall not selected")
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_run_all_as_shipped(path):
+    claim(path, "runall")
     with Session(path, env={"CONCLAB_KEEP_VALUES": "0"}) as s:
         try:
             for cell in s.stored.cells:
@@ -190,6 +223,7 @@ def check_words_and_figures(path, executed):
 @pytest.mark.skipif("solved" not in MODES, reason="mode solved not selected")
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_with_solutions_every_check_passes(path):
+    claim(path, "solved")
     with Session(path) as s:
         try:
             found = lessons.exercises(s.stored)
@@ -205,6 +239,7 @@ def test_with_solutions_every_check_passes(path):
             got = verdicts(checks)
             assert len(got) >= len(found) and all(v.startswith(PASS) for v in got), \
                 f"with the solutions in place the checks say {got}"
+            check_kernel_cores(s)
         finally:
             s.save(copy_name(path, "solved"))
     note(path, "solved", s.cell_seconds)
@@ -214,7 +249,8 @@ def test_with_solutions_every_check_passes(path):
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_as_shipped_then_wrong_and_right_answers(path):
     if ("fr" if editions.is_french(path) else "en") not in ANSWER_EDITIONS:
-        pytest.skip("the French edition's answers run on every core only (same code as the English one)")
+        pytest.skip(f"CONCLAB_ANSWER_EDITIONS={','.join(ANSWER_EDITIONS)}")
+    claim(path, "answers")
     once = editions.is_french(path)   # repeats are for races, tried by the English run on the same code
     problems = []
     tried = 0
@@ -252,6 +288,7 @@ def test_as_shipped_then_wrong_and_right_answers(path):
                             else (got and all(v.startswith(PASS) for v in got))
                         if not ok:
                             problems.append(f"{label}: expected {expected}, the checks said {got}")
+            check_kernel_cores(s)
         finally:
             s.save(copy_name(path, "answers"))
     note(path, "answers", s.cell_seconds, f"{tried} answers tried")
