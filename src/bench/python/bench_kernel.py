@@ -262,6 +262,8 @@ def footprints(lesson=LESSON, idle_s=60):
              ws[("python3", True)] - own["python3"], "≤ 15")]
     for label, x, y, target in rows:
         print(f"{label:<52}{x:>10.2f}{y:>11.2f}{target:>9}")
+    print(f"\nconclab's CPU-seconds by thread (/proc/PID/task): {'start-up':>9} {'idle':>6} {'cells':>6} {'total':>7}")
+    print("\n".join(footprint.breakdown(a)))
     if before:
         c = fp[before]
         print(f"\n{before}, measured the same way in this run: CPU-s {c['cpu start']:.2f} + {c['cpu idle']:.2f} + "

@@ -1,7 +1,8 @@
 """A kernel's footprint as the machine sees it: proportional memory (PSS, from /proc/PID/smaps_rollup) and
 CPU-seconds (from /proc/PID/stat, the kernel's own and its children's, live or reaped).
 
-Used by `./lab bench kernel` and by test_footprint.py, for this kernel and ipykernel in the same run.
+Used by `./lab bench kernel` and by test_footprint.py, for this kernel and ipykernel in the same run; for a JVM
+kernel the CPU is also split by thread (thread_cpu: JIT compilers, the shell thread, main, GC, ended threads).
 """
 import os
 import time
@@ -50,6 +51,41 @@ def cpu_seconds(pid):
     for kid in _children(pid):
         total += cpu_seconds(kid)
     return total
+
+
+# Where a JVM kernel's CPU goes, by thread name (/proc/PID/task/*/stat): the groups of thread_cpu().
+THREAD_GROUPS = (
+    ("JIT compilers", ("C1 CompilerThre", "C2 CompilerThre", "Training replay")),
+    ("shell thread (JShell, javac)", ("conclab-shell",)),
+    ("main thread (JVM start, set-up)", ("java",)),
+    ("GC and VM threads", ("VM Thread", "GC Thread", "VM Periodic Tas", "Service Thread", "Monitor Deflati",
+                           "Common-Cleaner", "Finalizer", "Reference Handl", "Signal Dispatch")),
+)
+ENDED = "threads that ended (JShell start-up)"
+OTHER = "other live threads (sockets, output)"
+
+
+def thread_cpu(pid):
+    """CPU-seconds of pid's threads by group (THREAD_GROUPS), plus ENDED: what threads that have ended used
+    (conclab-init, which starts JShell and runs startup.jsh, ends then), and OTHER. Sums to the process's own."""
+    groups = {name: 0.0 for name, _ in THREAD_GROUPS}
+    groups[OTHER] = 0.0
+    live = 0.0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        sec = (int(fields[11]) + int(fields[12])) / TICK
+        live += sec
+        group = next((g for g, prefixes in THREAD_GROUPS if name.startswith(prefixes)), OTHER)
+        groups[group] += sec
+    own = sum(int(x) for x in _stat(pid)[11:13]) / TICK
+    groups[ENDED] = max(0.0, own - live)
+    return groups
 
 
 def pss_mb(pid):
@@ -116,12 +152,18 @@ def footprint(name, idle_s=15, cells=20, settle_s=10):
         pid = kernel_pid(km)
         run_cell(kc, "1+1")
         r = {"first result (s)": time.perf_counter() - t0, "cpu start": cpu_seconds(pid)}
+        phases = [thread_cpu(pid)]
         time.sleep(idle_s)
         r["cpu idle"] = cpu_seconds(pid) - r["cpu start"]
+        phases.append(thread_cpu(pid))
         before = cpu_seconds(pid)
         for code in small_cells(name, cells):
             run_cell(kc, code)
         r["cpu cells"] = cpu_seconds(pid) - before
+        phases.append(thread_cpu(pid))
+        # by thread group: (start-up, 15 idle s, 20 cells) in CPU-seconds
+        r["threads"] = {g: (phases[0][g], max(0.0, phases[1][g] - phases[0][g]), max(0.0, phases[2][g] - phases[1][g]))
+                        for g in phases[0]}
         r["cpu total"] = r["cpu start"] + r["cpu idle"] + r["cpu cells"]
         time.sleep(settle_s)
         r["pss"] = pss_mb(pid)
@@ -129,6 +171,12 @@ def footprint(name, idle_s=15, cells=20, settle_s=10):
         return r
     finally:
         stop(km, kc)
+
+
+def breakdown(r):
+    """The lines of a footprint's CPU by thread group (start-up / idle / cells), largest first."""
+    rows = sorted(r["threads"].items(), key=lambda kv: -sum(kv[1]))
+    return [f"  {g:<40}{a:6.2f} {b:6.2f} {c:6.2f} {a + b + c:7.2f}" for g, (a, b, c) in rows]
 
 
 def lesson_cells(path):

@@ -36,7 +36,8 @@ final class Installer {
      * to half the memory limit the kernel lives under, and gives back what it does not use once idle, all of
      * it at the first full collection rather than in steps ({@link Footprint}); a young generation of at most
      * 24 MB (its pages stay resident once touched); fewer JIT compilations of code that runs only a few thousand times (JShell's
-     * compiler at start-up), while the hot loops of an experiment still reach the optimising compiler;
+     * compiler at start-up), while the hot loops of an experiment still reach the optimising compiler (the AOT cache
+     * is trained under the same thresholds: {@code lab}'s {@code train_aot});
      * freed native memory returned to the system.
      */
     static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:MaxNewSize=24m",

@@ -134,4 +134,19 @@ class FootprintTest {
         while (count.getAsInt() < want && System.nanoTime() < deadline) Thread.sleep(10);
         assertEquals(want, count.getAsInt());
     }
+
+    /** The AOT cache's method profiles are recorded under the thresholds the kernel runs with (`lab`, train_aot). */
+    @Test
+    void theAheadOfTimeCacheIsTrainedUnderTheKernelsJitThresholds() throws IOException {
+        Path lab = Path.of("lab");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(lab), "not run from the project's root");
+        String text = Files.readString(lab);
+        int start = text.indexOf("train_aot() {");
+        assertTrue(start >= 0, "lab has no train_aot");
+        String training = text.substring(start, text.indexOf("\n}\n", start));
+        List<String> jit = Installer.JVM_OPTIONS.stream()
+                .filter(o -> o.startsWith("-XX:CompileThresholdScaling") || o.startsWith("-XX:Tier")).toList();
+        assertFalse(jit.isEmpty());
+        for (String o : jit) assertTrue(training.contains(o), "the AOT training does not run with " + o);
+    }
 }
