@@ -227,7 +227,7 @@ describe('Jupyter widgets in JupyterLab 4 with the conclab kernel', { skip: SKIP
     measured = {
       split: sent !== null && received !== null
         ? `click → value sent ${sent} ms, → the kernel's echo_update back ${echoed ?? '(not seen)'} ms, ` +
-          `→ chart received ${received} ms (debounce, experiment, PNG, relay), → drawn ${Math.round(median(drawn))} ms (medians)`
+          `→ chart received ${received} ms (experiment, PNG, relay), → drawn ${Math.round(median(drawn))} ms (medians)`
         : 'the split at the kernel connection was not seen',
       kernelInfo: median(info).toFixed(1),
       samples: drawn.map(x => Math.round(x)),
@@ -238,7 +238,7 @@ describe('Jupyter widgets in JupyterLab 4 with the conclab kernel', { skip: SKIP
       cores: os.cpus().length,
       when: new Date().toISOString()
     };
-    const line = `slider change → redrawn chart (8 tasks of 2 ms, PNG timeline, 80 ms debounce included): ` +
+    const line = `slider change → redrawn chart (8 tasks of 2 ms, PNG timeline; a click on a quiet interact runs at once): ` +
       `median ${measured.median} ms, min ${measured.min}, max ${measured.max} over ${SAMPLES} clicks on the track (${tapWaits} waited for the previous tap's animation) ` +
       `[${measured.samples.join(', ')}]; ${measured.split}; baseline kernel_info round trip from the same page ${measured.kernelInfo} ms (median); ${measured.cores} cores, load average ${measured.loadavg.join(' ')} at ${measured.when}`;
     console.log(`widgets: ${line}`);
