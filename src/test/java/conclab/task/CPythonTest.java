@@ -64,9 +64,11 @@ class CPythonTest {
         assertEquals(1, t.spans().stream().filter(sp -> sp.taskId() < 0 && sp.lane().equals("python")).count(),
                 "the interpreter's start-up");
         assertTrue(t.spans().stream().filter(sp -> sp.taskId() >= 0).allMatch(sp -> sp.lane().startsWith("python thread-")));
-        // each task's CPU time is about its 15 ms (CPU clock based), summed in the meta
+        // each task's CPU time, summed in the meta: about its 15 ms, but the loop's steps are calibrated once per
+        // interpreter, and a calibration taken while other tests held the cores makes the same steps cheaper
+        // (42 ms for the four once, right after a busy minute): the bounds say summed once, not timed
         long cpu = Long.parseLong(t.meta().get("cpu.nanos"));
-        assertTrue(cpu >= 4 * 14_000_000L && cpu < 4 * 40_000_000L, "cpu " + cpu);
+        assertTrue(cpu >= 4 * 5_000_000L && cpu < 4 * 40_000_000L, "cpu " + cpu);
         if (py.gil()) {
             assertTrue(s.parallelism() < 1.3, "one core at a time under the GIL: " + s.parallelism());
         }
