@@ -56,6 +56,35 @@ class MoreChartsTest {
     }
 
     @Test
+    void aCountersLabelAndTheAxisTitleAreTheChartsWordsWhileItsNameStaysData() {
+        List<CounterSample> cs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            cs.add(new CounterSample("queue depth", i * 1_000_000L, i % 4));
+            cs.add(new CounterSample("heap bytes", i * 1_000_000L, 1e8 + i * 1e6));
+        }
+        Trace t = new Trace("q", 0, 10_000_000L, List.of(), List.of(), cs, Map.of());
+        var plain = Charts.counters(t).toXChart();
+        assertEquals("queue depth", plain.getYAxisGroupTitle(0), "by default the axis is the counter's name");
+        assertEquals("heap bytes", plain.getYAxisGroupTitle(1));
+        CounterChart c = Charts.counters(t).label("queue depth", "profondeur de la file").label("heap bytes", "tas (octets)");
+        var x = c.toXChart();
+        assertEquals(List.of("profondeur de la file", "tas (octets)"), List.copyOf(x.getSeriesMap().keySet()).subList(0, 2), "the legend");
+        assertEquals("profondeur de la file", x.getYAxisGroupTitle(0));
+        assertEquals("tas (octets)", x.getYAxisGroupTitle(1));
+        assertEquals(List.of("queue depth", "heap bytes"), List.copyOf(c.series().keySet()), "series() keeps the names");
+        assertTrue(c.text().contains("tas (octets)") && !c.text().contains("heap bytes"), c.text());
+        assertEquals("éléments", Charts.counters(t).yTitle("éléments").toXChart().getYAxisGroupTitle(0));
+        @SuppressWarnings("unchecked")
+        List<String> legend = (List<String>) c.words().get("legend");
+        assertTrue(legend.containsAll(List.of("profondeur de la file", "tas (octets)")) && !legend.contains("queue depth"),
+                "what the notebook tests read: " + legend);
+        Trace a = new Trace("bounded", 0, 3_000_000L, List.of(), List.of(),
+                List.of(new CounterSample("jobs depth", 0, 1), new CounterSample("jobs depth", 1_000_000L, 2)), Map.of());
+        assertEquals("jobs depth", Charts.overlay("jobs depth", a).toXChart().getYAxisGroupTitle(0), "an overlay's axis: the counter");
+        assertEquals("profondeur", Charts.overlay("jobs depth", a).yTitle("profondeur").toXChart().getYAxisGroupTitle(0));
+    }
+
+    @Test
     void counterResamplingKeepsPeaks() {
         List<CounterSample> cs = new ArrayList<>();
         for (int i = 0; i < 50_000; i++) cs.add(new CounterSample("depth", i * 1_000L, i == 31_337 ? 99 : i % 3));
