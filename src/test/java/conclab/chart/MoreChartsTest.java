@@ -38,14 +38,19 @@ class MoreChartsTest {
         assertTrue(c.text().contains("GC=1, pinned=1"), c.text());
     }
 
-    @Test
-    void countersOfDifferentScaleGetTwoAxes() {
+    /** A queue depth (0–3) and a heap in bytes (10^8): counters more than 20× apart. */
+    private static Trace twoScales() {
         List<CounterSample> cs = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             cs.add(new CounterSample("queue depth", i * 1_000_000L, i % 4));
             cs.add(new CounterSample("heap bytes", i * 1_000_000L, 1e8 + i * 1e6));
         }
-        Trace t = new Trace("q", 0, 10_000_000L, List.of(), List.of(), cs, Map.of());
+        return new Trace("q", 0, 10_000_000L, List.of(), List.of(), cs, Map.of());
+    }
+
+    @Test
+    void countersOfDifferentScaleGetTwoAxes() {
+        Trace t = twoScales();
         var x = Charts.counters(t).toXChart();
         assertEquals(0, x.getSeriesMap().get("queue depth").getYAxisGroup());
         assertEquals(1, x.getSeriesMap().get("heap bytes").getYAxisGroup());
@@ -57,12 +62,7 @@ class MoreChartsTest {
 
     @Test
     void aCountersLabelAndTheAxisTitleAreTheChartsWordsWhileItsNameStaysData() {
-        List<CounterSample> cs = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            cs.add(new CounterSample("queue depth", i * 1_000_000L, i % 4));
-            cs.add(new CounterSample("heap bytes", i * 1_000_000L, 1e8 + i * 1e6));
-        }
-        Trace t = new Trace("q", 0, 10_000_000L, List.of(), List.of(), cs, Map.of());
+        Trace t = twoScales();
         var plain = Charts.counters(t).toXChart();
         assertEquals("queue depth", plain.getYAxisGroupTitle(0), "by default the axis is the counter's name");
         assertEquals("heap bytes", plain.getYAxisGroupTitle(1));
