@@ -198,7 +198,7 @@ def check_words_and_figures(path, executed):
     mine, other = (editions.bundle("fr"), editions.bundle("en")) if french else (editions.bundle("en"), editions.bundle("fr"))
     wrong = []
     for w in charts:
-        for text in [w.get("x"), w.get("y")] + list(w.get("legend", [])):
+        for text in [w.get("x"), w.get("y"), w.get("y2")] + list(w.get("legend", [])):
             if not text:
                 continue
             for key, pattern in other.items():
@@ -214,6 +214,10 @@ def check_words_and_figures(path, executed):
         names = editions.counter_names(executed)
         titled = sorted({w["title"] for w in charts if w.get("title") and any(n in w["title"] for n in names)})
         assert not titled, f"{editions.name(path)}: charts titled by a counter's English name: {titled}"
+        # nor its axes or legend: a counter chart names them with .yTitle(...) and .label(counter, ...)
+        named = sorted({t for w in charts for t in [w.get("y"), w.get("y2")] + list(w.get("legend", []))
+                        if t and t in names})
+        assert not named, f"{editions.name(path)}: chart axes or legends that are a counter's English name: {named}"
     if french and charts:
         axes = [w.get("x") for w in charts if w.get("x")]
         known = [editions.pattern_regex(p) for k, p in mine.items() if k.startswith("chart.axis.")]

@@ -32,8 +32,10 @@ public final class CounterChart extends LabChart<CounterChart> {
     private List<String> names = List.of();
     private int maxPoints = 2000;
     private boolean secondAxis = true;
-    /** The left axis title when it carries several series; null: "value". */
+    /** The left axis title; null: the counter's label when it is alone there, else "value". */
     private String yTitle;
+    /** What the legend, the axes and the text form call a counter, when not its name. */
+    private final Map<String, String> labels = new LinkedHashMap<>();
 
     CounterChart(Trace trace) {
         super(conclab.text.Messages.get("chart.title.counters", trace.label()), 900, 360);
@@ -71,6 +73,29 @@ public final class CounterChart extends LabChart<CounterChart> {
     public CounterChart secondAxis(boolean allow) {
         this.secondAxis = allow;
         return this;
+    }
+
+    /**
+     * The title of the left axis (default: the name of the counter drawn there, or of the counter that
+     * {@link Charts#overlay} overlays). A counter's name is data the cells look up, so a chart in another
+     * language names its axis here: {@code .yTitle("tas utilisé (Mo)")}.
+     */
+    public CounterChart yTitle(String title) {
+        this.yTitle = java.util.Objects.requireNonNull(title, "title");
+        return this;
+    }
+
+    /**
+     * What the legend, the axis titles and the text form call the counter {@code counter} (default: its
+     * name): {@code .label("jobs depth", "profondeur de la file")}. {@link #series()} keeps the names.
+     */
+    public CounterChart label(String counter, String label) {
+        labels.put(java.util.Objects.requireNonNull(counter, "counter"), java.util.Objects.requireNonNull(label, "label"));
+        return this;
+    }
+
+    private String shown(String counter) {
+        return labels.getOrDefault(counter, counter);
     }
 
     /** Shows only these counters (default: all, in order of first sample). */
@@ -137,23 +162,23 @@ public final class CounterChart extends LabChart<CounterChart> {
             if (x.length == 0) continue;
             double m = Arrays.stream(y).map(Math::abs).max().orElse(0);
             maxMs = Math.max(maxMs, x[x.length - 1]);
-            XYSeries xs = c.addSeries(e.getKey(), x, y);
+            XYSeries xs = c.addSeries(shown(e.getKey()), x, y);
             xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
             xs.setMarker(SeriesMarkers.NONE);
             xs.setLineColor(Palette.series(i++));
             xs.setLineStyle(new BasicStroke(1.6f));
             if (Double.isNaN(firstMax)) {
                 firstMax = m;
-                c.setYAxisGroupTitle(0, e.getKey());
+                c.setYAxisGroupTitle(0, yTitle != null ? yTitle : shown(e.getKey()));
             } else if (secondAxis && i == 2 && (m > 20 * firstMax || firstMax > 20 * m)) {
                 xs.setYAxisGroup(1);
                 c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-                c.setYAxisGroupTitle(1, e.getKey());
+                c.setYAxisGroupTitle(1, shown(e.getKey()));
             }
         }
         c.getStyler().setXAxisMin(0.0).setXAxisMax(maxMs);
         long onLeft = c.getSeriesMap().values().stream().filter(x -> x.getYAxisGroup() == 0).count();
-        if (onLeft > 1) c.setYAxisGroupTitle(0, yTitle != null ? yTitle : "value");
+        if (onLeft > 1) c.setYAxisGroupTitle(0, yTitle != null ? yTitle : conclab.text.Messages.get("chart.axis.value"));
         Styles.roundTicks(c, maxMs, s.values().stream().filter(v -> v[1].length > 0).mapToDouble(v -> v[1][0]).findFirst().orElse(0));
         if (!secondAxis) {
             // one axis for series of very different heights: a round top keeps the ticks round
@@ -175,7 +200,7 @@ public final class CounterChart extends LabChart<CounterChart> {
     String text(int columns) {
         StringBuilder sb = new StringBuilder(Titles.full(title(), trace.meta(), 1)).append('\n');
         Map<String, double[][]> s = series();
-        int labelW = Math.min(16, s.keySet().stream().mapToInt(String::length).max().orElse(4));
+        int labelW = Math.min(16, s.keySet().stream().mapToInt(k -> shown(k).length()).max().orElse(4));
         int cells = Math.max(10, columns - labelW - 20);
         double span = Math.max(1e-6, (trace.endNanos() - trace.originNanos()) / 1e6);
         for (var e : s.entrySet()) {
@@ -194,7 +219,7 @@ public final class CounterChart extends LabChart<CounterChart> {
             final double base = Math.min(0, lo), top = hi;
             // a value equal to the base still shows, as the lowest block
             double[] shifted = Arrays.stream(col).map(v -> Double.isNaN(v) ? v : v - base + (top - base) * 1e-9).toArray();
-            sb.append(TextArt.right(TextArt.fit(e.getKey(), labelW).strip(), labelW)).append(" │")
+            sb.append(TextArt.right(TextArt.fit(shown(e.getKey()), labelW).strip(), labelW)).append(" │")
                     .append(TextArt.sparkline(shifted, 0, top - base)).append("│ ")
                     .append(x.length == 0 ? "no samples" : TextArt.num(lo) + "–" + TextArt.num(hi)).append('\n');
         }

@@ -99,7 +99,7 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
 
     /**
      * The words this chart shows, read from the chart object rather than its pixels: {@code title},
-     * {@code x} and {@code y} (the axis titles), {@code legend} (the series names shown) and {@code locale}
+     * {@code x} and {@code y} (the axis titles; {@code y2} the right axis's, when it has its own), {@code legend} (the series names shown) and {@code locale}
      * (the language tag its tick labels are formatted in). A notebook gets them as the metadata of the
      * chart's {@code text/plain} (key {@code conclab/chart}): what tests of the French edition read.
      */
@@ -119,7 +119,9 @@ public abstract class LabChart<C extends LabChart<C>> implements Displayable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("title", chart.getTitle());
         out.put("x", chart.getXAxisTitle());
-        out.put("y", chart.getYAxisTitle());
+        out.put("y", chart.getYAxisGroupTitle(0));   // the left axis's own title, else the chart's y title
+        String right = chart.getYAxisGroupTitle(1);
+        if (right != null && !right.equals(out.get("y"))) out.put("y2", right);
         java.util.List<String> legend = new java.util.ArrayList<>();
         for (Object s : chart.getSeriesMap().values()) {
             var series = (org.knowm.xchart.internal.series.Series) s;

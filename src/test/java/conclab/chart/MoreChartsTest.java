@@ -38,14 +38,19 @@ class MoreChartsTest {
         assertTrue(c.text().contains("GC=1, pinned=1"), c.text());
     }
 
-    @Test
-    void countersOfDifferentScaleGetTwoAxes() {
+    /** A queue depth (0–3) and a heap in bytes (10^8): counters more than 20× apart. */
+    private static Trace twoScales() {
         List<CounterSample> cs = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             cs.add(new CounterSample("queue depth", i * 1_000_000L, i % 4));
             cs.add(new CounterSample("heap bytes", i * 1_000_000L, 1e8 + i * 1e6));
         }
-        Trace t = new Trace("q", 0, 10_000_000L, List.of(), List.of(), cs, Map.of());
+        return new Trace("q", 0, 10_000_000L, List.of(), List.of(), cs, Map.of());
+    }
+
+    @Test
+    void countersOfDifferentScaleGetTwoAxes() {
+        Trace t = twoScales();
         var x = Charts.counters(t).toXChart();
         assertEquals(0, x.getSeriesMap().get("queue depth").getYAxisGroup());
         assertEquals(1, x.getSeriesMap().get("heap bytes").getYAxisGroup());
@@ -53,6 +58,30 @@ class MoreChartsTest {
         assertEquals(0, same.getSeriesMap().get("heap used MB").getYAxisGroup(), "within 20x: one axis");
         var asked = Charts.counters(t).secondAxis(false).toXChart();
         assertEquals(0, asked.getSeriesMap().get("heap bytes").getYAxisGroup(), "secondAxis(false): one axis whatever the scales");
+    }
+
+    @Test
+    void aCountersLabelAndTheAxisTitleAreTheChartsWordsWhileItsNameStaysData() {
+        Trace t = twoScales();
+        var plain = Charts.counters(t).toXChart();
+        assertEquals("queue depth", plain.getYAxisGroupTitle(0), "by default the axis is the counter's name");
+        assertEquals("heap bytes", plain.getYAxisGroupTitle(1));
+        CounterChart c = Charts.counters(t).label("queue depth", "profondeur de la file").label("heap bytes", "tas (octets)");
+        var x = c.toXChart();
+        assertEquals(List.of("profondeur de la file", "tas (octets)"), List.copyOf(x.getSeriesMap().keySet()).subList(0, 2), "the legend");
+        assertEquals("profondeur de la file", x.getYAxisGroupTitle(0));
+        assertEquals("tas (octets)", x.getYAxisGroupTitle(1));
+        assertEquals(List.of("queue depth", "heap bytes"), List.copyOf(c.series().keySet()), "series() keeps the names");
+        assertTrue(c.text().contains("tas (octets)") && !c.text().contains("heap bytes"), c.text());
+        assertEquals("éléments", Charts.counters(t).yTitle("éléments").toXChart().getYAxisGroupTitle(0));
+        @SuppressWarnings("unchecked")
+        List<String> legend = (List<String>) c.words().get("legend");
+        assertTrue(legend.containsAll(List.of("profondeur de la file", "tas (octets)")) && !legend.contains("queue depth"),
+                "what the notebook tests read: " + legend);
+        Trace a = new Trace("bounded", 0, 3_000_000L, List.of(), List.of(),
+                List.of(new CounterSample("jobs depth", 0, 1), new CounterSample("jobs depth", 1_000_000L, 2)), Map.of());
+        assertEquals("jobs depth", Charts.overlay("jobs depth", a).toXChart().getYAxisGroupTitle(0), "an overlay's axis: the counter");
+        assertEquals("profondeur", Charts.overlay("jobs depth", a).yTitle("profondeur").toXChart().getYAxisGroupTitle(0));
     }
 
     @Test
