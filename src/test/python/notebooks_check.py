@@ -4,8 +4,9 @@ Structure (no kernel): stored clean, at most MAX_CELLS cells, every exercise wit
 an answer file of wrong and right answers, Python comparisons in their own tagged markdown cells.
 
 Runs (one kernel each, cells one at a time through nbclient); CONCLAB_NOTEBOOK_MODES picks them
-(`./lab test notebooks` runs `runall,answers` on every core; `./lab test notebooks-one-core` runs
-`answers,solved` pinned to one core with taskset, as two shards side by side on cores 0 and 1, see CLAIMS):
+(`./lab test notebooks` runs `runall,answers` on every core, `answers` for the English edition only;
+`./lab test notebooks-one-core` runs `answers,solved` of both editions pinned to one core with taskset, as two
+shards side by side on cores 0 and 1, see CLAIMS):
 - runall:  Run All as shipped, solution cells included, with the kernel's keeping of values switched off
            (CONCLAB_KEEP_VALUES=0: lessons must not depend on it); then every exercise's checks again,
            as a learner who ran exercise, check, solution, check: each must say ✓;
@@ -14,11 +15,13 @@ Runs (one kernel each, cells one at a time through nbclient); CONCLAB_NOTEBOOK_M
            solution (✓), each followed by the exercise's checks, `repeat` times;
 - solved:  each exercise replaced by its reference solution: every check ✓, no error.
 
-The French edition (notebooks/fr/, issue 18) runs the same three ways, on every core and on one. Its code is
-the English code but for strings and comments (test_french_edition_matches_the_english_one), so one saving
-keeps every check: in `answers`, each wrong and right answer runs once in French (`repeat` is for races,
-which the English run already tries with the very same code); as shipped (every check ✗) and the reference
-solutions (✓) run in full.
+The French edition (notebooks/fr/, issue 18) runs the same three ways: `runall` on every core, `answers` and
+`solved` on one. Its code is the English code but for strings and comments
+(test_french_edition_matches_the_english_one), so two savings keep every check: its `answers` run on one core
+only (the English run tries the very same code and answers on every core and on one), and there each wrong and
+right answer runs once (`repeat` is for races, which the English runs already try); as shipped (every check ✗)
+and the reference solutions (✓) run in full. CONCLAB_ANSWER_EDITIONS=en,fr runs the French answers on every
+core too.
 After Run All, a French notebook's library tables show French figures and its charts French words, read from
 the executed copy (the charts' words come from the chart objects through the display's metadata).
 """
