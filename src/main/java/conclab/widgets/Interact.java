@@ -39,7 +39,7 @@ public final class Interact implements Displayable {
     private ScheduledFuture<?> pending;
     private Thread running;
     private long lastChange;
-    private final long debounceNanos;
+    private final long debounceMillis;
 
     Interact(Supplier<?> function, List<? extends Widget> controls) {
         this(function, controls, DEBOUNCE_MILLIS);
@@ -48,8 +48,8 @@ public final class Interact implements Displayable {
     /** With another quiet time (tests). */
     Interact(Supplier<?> function, List<? extends Widget> controls, long debounceMillis) {
         this.function = function;
-        this.debounceNanos = TimeUnit.MILLISECONDS.toNanos(debounceMillis);
-        this.lastChange = System.nanoTime() - debounceNanos;   // the first change finds it idle
+        this.debounceMillis = debounceMillis;
+        this.lastChange = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(debounceMillis);   // the first change finds it idle
         List<Widget> children = new ArrayList<>(controls);
         children.add(output);
         box = Box.column(children);
@@ -77,13 +77,13 @@ public final class Interact implements Displayable {
     private synchronized void changed() {
         generation.incrementAndGet();
         long now = System.nanoTime();
-        boolean idle = pending == null && (running == null || !running.isAlive()) && now - lastChange >= debounceNanos;
+        boolean idle = pending == null && (running == null || !running.isAlive()) && now - lastChange >= TimeUnit.MILLISECONDS.toNanos(debounceMillis);
         lastChange = now;
         if (pending != null) pending.cancel(false);
         if (idle) {
             start();   // one change on a quiet interact: nothing to wait for
         } else {
-            pending = Registry.schedule(this::startPending, TimeUnit.NANOSECONDS.toMillis(debounceNanos));
+            pending = Registry.schedule(this::startPending, debounceMillis);
         }
     }
 
