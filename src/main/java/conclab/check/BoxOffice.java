@@ -42,13 +42,24 @@ public final class BoxOffice {
     /**
      * What a sale came to: tickets there were, sellers, tickets sold ({@code buy()} said true), what
      * {@code left} ends at, whether every seller finished in time, how often a read waited in vain for a
-     * seller that kept running, and the first exception a {@code buy()} threw (null if none).
+     * seller that kept running, the first exception a {@code buy()} threw (null if none), and how many
+     * sellers stopped on a {@code buy()} that said no while tickets were still left.
      */
-    public record Sale(int tickets, int sellers, long sold, int left, boolean finished, long spins, String failure) {
+    public record Sale(int tickets, int sellers, long sold, int left, boolean finished, long spins, String failure,
+                       long refused) {
 
-        /** Exactly the tickets there were sold, none left, every seller done, no exception, no spinning. */
+        /** A sale where no seller was refused while tickets were left. */
+        public Sale(int tickets, int sellers, long sold, int left, boolean finished, long spins, String failure) {
+            this(tickets, sellers, sold, left, finished, spins, failure, 0);
+        }
+
+        /**
+         * Exactly the tickets there were sold, none left, every seller done, no exception, no spinning, and
+         * no {@code buy()} said no while a ticket was left (left only goes down, so a {@code buy()} that saw
+         * none left is never contradicted later).
+         */
         public boolean exact() {
-            return finished && failure == null && spins == 0 && sold == tickets && left == 0;
+            return finished && failure == null && spins == 0 && sold == tickets && left == 0 && refused == 0;
         }
 
         /** What went wrong, for a check's hint ("" when {@link #exact()}). */
@@ -57,6 +68,7 @@ public final class BoxOffice {
             if (failure != null) return where + m("boxoffice.threw", failure);
             if (!finished) return where + m("boxoffice.unfinished", DEADLINE.toSeconds());
             if (spins > 0) return where + m("boxoffice.spinning", PATIENCE.toMillis());
+            if (refused > 0) return where + m("boxoffice.refused", refused);
             if (sold > tickets) return where + m("boxoffice.oversold", sold);
             if (sold < tickets) return where + m("boxoffice.undersold", sold, left);
             if (left != 0) return where + m("boxoffice.left", left);
@@ -114,7 +126,7 @@ public final class BoxOffice {
         } catch (RuntimeException | Error e) {
             return new Sale(tickets, sellers, 0, left.peek(), true, 0, "while being made: " + e);
         }
-        AtomicLong sold = new AtomicLong();
+        AtomicLong sold = new AtomicLong(), refused = new AtomicLong();
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         long runaway = 2L * tickets + 100;               // buy() that never says no stops here
         List<Thread> threads = new ArrayList<>();
@@ -125,6 +137,7 @@ public final class BoxOffice {
                     while (buy.getAsBoolean()) {
                         if (sold.incrementAndGet() >= runaway) return;
                     }
+                    if (left.peek() > 0) refused.incrementAndGet();   // said no, with a ticket still there
                 } catch (CancellationException e) {
                     // closed by the check
                 } catch (Throwable e) {
@@ -149,6 +162,6 @@ public final class BoxOffice {
         }
         Throwable first = failures.peek();
         return new Sale(tickets, sellers, sold.get(), left.peek(), finished, r == null ? 0 : r.impatient(),
-                first == null ? null : first.toString());
+                first == null ? null : first.toString(), refused.get());
     }
 }

@@ -66,13 +66,18 @@ public final class CallProbe {
     private volatile Thread caller;
     /* Set by run()'s thread once the code under test has returned (after its result was copied). */
     private volatile boolean callerReturned;
-    private boolean holdReplies;
+    private boolean holdReplies, holdLast;
+    /** The thread that ran each call (null until it starts). */
+    private java.util.concurrent.atomic.AtomicReferenceArray<Thread> ranBy;
+    /** Set when a held reply's turn did not come within the deadline: the later ones stop waiting for theirs. */
+    private volatile boolean turnGaveUp;
     private final Set<Thread> poolThreads = ConcurrentHashMap.newKeySet();
     /** The call the current thread ran last, released when its pool task ends. */
     private final ThreadLocal<Integer> lastRun = new ThreadLocal<>();
 
     private CallProbe(int n) {
         this.n = n;
+        this.ranBy = new java.util.concurrent.atomic.AtomicReferenceArray<>(n);
     }
 
     /** {@code n} calls, returning at once unless told otherwise. */
@@ -98,12 +103,27 @@ public final class CallProbe {
 
     /**
      * With {@link #run}: a call hands its reply back only once the code under test waits (in
-     * {@code join}, {@code get}, {@code await}: WAITING or TIMED_WAITING) or has returned. Code that
-     * returns without waiting for its calls then returns before any reply exists, on every run, however
-     * the threads are scheduled. A caller that never waits gets its replies after the deadline.
+     * {@code join}, {@code get}, {@code await}: WAITING or TIMED_WAITING, but not in {@code Thread.sleep})
+     * or has returned. Code that returns without waiting for its calls, or sleeps instead of waiting for
+     * them, then returns before any reply exists, on every run, however the threads are scheduled. The
+     * replies are then handed back one at a time in reverse call order, each once the thread that got the
+     * one before has ended or waits: code that collects them in the order they arrive (a list every thread
+     * adds to) gets them reversed, on every run. A caller that never waits (it spins) gets, after the
+     * deadline, an exception from each call instead of its reply.
      */
     public CallProbe holdRepliesUntilCallerWaits() {
         this.holdReplies = true;
+        return this;
+    }
+
+    /**
+     * With {@link #run}: the last call to start hands its reply back only once the code under test waits
+     * (as for {@link #holdRepliesUntilCallerWaits()}, and not while it waits for room in a queue, {@code put})
+     * or has returned. Code that returns without waiting for the threads that make its calls (a consumer
+     * never joined, a sleep instead of a join) then returns before that reply exists, on every run.
+     */
+    public CallProbe holdLastReplyUntilCallerWaits() {
+        this.holdLast = true;
         return this;
     }
 
@@ -255,8 +275,10 @@ public final class CallProbe {
     private String call(int id) throws InterruptedException {
         Thread me = Thread.currentThread();
         threads.add(me);
+        ranBy.set(id, me);
+        int made;
         synchronized (this) {
-            calls++;
+            made = ++calls;
             inFlight++;
             if (inFlight > maxInFlight) maxInFlight = inFlight;
             if (maxInFlight >= overlap) enough.countDown();
@@ -270,7 +292,8 @@ public final class CallProbe {
                     gaveUp.set(true);
                 }
             }
-            if (holdReplies) awaitCallerWaiting();
+            if (holdReplies || holdLast && made == n) awaitCallerWaiting();
+            if (holdReplies) awaitTurn(id, me);
             completed.add(id);
             return reply(id);
         } finally {
@@ -286,14 +309,63 @@ public final class CallProbe {
 
     private void awaitCallerWaiting() throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
-        while (!callerReturned && System.nanoTime() < end) {
+        while (!callerReturned) {
             Thread c = caller;
-            if (c != null) {
-                Thread.State st = c.getState();
-                if (st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING || st == Thread.State.TERMINATED) return;
+            if (c != null && waitsForOthers(c)) return;
+            if (System.nanoTime() >= end) {
+                if (callerReturned) return;
+                throw new IllegalStateException(conclab.text.Messages.hint("callprobe.never_waited", deadline.toSeconds()));
             }
             Thread.sleep(1);
         }
+    }
+
+    /**
+     * Whether {@code c} has ended, or waits for other threads: WAITING or TIMED_WAITING, but neither asleep
+     * ({@code Thread.sleep} waits for nobody) nor waiting for room in a queue ({@code put}, {@code offer}).
+     */
+    private static boolean waitsForOthers(Thread c) {
+        Thread.State st = c.getState();
+        if (st == Thread.State.TERMINATED) return true;
+        if (st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) return false;
+        for (StackTraceElement f : c.getStackTrace()) {
+            String cls = f.getClassName(), m = f.getMethodName();
+            if (cls.equals("java.lang.Thread") && m.startsWith("sleep")) return false;
+            if (cls.startsWith("java.util.concurrent.") && (cls.endsWith("Queue") || cls.endsWith("Deque"))
+                    && (m.equals("put") || m.equals("offer") || m.equals("transfer"))) return false;
+        }
+        // the state is read again: a thread that woke while its stack was read is not waiting
+        st = c.getState();
+        return st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING || st == Thread.State.TERMINATED;
+    }
+
+    /**
+     * A held reply's turn: every later call has returned its reply, and the thread that ran it has ended
+     * or waits (so it has done what it does with that reply). Up to the deadline, then no call waits.
+     */
+    private void awaitTurn(int id, Thread me) throws InterruptedException {
+        if (gaveUp.get()) return;
+        long end = System.nanoTime() + deadline.toNanos();
+        for (int j = n - 1; j > id; j--) {
+            while (!turnGaveUp && !gaveUp.get()) {
+                Thread t = ranBy.get(j);
+                boolean done;
+                synchronized (completed) {
+                    done = completed.contains(j);
+                }
+                if (done && (t == me || settled(t))) break;
+                if (System.nanoTime() >= end) {
+                    turnGaveUp = true;
+                    break;
+                }
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    private static boolean settled(Thread t) {
+        Thread.State st = t.getState();
+        return st == Thread.State.TERMINATED || st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING;
     }
 
     /** A list result as it was when the code under test returned (an array-backed view would change later). */

@@ -45,6 +45,9 @@ public final class SplitProbe implements IntToLongFunction {
     private final CountDownLatch second = new CountDownLatch(1);
     /** Set once the first caller gave up waiting. */
     private volatile boolean gaveUp;
+    /** Set once a call came from inside a parallel stream's own task (java.util.stream.AbstractTask). */
+    private volatile boolean viaStream;
+    private static final StackWalker WALKER = StackWalker.getInstance();
 
     /** A probe for indices {@code 0..n-1}, values 1..1000 drawn from {@code seed}. */
     public SplitProbe(int n, long seed) {
@@ -64,6 +67,9 @@ public final class SplitProbe implements IntToLongFunction {
     public long applyAsLong(int i) {
         calls.incrementAndGet(i);
         threads.add(Thread.currentThread().getName());
+        if (!viaStream && WALKER.walk(frames -> frames.anyMatch(f -> f.getClassName().equals("java.util.stream.AbstractTask")))) {
+            viaStream = true;
+        }
         if (threads.size() >= 2) {
             second.countDown();
         } else if (!gaveUp) {
@@ -98,6 +104,16 @@ public final class SplitProbe implements IntToLongFunction {
 
     /** True when a second thread called while the first was still waiting: two threads computed at once. */
     public boolean met() { return second.getCount() == 0 && !gaveUp; }
+
+    /**
+     * True when no call came from inside a parallel stream's task: the code split the work itself (a
+     * sequential stream over a leaf's range is fine). For a fork/join exercise, where a parallel stream
+     * inside {@code compute()} would split the range instead of the learner's code.
+     */
+    public boolean byHand() { return !viaStream; }
+
+    /** For a check's hint: "" when {@link #byHand()}, else a sentence saying a parallel stream did the splitting. */
+    public String notByHand() { return viaStream ? m("splitprobe.stream") : ""; }
 
     /** The names of the threads that called. */
     public Set<String> threads() { return Set.copyOf(threads); }

@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code waitFor()} then throws {@link InterruptedException} instead of hanging, a timed one returns
  * false as the real one would. {@link #trial} runs a parent's code on a watched child with a deadline.
  *
+ * <p>In a {@link #trial}, a thread other than the parent's that reads the output (a reader thread) gets
+ * its last byte only once the parent waits for something other than the child (a {@code join}, a
+ * {@code get}) or has returned: a parent that returns what the reader gathered without waiting for the
+ * reader then misses the end of the output on every run, however fast the reader is.
+ *
  * <p>Thread-safe: the records are volatile flags set by the reading and waiting threads.
  */
 public final class WatchedProcess extends Process {
@@ -31,6 +36,9 @@ public final class WatchedProcess extends Process {
     private final Process p;
     private final InputStream out;
     private volatile boolean readStarted, drained, waitedUnread, waitedToExit;
+    /** In a trial: the thread running the parent's code, and whether that code has returned. */
+    private volatile Thread parent;
+    private volatile boolean parentReturned;
 
     /** {@code p}, watched. */
     public WatchedProcess(Process p) {
@@ -130,11 +138,76 @@ public final class WatchedProcess extends Process {
                 + (waitedUnread ? ", waited before anyone read" : "") + (waitedToExit ? ", waited to exit" : "");
     }
 
+    /** Whether a read on the current thread is a reader thread's in a trial (held back at the end). */
+    private boolean onReaderThread() {
+        Thread p = parent;
+        return p != null && Thread.currentThread() != p;
+    }
+
+    /**
+     * Until the parent waits for something other than the child or has returned (up to {@link #PATIENCE}):
+     * WAITING or TIMED_WAITING, neither asleep nor in this process's own waits.
+     */
+    private void awaitParentWaiting() {
+        long end = System.nanoTime() + PATIENCE.toNanos();
+        try {
+            while (!parentReturned && System.nanoTime() < end && !waitsForOthers(parent)) Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean waitsForOthers(Thread t) {
+        Thread.State st = t.getState();
+        if (st == Thread.State.TERMINATED) return true;
+        if (st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) return false;
+        for (StackTraceElement f : t.getStackTrace()) {
+            if (f.getClassName().equals(WatchedProcess.class.getName()) && f.getMethodName().equals("waitFor")) return false;
+            if (f.getClassName().equals("java.lang.Thread") && f.getMethodName().startsWith("sleep")) return false;
+        }
+        st = t.getState();
+        return st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING || st == Thread.State.TERMINATED;
+    }
+
     /** The child's standard output, recording the first read and the end. */
     private final class Watched extends InputStream {
         private final InputStream in;
+        /** A reader thread's last byte read, not handed out yet (-1: none); guarded by this. */
+        private int carry = -1;
+        private boolean atEnd;
 
         Watched(InputStream in) { this.in = in; }
+
+        /**
+         * A reader thread's read: each chunk's last byte is kept back and handed out at the front of the
+         * next one, so the output's very last byte is handed out only at the end of the pipe, once the
+         * parent waits for the reader ({@link #awaitParentWaiting}).
+         */
+        private synchronized int readHeld(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            if (atEnd) return seen(-1);
+            while (true) {
+                int n = in.read(b, off, len);
+                if (n < 0) {
+                    awaitParentWaiting();
+                    atEnd = true;
+                    if (carry < 0) return seen(-1);
+                    b[off] = (byte) carry;
+                    carry = -1;
+                    return 1;
+                }
+                if (n == 0) return 0;
+                int last = b[off + n - 1] & 0xff;
+                if (carry >= 0) {
+                    System.arraycopy(b, off, b, off + 1, n - 1);
+                    b[off] = (byte) carry;
+                    carry = last;
+                    return n;
+                }
+                carry = last;
+                if (n > 1) return n - 1;
+            }
+        }
 
         private int seen(int n) {
             if (n < 0) drained = true;
@@ -144,18 +217,27 @@ public final class WatchedProcess extends Process {
         @Override
         public int read() throws IOException {
             readStarted = true;
+            if (onReaderThread()) {
+                byte[] one = new byte[1];
+                int n;
+                while ((n = readHeld(one, 0, 1)) == 0) { /* a chunk of one byte, kept back: read on */ }
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
             return seen(in.read());
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             readStarted = true;
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (onReaderThread()) return readHeld(b, off, len);
             return seen(in.read(b, off, len));
         }
 
         @Override
         public byte[] readAllBytes() throws IOException {
             readStarted = true;
+            if (onReaderThread()) return super.readAllBytes();   // through read(b, off, len)
             byte[] all = in.readAllBytes();
             drained = true;
             return all;
@@ -164,13 +246,17 @@ public final class WatchedProcess extends Process {
         @Override
         public long transferTo(OutputStream o) throws IOException {
             readStarted = true;
+            if (onReaderThread()) return super.transferTo(o);
             long n = in.transferTo(o);
             drained = true;
             return n;
         }
 
         @Override
-        public int available() throws IOException { return in.available(); }
+        public int available() throws IOException {
+            if (onReaderThread()) return 0;   // what is kept back is not counted; 0 is always allowed
+            return in.available();
+        }
 
         @Override
         public void close() throws IOException { in.close(); }
@@ -205,13 +291,17 @@ public final class WatchedProcess extends Process {
         WatchedProcess child = new WatchedProcess(real);
         AtomicReference<byte[]> got = new AtomicReference<>();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().daemon().name("pipe-trial").start(() -> {
+        Thread t = Thread.ofPlatform().daemon().name("pipe-trial").unstarted(() -> {
             try {
                 got.set(parent.collect(child));
             } catch (Throwable e) {
                 thrown.set(e);
+            } finally {
+                child.parentReturned = true;
             }
         });
+        child.parent = t;
+        t.start();
         boolean timedOut = !t.join(DEADLINE);
         try {
             if (timedOut) {

@@ -88,6 +88,94 @@ class CallProbeTest {
         }
     }
 
+    /** A thread per call, each adding its reply to one shared list; waits (joins) or sleeps, as told. */
+    private static List<String> addingToOneList(List<Callable<String>> calls, boolean join) throws InterruptedException {
+        List<String> r = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> ts = new ArrayList<>();
+        for (var c : calls) {
+            ts.add(Thread.ofPlatform().start(() -> {
+                try {
+                    r.add(c.call());
+                } catch (Exception e) {
+                    r.add(e.toString());
+                }
+            }));
+        }
+        if (join) for (var t : ts) t.join();
+        else Thread.sleep(300);
+        return new ArrayList<>(r);
+    }
+
+    @Test
+    void held_replies_come_back_in_reverse_order_and_not_to_a_sleeping_caller() {
+        for (int round = 0; round < 5; round++) {
+            var listed = CallProbe.of(4).overlap(4).holdRepliesUntilCallerWaits();
+            var arrived = listed.run(() -> addingToOneList(listed.calls(), true));
+            assertEquals(listed.replies().reversed(), arrived.value(), "round " + round + ": in the order they were handed back");
+
+            var slept = CallProbe.of(4).overlap(4).holdRepliesUntilCallerWaits();
+            var early = slept.run(() -> addingToOneList(slept.calls(), false));
+            assertEquals(List.of(), early.value(), "round " + round + ": a sleep is no wait: nothing was handed back yet");
+        }
+    }
+
+    @Test
+    void a_caller_that_spins_gets_no_replies_but_a_reason() {
+        var probe = CallProbe.of(2).overlap(2).holdRepliesUntilCallerWaits().deadline(Duration.ofMillis(300));
+        var out = probe.run(() -> {
+            String[] r = new String[2];
+            List<Thread> ts = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                int id = i;
+                ts.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        r[id] = probe.calls().get(id).call();
+                    } catch (Exception e) {
+                        r[id] = e.getMessage();
+                    }
+                }));
+            }
+            for (var t : ts) while (t.isAlive()) Thread.onSpinWait();
+            return List.of(r);
+        });
+        assertTrue(out.ok());
+        assertTrue(out.value().stream().allMatch(s -> s.contains("join")), "each call says why: " + out.value());
+    }
+
+    /** Consumers taking calls from a queue until a STOP each; joined or not, as told. */
+    private static List<String> pipeline(List<Callable<String>> calls, boolean join) throws InterruptedException {
+        Callable<String> stop = () -> "stop";
+        var queue = new java.util.concurrent.ArrayBlockingQueue<Callable<String>>(2);
+        var replies = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        List<Thread> ts = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            ts.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (var call = queue.take(); call != stop; call = queue.take()) replies.add(call.call());
+                } catch (Exception e) {
+                    // ends
+                }
+            }));
+        }
+        for (var call : calls) queue.put(call);
+        for (int c = 0; c < 3; c++) queue.put(stop);
+        if (join) for (var t : ts) t.join();
+        return new ArrayList<>(replies);
+    }
+
+    @Test
+    void the_last_reply_waits_for_a_caller_that_joins_and_not_for_one_that_returns() {
+        for (int round = 0; round < 10; round++) {
+            var joined = CallProbe.of(9).overlap(3).holdLastReplyUntilCallerWaits();
+            var good = joined.run(() -> pipeline(joined.calls(), true));
+            assertEquals(9, good.value().size(), "round " + round + ": " + good);
+
+            var returned = CallProbe.of(9).overlap(3).holdLastReplyUntilCallerWaits();
+            var bad = returned.run(() -> pipeline(returned.calls(), false));
+            assertTrue(bad.value().size() < 9, "round " + round + ": the last reply came after the method returned: " + bad);
+        }
+    }
+
     @Test
     void replies_carry_a_token_of_the_probe() {
         var a = CallProbe.of(2);

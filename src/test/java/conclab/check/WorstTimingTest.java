@@ -49,6 +49,22 @@ class WorstTimingTest {
     }
 
     @Test
+    void a_buy_that_gives_up_when_the_lock_is_taken_is_refused_every_time() throws Exception {
+        Function<SharedInt, BooleanSupplier> giveUp = left -> {
+            ReentrantLock lock = new ReentrantLock();
+            return () -> {
+                if (!lock.tryLock()) return false;
+                try { return CHECK_THEN_ACT.apply(left).getAsBoolean(); } finally { lock.unlock(); }
+            };
+        };
+        for (int i = 0; i < 5; i++) {
+            BoxOffice.Sale s = BoxOffice.worstTiming(giveUp);
+            assertFalse(s.exact(), s.toString());
+            assertTrue(s.refused() > 0 && s.hint().contains("tryLock"), s.hint());
+        }
+    }
+
+    @Test
     void a_buy_that_never_says_no_is_stopped() throws Exception {
         BoxOffice.Sale s = BoxOffice.sellOut(left -> () -> true, 10, 2);
         assertTrue(s.finished() && s.sold() > 10, s.toString());

@@ -61,6 +61,44 @@ class LessonHelpersTest {
         assertFalse(t.timedOut());
     }
 
+    @Test
+    void a_reader_thread_never_joined_misses_the_end_and_one_joined_does_not() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            var early = WatchedProcess.trial(BIG, p -> {
+                var out = new java.io.ByteArrayOutputStream();
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        p.getInputStream().transferTo(out);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                p.waitFor();
+                synchronized (out) {
+                    return out.toByteArray();
+                }
+            });
+            assertTrue(early.length() >= 0 && early.length() < 938_895,
+                    "round " + round + ": at least the last byte is missing, held for a parent that waits: " + early.length());
+
+            var joined = WatchedProcess.trial(BIG, p -> {
+                var out = new java.io.ByteArrayOutputStream();
+                var reader = Thread.ofPlatform().start(() -> {
+                    try {
+                        p.getInputStream().transferTo(out);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                p.waitFor();
+                reader.join();
+                return out.toByteArray();
+            });
+            assertEquals(938_895, joined.length(), "round " + round);
+            assertTrue(joined.drained() && joined.waitedToExit());
+        }
+    }
+
     static final class Sum extends RecursiveTask<Long> {
         final SplitProbe p;
         final int lo, hi;
@@ -90,6 +128,12 @@ class LessonHelpersTest {
             assertEquals(serial.expected(), pool.invoke(new Sum(serial, 0, 500, false)));
             assertFalse(serial.met(), serial.toString());
             assertTrue(serial.eachOnce());
+            assertTrue(split.byHand() && split.notByHand().isEmpty(), "sequential streams over the leaves are split by hand");
+            var streamed = SplitProbe.of(500);
+            assertEquals(streamed.expected(), (long) pool.submit(() -> IntStream.range(0, 500).parallel().mapToLong(streamed).sum()).join());
+            assertTrue(streamed.met(), streamed.toString());
+            assertFalse(streamed.byHand(), "a parallel stream split it");
+            assertFalse(streamed.notByHand().isEmpty());
         } finally {
             pool.shutdownNow();
         }
