@@ -115,7 +115,34 @@ public final class ServiceChecks {
                 break;
             }
         }
+        if (capped) {                                           // far along too: no overflow past 30 (int) or 62 (long) doublings
+            for (int a : new int[]{31, 32, 33, 63, 64, 65, 1_000}) {
+                String why = farAlong(backoff, a, capN);
+                if (why != null) {
+                    capped = false;
+                    problems.add(why);
+                    break;
+                }
+            }
+        }
         return new Backoff(jitter, grows, capped, means + (problems.isEmpty() ? "" : sep() + String.join(sep(), problems)));
+    }
+
+    /** Null when {@code backoff(attempt)}, an attempt far along, waits between 0 and the cap, 50 times in a row. */
+    private static String farAlong(IntFunction<Duration> backoff, int attempt, long capN) {
+        try {
+            return Within.call(LIMIT, () -> {
+                for (int i = 0; i < 50; i++) {
+                    Duration d = backoff.apply(attempt);
+                    if (d == null) return m("svc.backoff.null", attempt);
+                    if (d.isNegative() || d.compareTo(Duration.ofNanos(capN + 1_000_000)) > 0)
+                        return m("svc.backoff.far_along", attempt, Math.abs(d.getSeconds()) < 1_000_000 ? ms(d.toNanos()) : d.toString(), ms(capN));
+                }
+                return null;
+            });
+        } catch (Exception e) {
+            return m("svc.backoff.far_along_threw", attempt, e.getCause() != null && e.getCause() != e ? e.getCause() : e);
+        }
     }
 
     private static String ms(double nanos) {
