@@ -380,9 +380,14 @@ public final class ServiceChecks {
                                       CyclicBarrier firstLocks, AtomicInteger victims) {
         try (Connection real = pool.getConnection()) {
             real.setAutoCommit(false);
-            Connection c = heldAfterFirstLock(real, firstLocks, victims);
+            String[] split = {null};
+            Connection c = heldAfterFirstLock(real, firstLocks, victims, split);
             try {
                 transfer.transfer(c, from, to, amount);
+                if (split[0] != null) {
+                    real.rollback();
+                    return "split: " + split[0];
+                }
                 real.commit();
                 return "committed";
             } catch (SQLException | RuntimeException e) {
@@ -403,7 +408,8 @@ public final class ServiceChecks {
             case "committed" -> m("svc.tx.committed");
             case "rolled back as a deadlock victim" -> m("svc.tx.victim");
             case "rolled back: lock timeout" -> m("svc.tx.lock_timeout");
-            default -> outcome.startsWith("failed: ") ? m("svc.tx.failed", outcome.substring("failed: ".length())) : outcome;
+            default -> outcome.startsWith("split: ") ? m("svc.tx.split", outcome.substring("split: ".length()))
+                    : outcome.startsWith("failed: ") ? m("svc.tx.failed", outcome.substring("failed: ".length())) : outcome;
         };
     }
 
@@ -432,10 +438,13 @@ public final class ServiceChecks {
     }
 
     /** {@code real}, whose statements wait at {@code barrier} after the transaction's first row lock. */
-    private static Connection heldAfterFirstLock(Connection real, CyclicBarrier barrier, AtomicInteger victims) {
+    private static Connection heldAfterFirstLock(Connection real, CyclicBarrier barrier, AtomicInteger victims, String[] split) {
         boolean[] held = {false};
         return (Connection) Proxy.newProxyInstance(ServiceChecks.class.getClassLoader(), new Class<?>[]{Connection.class},
                 (proxy, m, args) -> {
+                    // the transfer's own commit, or autocommit switched on: its updates are no longer one transaction
+                    if (m.getName().equals("commit")) split[0] = "commit()";
+                    if (m.getName().equals("setAutoCommit") && args != null && Boolean.TRUE.equals(args[0])) split[0] = "setAutoCommit(true)";
                     Object r = invoke(real, m, args);
                     if (r instanceof Statement st && !(r instanceof java.sql.CallableStatement)) {
                         String prepared = (m.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql) ? sql : null;
