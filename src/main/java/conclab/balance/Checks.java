@@ -100,7 +100,7 @@ public final class Checks {
 
     private static String waitsWhenEmpty(TaskQueue q) throws Exception {
         var task = new FutureTask<>(q::take);
-        Thread.ofPlatform().daemon().name("probe: take() on an empty queue").start(task);
+        Thread taker = Thread.ofPlatform().daemon().name("probe: take() on an empty queue").start(task);
         try {
             Runnable early = task.get(200, TimeUnit.MILLISECONDS);
             return m("balance.queue.no_wait", early);
@@ -108,6 +108,13 @@ public final class Checks {
             // right: it waits
         } catch (ExecutionException e) {
             return m("balance.queue.empty_threw", e.getCause());
+        }
+        if (wakeWithoutReason(q, taker, task)) {
+            try {
+                return m("balance.queue.spurious", task.get());
+            } catch (ExecutionException e) {
+                return m("balance.queue.spurious", e.getCause());
+            }
         }
         Job j = new Job("late", 0);
         call(() -> { q.put("late", j); return null; });
@@ -118,6 +125,70 @@ public final class Checks {
             task.cancel(true);
             return m("balance.queue.no_signal");
         }
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * Wakes {@code taker}, waiting in {@code q.take()} on an empty queue, as the JVM may without a reason
+     * (a spurious wakeup, which {@link Object#wait()} and {@link java.util.concurrent.locks.Condition#await()}
+     * both allow): the JVM names the object it waits on, and the probe finds it among the queue and its
+     * fields, then {@code notifyAll()} on it, or {@code signalAll()} on it under the queue's lock that owns
+     * it. A take() that waits in a loop ({@code while (empty) await();}) goes back to waiting; one that
+     * waits under an {@code if} goes on with nothing to take, on every run. True when take() returned
+     * (or threw) after the wakeup; false when it went back to waiting, or waits on something the probe
+     * cannot find (a blocking queue of the JDK's, say: nothing to check then).
+     */
+    private static boolean wakeWithoutReason(TaskQueue q, Thread taker, FutureTask<Runnable> task) throws Exception {
+        var info = THREADS.getThreadInfo(taker.threadId());
+        if (info == null || info.getLockInfo() == null) return false;
+        int waitedOn = info.getLockInfo().getIdentityHashCode();
+        long waitsBefore = info.getWaitedCount();
+        List<Object> parts = new ArrayList<>(List.of(q));
+        for (Class<?> c = q.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (var f : c.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) continue;
+                try {
+                    f.setAccessible(true);
+                    Object v = f.get(q);
+                    if (v != null) parts.add(v);
+                } catch (RuntimeException | IllegalAccessException unreadable) {
+                    // not ours to read: not a candidate
+                }
+            }
+        }
+        Object target = parts.stream().filter(o -> System.identityHashCode(o) == waitedOn).findFirst().orElse(null);
+        if (target == null) return false;
+        boolean woken = false;
+        if (target instanceof java.util.concurrent.locks.Condition condition) {
+            for (Object o : parts) {
+                if (!(o instanceof java.util.concurrent.locks.Lock lock)) continue;
+                lock.lock();
+                try {
+                    condition.signalAll();
+                    woken = true;
+                } catch (IllegalMonitorStateException notItsLock) {
+                    // another lock of the queue's
+                } finally {
+                    lock.unlock();
+                }
+                if (woken) break;
+            }
+        } else {
+            synchronized (target) { target.notifyAll(); }
+            woken = true;
+        }
+        if (!woken) return false;
+        // now it returns (wrong), or waits again (right): its count of waits goes up
+        long giveUp = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < giveUp) {
+            if (task.isDone()) return true;
+            var now = THREADS.getThreadInfo(taker.threadId());
+            if (now != null && now.getWaitedCount() > waitsBefore && now.getLockInfo() != null
+                    && now.getLockInfo().getIdentityHashCode() == waitedOn) return false;   // waits on it again
+            Thread.sleep(1);
+        }
+        return task.isDone();
     }
 
     private static String concurrent(TaskQueue q) throws Exception {

@@ -115,7 +115,34 @@ public final class ServiceChecks {
                 break;
             }
         }
+        if (capped) {                                           // far along too: no overflow past 30 (int) or 62 (long) doublings
+            for (int a : new int[]{31, 32, 33, 63, 64, 65, 1_000}) {
+                String why = farAlong(backoff, a, capN);
+                if (why != null) {
+                    capped = false;
+                    problems.add(why);
+                    break;
+                }
+            }
+        }
         return new Backoff(jitter, grows, capped, means + (problems.isEmpty() ? "" : sep() + String.join(sep(), problems)));
+    }
+
+    /** Null when {@code backoff(attempt)}, an attempt far along, waits between 0 and the cap, 50 times in a row. */
+    private static String farAlong(IntFunction<Duration> backoff, int attempt, long capN) {
+        try {
+            return Within.call(LIMIT, () -> {
+                for (int i = 0; i < 50; i++) {
+                    Duration d = backoff.apply(attempt);
+                    if (d == null) return m("svc.backoff.null", attempt);
+                    if (d.isNegative() || d.compareTo(Duration.ofNanos(capN + 1_000_000)) > 0)
+                        return m("svc.backoff.far_along", attempt, Math.abs(d.getSeconds()) < 1_000_000 ? ms(d.toNanos()) : d.toString(), ms(capN));
+                }
+                return null;
+            });
+        } catch (Exception e) {
+            return m("svc.backoff.far_along_threw", attempt, e.getCause() != null && e.getCause() != e ? e.getCause() : e);
+        }
     }
 
     private static String ms(double nanos) {
@@ -353,9 +380,14 @@ public final class ServiceChecks {
                                       CyclicBarrier firstLocks, AtomicInteger victims) {
         try (Connection real = pool.getConnection()) {
             real.setAutoCommit(false);
-            Connection c = heldAfterFirstLock(real, firstLocks, victims);
+            String[] split = {null};
+            Connection c = heldAfterFirstLock(real, firstLocks, victims, split);
             try {
                 transfer.transfer(c, from, to, amount);
+                if (split[0] != null) {
+                    real.rollback();
+                    return "split: " + split[0];
+                }
                 real.commit();
                 return "committed";
             } catch (SQLException | RuntimeException e) {
@@ -376,7 +408,8 @@ public final class ServiceChecks {
             case "committed" -> m("svc.tx.committed");
             case "rolled back as a deadlock victim" -> m("svc.tx.victim");
             case "rolled back: lock timeout" -> m("svc.tx.lock_timeout");
-            default -> outcome.startsWith("failed: ") ? m("svc.tx.failed", outcome.substring("failed: ".length())) : outcome;
+            default -> outcome.startsWith("split: ") ? m("svc.tx.split", outcome.substring("split: ".length()))
+                    : outcome.startsWith("failed: ") ? m("svc.tx.failed", outcome.substring("failed: ".length())) : outcome;
         };
     }
 
@@ -405,10 +438,13 @@ public final class ServiceChecks {
     }
 
     /** {@code real}, whose statements wait at {@code barrier} after the transaction's first row lock. */
-    private static Connection heldAfterFirstLock(Connection real, CyclicBarrier barrier, AtomicInteger victims) {
+    private static Connection heldAfterFirstLock(Connection real, CyclicBarrier barrier, AtomicInteger victims, String[] split) {
         boolean[] held = {false};
         return (Connection) Proxy.newProxyInstance(ServiceChecks.class.getClassLoader(), new Class<?>[]{Connection.class},
                 (proxy, m, args) -> {
+                    // the transfer's own commit, or autocommit switched on: its updates are no longer one transaction
+                    if (m.getName().equals("commit")) split[0] = "commit()";
+                    if (m.getName().equals("setAutoCommit") && args != null && Boolean.TRUE.equals(args[0])) split[0] = "setAutoCommit(true)";
                     Object r = invoke(real, m, args);
                     if (r instanceof Statement st && !(r instanceof java.sql.CallableStatement)) {
                         String prepared = (m.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql) ? sql : null;
