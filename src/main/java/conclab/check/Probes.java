@@ -44,6 +44,8 @@ public final class Probes {
 
     /** How long a probe waits for what a right answer does at once. */
     static final Duration SETTLE = Duration.ofSeconds(5);
+    /** The CPU time past which a producer that should be waiting is spinning (submitting its jobs takes milliseconds). */
+    static final Duration SPIN_CPU = Duration.ofMillis(500);
     /** How long a probe holds a full batch to see whether one more job arrives (only wrong answers send one). */
     static final Duration OVERFLOW_WINDOW = Duration.ofMillis(300);
 
@@ -92,6 +94,7 @@ public final class Probes {
                 }
             }
         });
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         producer[0].start();
         // settle: the producer finished, or it is blocked and nothing has moved for a while
         long deadline = System.nanoTime() + SETTLE.toNanos();
@@ -106,6 +109,10 @@ public final class Probes {
             if (still >= 20) break;
         }
         boolean waited = producer[0].isAlive();
+        // a producer that waits for room is parked; one that spins for it (a loop on offer or on the queue's
+        // room) never settles and burns its CPU all along: seconds of it, where submitting takes milliseconds
+        long producerCpu = waited ? cpu.getThreadCpuTime(producer[0].threadId()) : -1;
+        boolean spun = producerCpu > SPIN_CPU.toNanos();
         int acceptedBeforeWait = submitted.get(), runningThen = running.get();
         int queued = pool instanceof ThreadPoolExecutor tpe ? tpe.getQueue().size() : -1;
         gate.countDown();
@@ -128,6 +135,8 @@ public final class Probes {
             return Verdict.fail(m("probe.bp.rejected", rejected.get(), seen));
         if (byProducer.get() > 0)
             return Verdict.fail(m("probe.bp.caller_runs", byProducer.get(), seen));
+        if (spun)
+            return Verdict.fail(m("probe.bp.spun", TimeUnit.NANOSECONDS.toMillis(producerCpu), seen));
         if (runningThen != workers)
             return Verdict.fail(m("probe.bp.size", runningThen, workers, seen));
         if (!waited)
@@ -144,20 +153,27 @@ public final class Probes {
     /**
      * Wraps, with {@code limited}, a query of the probe's own in a semaphore of {@code permits} permits
      * and runs 20 tasks on virtual threads through it; one query in five fails (throws) after it has
-     * started. Says whether exactly {@code permits} queries ran at once (never more; not fewer, so not
-     * one at a time), every task's query ran (none dropped), and every permit came back.
+     * started. While the first {@code permits} queries are held, one task still waiting for a permit is
+     * interrupted (as a cancelled request would be): it may give up without its query, but must not give
+     * back a permit it never got (a {@code release} in a {@code finally} around the {@code acquire}).
+     * Says whether exactly {@code permits} queries ran at once (never more; not fewer, so not one at a
+     * time), every other task's query ran (none dropped), and exactly the permits came back.
      */
     public static Verdict semaphoreLimit(BiFunction<Semaphore, Work, Work> limited, int permits) {
         int tasks = 20;
         Semaphore slots = new Semaphore(permits);
         AtomicInteger inFlight = new AtomicInteger(), peak = new AtomicInteger(), calls = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicIntegerArray queried = new java.util.concurrent.atomic.AtomicIntegerArray(tasks);
         Batches hold = new Batches(permits);
+        CountDownLatch interrupted = new CountDownLatch(1);   // the first batch stays until the probe has interrupted one
         Work query = i -> {
             calls.incrementAndGet();
+            queried.set(i, 1);
             int n = inFlight.incrementAndGet();
             peak.accumulateAndGet(n, Math::max);
             try {
                 hold.arrive(n);
+                interrupted.await(SETTLE.toMillis(), TimeUnit.MILLISECONDS);
                 Thread.sleep(2);
                 if (i % 5 == 4) throw new java.io.IOException(m("probe.sem.query_failed", i));
             } finally {
@@ -173,14 +189,37 @@ public final class Probes {
         if (wrapped == null) return Verdict.fail(m("probe.sem.null"));
         Work w = wrapped;
         Thread[] threads = startEach(w, tasks);   // the forced failures are swallowed there: either is fine
+        int victim = -1;
+        if (hold.awaitFull()) {
+            // the first batch is held: the tasks not in a query are waiting for a permit; interrupt one of them
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (victim < 0 && System.nanoTime() < deadline) {
+                boolean someLeft = false;
+                for (int k = 0; k < tasks && victim < 0; k++) {
+                    if (queried.get(k) != 0 || !threads[k].isAlive()) continue;
+                    someLeft = true;
+                    if (threads[k].getState() == Thread.State.WAITING || threads[k].getState() == Thread.State.TIMED_WAITING) {
+                        threads[k].interrupt();
+                        victim = k;
+                    }
+                }
+                if (!someLeft) break;
+                if (victim < 0) sleepQuietly(1);
+            }
+        }
+        interrupted.countDown();
         Duration allowed = SETTLE.plusSeconds(5);
         int stuck = joinAll(threads, allowed);
-        String seen = m("probe.sem.seen", permits, calls.get(), tasks, peak.get(), slots.availablePermits());
+        boolean victimSkipped = victim >= 0 && queried.get(victim) == 0;   // gave up waiting: no query, no permit
+        String seen = m("probe.sem.seen", permits, calls.get(), tasks, peak.get(), slots.availablePermits())
+                + (victim >= 0 ? m("probe.sem.interrupted", victim) : "");
         if (stuck > 0)
             return Verdict.fail(m("probe.sem.stuck", stuck, allowed.toSeconds(), seen));
+        if (slots.availablePermits() > permits)
+            return Verdict.fail(m("probe.sem.extra", slots.availablePermits(), permits, seen));
         if (peak.get() > permits)
             return Verdict.fail(m("probe.sem.too_many", peak.get(), permits, seen));
-        if (calls.get() != tasks)
+        if (calls.get() + (victimSkipped ? 1 : 0) != tasks)
             return Verdict.fail(m("probe.sem.dropped", calls.get(), tasks, seen));
         if (slots.availablePermits() != permits)
             return Verdict.fail(m("probe.sem.lost", seen));
@@ -233,25 +272,32 @@ public final class Probes {
      * Calls {@code runAll} with {@code n} tasks of the probe's own (each records its thread, start and
      * end, and waits until all {@code n} have started, or gives up after a few seconds) and says whether
      * every task ran on a virtual thread, all {@code n} were in progress at once (from their recorded
-     * starts and ends), and all had ended when {@code runAll} returned.
+     * starts and ends), and all had ended when {@code runAll} returned. Once all {@code n} have started,
+     * the tasks are held until the caller is seen waiting (or a few seconds pass), and the caller's stack is
+     * looked at then: a caller that sleeps ({@code Thread.sleep}, a guess at how long the tasks take) or
+     * spins instead of waiting for the tasks is caught whatever its guess.
      */
     public static Verdict virtualPerTask(Consumer<List<Runnable>> runAll, int n) {
         long[] starts = new long[n], ends = new long[n];
         AtomicInteger ended = new AtomicInteger(), platform = new AtomicInteger();
         Batches hold = new Batches(n);
-        AtomicInteger inProgress = new AtomicInteger();
+        AtomicInteger inProgress = new AtomicInteger(), startedCount = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);   // counted down once the caller is seen waiting
         List<Runnable> tasks = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int k = i;
             tasks.add(() -> {
                 starts[k] = System.nanoTime();
-                if (!Thread.currentThread().isVirtual()) {
+                startedCount.incrementAndGet();
+                boolean virtual = Thread.currentThread().isVirtual();
+                if (!virtual) {
                     platform.incrementAndGet();
                     hold.abandon();                    // a verdict already: no need to wait for the others
                 }
                 int now = inProgress.incrementAndGet();
                 try {
                     hold.arrive(now);
+                    if (virtual) release.await(HOLD_FOR_CALLER.toMillis() + 5_000, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
@@ -272,6 +318,24 @@ public final class Probes {
                 endedAtReturn.set(ended.get());
             }
         });
+        // hold the started tasks until the caller waits for them; how it waits is what a sleep gives away
+        AtomicBoolean slept = new AtomicBoolean(), spun = new AtomicBoolean();
+        long holdUntil = System.nanoTime() + Duration.ofSeconds(15).toNanos(), allStartedAt = 0;
+        while (caller.isAlive() && release.getCount() > 0 && System.nanoTime() < holdUntil) {
+            if (startedCount.get() >= n || hold.gaveUp()) {
+                if (allStartedAt == 0) allStartedAt = System.nanoTime();
+                Thread.State st = caller.getState();
+                if (st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING || st == Thread.State.BLOCKED) {
+                    if (sleeping(caller)) slept.set(true);
+                    release.countDown();
+                } else if (System.nanoTime() - allStartedAt > HOLD_FOR_CALLER.toNanos()) {
+                    spun.set(true);                    // runnable all along, the tasks done but held: it polls
+                    release.countDown();
+                }
+            }
+            sleepQuietly(2);
+        }
+        release.countDown();
         boolean returned = joinQuietly(caller, Duration.ofSeconds(15));
         if (!returned) caller.interrupt();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -282,6 +346,10 @@ public final class Probes {
         if (threw.get()) return Verdict.fail(m("probe.vt.threw", seen));
         if (platform.get() > 0)
             return Verdict.fail(m("probe.vt.platform", platform.get(), seen));
+        if (slept.get())
+            return Verdict.fail(m("probe.vt.slept", seen));
+        if (spun.get())
+            return Verdict.fail(m("probe.vt.spun", HOLD_FOR_CALLER.toSeconds(), seen));
         if (endedAtReturn.get() < n)
             return Verdict.fail(m("probe.vt.early", seen));
         if (hold.gaveUp() || overlap < n)
@@ -440,6 +508,16 @@ public final class Probes {
         return Verdict.pass(m("probe.cache.pass", seen));
     }
 
+    /** How long {@link #virtualPerTask} holds its started tasks for a caller that never waits (it spins). */
+    static final Duration HOLD_FOR_CALLER = Duration.ofSeconds(5);
+
+    /** Whether {@code t} is in {@code Thread.sleep} now (its stack, as the JVM reports it). */
+    private static boolean sleeping(Thread t) {
+        for (StackTraceElement f : t.getStackTrace())
+            if (f.getClassName().equals("java.lang.Thread") && f.getMethodName().startsWith("sleep")) return true;
+        return false;
+    }
+
     private static boolean anyAlive(Thread[] threads) {
         for (Thread t : threads) if (t.isAlive()) return true;
         return false;
@@ -540,6 +618,16 @@ public final class Probes {
                 Thread.sleep(OVERFLOW_WINDOW);
             }
             done.set(true);
+        }
+
+        /** Waits until the batch is full (true), or until this gives up or is abandoned (false). */
+        boolean awaitFull() {
+            try {
+                return full.await(SETTLE.toMillis() + 1_000, TimeUnit.MILLISECONDS) && !gaveUp.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
 
         /** Stops holding: the probe has its verdict already. */

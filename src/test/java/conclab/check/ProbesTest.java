@@ -44,6 +44,30 @@ class ProbesTest {
     }
 
     @Test
+    void back_pressure_fails_a_producer_that_spins_for_room() {
+        var v = Probes.backPressure(new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(5), (job, pool) -> {
+                    while (!pool.getQueue().offer(job)) Thread.onSpinWait();
+                }), 2, 5);
+        assertFalse(v.ok(), v.why());
+        assertTrue(v.why().contains("CPU"), v.why());
+    }
+
+    @Test
+    void semaphore_limit_fails_acquire_inside_the_try_and_passes_acquire_uninterruptibly() {
+        // an interrupted acquire() then release() in finally gives back a permit it never got
+        var inside = Probes.semaphoreLimit((s, q) -> i -> {
+            try { s.acquire(); q.run(i); } finally { s.release(); }
+        }, 3);
+        assertFalse(inside.ok(), inside.why());
+        var uninterruptibly = Probes.semaphoreLimit((s, q) -> i -> {
+            s.acquireUninterruptibly();
+            try { q.run(i); } finally { s.release(); }
+        }, 3);
+        assertTrue(uninterruptibly.ok(), uninterruptibly.why());
+    }
+
+    @Test
     void semaphore_limit_passes_acquire_with_release_in_finally() {
         var v = Probes.semaphoreLimit((s, q) -> i -> {
             s.acquire();
@@ -104,6 +128,27 @@ class ProbesTest {
             }
         }, 300);
         assertFalse(loop.ok(), loop.why());
+    }
+
+    @Test
+    void virtual_per_task_fails_a_sleep_and_a_busy_loop_and_passes_a_latch() {
+        var sleep = Probes.virtualPerTask(tasks -> {
+            tasks.forEach(Thread::startVirtualThread);
+            try { Thread.sleep(1000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        }, 300);
+        assertFalse(sleep.ok(), sleep.why());
+        var spin = Probes.virtualPerTask(tasks -> {
+            var done = new java.util.concurrent.atomic.AtomicInteger();
+            for (Runnable t : tasks) Thread.startVirtualThread(() -> { t.run(); done.incrementAndGet(); });
+            while (done.get() < tasks.size()) Thread.onSpinWait();
+        }, 300);
+        assertFalse(spin.ok(), spin.why());
+        var latch = Probes.virtualPerTask(tasks -> {
+            var done = new java.util.concurrent.CountDownLatch(tasks.size());
+            for (Runnable t : tasks) Thread.startVirtualThread(() -> { try { t.run(); } finally { done.countDown(); } });
+            try { done.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        }, 300);
+        assertTrue(latch.ok(), latch.why());
     }
 
     @Test

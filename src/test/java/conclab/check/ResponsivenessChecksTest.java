@@ -67,6 +67,25 @@ class ResponsivenessChecksTest {
         assertTrue(right.fastAnswered() && right.gaveUp() && right.stopped(), right.detail());
     }
 
+    @Test
+    void aLimitMustBeWaitedForButNotSleptThrough() {
+        var seconds = ResponsivenessChecks.cancelsOnTimeout((pool, request, limit, fallback) -> {
+            var reply = pool.submit(request);                   // toSeconds() of 100 ms is 0: no wait at all
+            try { return reply.get(limit.toSeconds(), TimeUnit.SECONDS); }
+            catch (TimeoutException e) { return fallback; }
+            finally { reply.cancel(true); }
+        });
+        assertFalse(seconds.gaveUp(), seconds.detail());
+        var sleeper = ResponsivenessChecks.cancelsOnTimeout((pool, request, limit, fallback) -> {
+            var reply = pool.submit(request);                   // a ready answer still waits the whole limit
+            Thread.sleep(limit.toMillis());
+            if (reply.isDone()) return reply.get();
+            reply.cancel(true);
+            return fallback;
+        });
+        assertFalse(sleeper.fastAnswered(), sleeper.detail());
+    }
+
     private static final ScopedValue<String> ID = ScopedValue.newInstance();
     private static final ThreadLocal<String> LOCAL = new ThreadLocal<>();
 
