@@ -321,22 +321,15 @@ public final class CallProbe {
     }
 
     /**
-     * Whether {@code c} has ended, or waits for other threads: WAITING or TIMED_WAITING, but neither asleep
-     * ({@code Thread.sleep} waits for nobody) nor waiting for room in a queue ({@code put}, {@code offer}).
+     * Whether {@code c} has ended, or waits for other threads ({@link conclab.task.internal.Waits#forOthers}): not
+     * asleep, nor waiting for room in a queue ({@code put}, {@code offer}, {@code transfer}).
      */
     private static boolean waitsForOthers(Thread c) {
-        Thread.State st = c.getState();
-        if (st == Thread.State.TERMINATED) return true;
-        if (st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) return false;
-        for (StackTraceElement f : c.getStackTrace()) {
+        return conclab.task.internal.Waits.forOthers(c, f -> {
             String cls = f.getClassName(), m = f.getMethodName();
-            if (cls.equals("java.lang.Thread") && m.startsWith("sleep")) return false;
-            if (cls.startsWith("java.util.concurrent.") && (cls.endsWith("Queue") || cls.endsWith("Deque"))
-                    && (m.equals("put") || m.equals("offer") || m.equals("transfer"))) return false;
-        }
-        // the state is read again: a thread that woke while its stack was read is not waiting
-        st = c.getState();
-        return st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING || st == Thread.State.TERMINATED;
+            return cls.startsWith("java.util.concurrent.") && (cls.endsWith("Queue") || cls.endsWith("Deque"))
+                    && (m.equals("put") || m.equals("offer") || m.equals("transfer"));
+        });
     }
 
     /**

@@ -326,7 +326,7 @@ public final class Probes {
                 if (allStartedAt == 0) allStartedAt = System.nanoTime();
                 Thread.State st = caller.getState();
                 if (st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING || st == Thread.State.BLOCKED) {
-                    if (sleeping(caller)) slept.set(true);
+                    if (conclab.task.internal.Waits.sleeping(caller)) slept.set(true);
                     release.countDown();
                 } else if (System.nanoTime() - allStartedAt > HOLD_FOR_CALLER.toNanos()) {
                     spun.set(true);                    // runnable all along, the tasks done but held: it polls
@@ -510,13 +510,6 @@ public final class Probes {
 
     /** How long {@link #virtualPerTask} holds its started tasks for a caller that never waits (it spins). */
     static final Duration HOLD_FOR_CALLER = Duration.ofSeconds(5);
-
-    /** Whether {@code t} is in {@code Thread.sleep} now (its stack, as the JVM reports it). */
-    private static boolean sleeping(Thread t) {
-        for (StackTraceElement f : t.getStackTrace())
-            if (f.getClassName().equals("java.lang.Thread") && f.getMethodName().startsWith("sleep")) return true;
-        return false;
-    }
 
     private static boolean anyAlive(Thread[] threads) {
         for (Thread t : threads) if (t.isAlive()) return true;

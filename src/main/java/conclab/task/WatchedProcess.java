@@ -157,16 +157,9 @@ public final class WatchedProcess extends Process {
         }
     }
 
+    /** Whether {@code t} has ended or waits for other threads ({@link conclab.task.internal.Waits#forOthers}), not in this process's own waits. */
     private static boolean waitsForOthers(Thread t) {
-        Thread.State st = t.getState();
-        if (st == Thread.State.TERMINATED) return true;
-        if (st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) return false;
-        for (StackTraceElement f : t.getStackTrace()) {
-            if (f.getClassName().equals(WatchedProcess.class.getName()) && f.getMethodName().equals("waitFor")) return false;
-            if (f.getClassName().equals("java.lang.Thread") && f.getMethodName().startsWith("sleep")) return false;
-        }
-        st = t.getState();
-        return st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING || st == Thread.State.TERMINATED;
+        return conclab.task.internal.Waits.forOthers(t, f -> f.getClassName().equals(WatchedProcess.class.getName()) && f.getMethodName().equals("waitFor"));
     }
 
     /** The child's standard output, recording the first read and the end. */
