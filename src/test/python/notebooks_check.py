@@ -3,10 +3,11 @@
 Structure (no kernel): stored clean, at most MAX_CELLS cells, every exercise with one solution, checks and
 an answer file of wrong and right answers, Python comparisons in their own tagged markdown cells.
 
-Runs (one kernel each, cells one at a time through nbclient); CONCLAB_NOTEBOOK_MODES picks them
-(`./lab test notebooks` runs `runall,answers` on every core, `answers` for the English edition only;
-`./lab test notebooks-one-core` runs `answers,solved` of both editions pinned to one core with taskset, as two
-shards side by side on cores 0 and 1, see CLAIMS):
+Runs (one kernel each, cells one at a time through nbclient); CONCLAB_NOTEBOOK_MODES picks them, and
+CONCLAB_RUNALL_EDITIONS, CONCLAB_ANSWER_EDITIONS and CONCLAB_SOLVED_EDITIONS the editions each mode runs (both
+unless told otherwise). `./lab test notebooks` runs `runall,answers` on every core for the English edition;
+`./lab test notebooks-one-core` runs the English `answers,solved` and the French `runall,answers`, pinned to one
+core with taskset, as two shards side by side on cores 0 and 1 (see CLAIMS):
 - runall:  Run All as shipped, solution cells included, with the kernel's keeping of values switched off
            (CONCLAB_KEEP_VALUES=0: lessons must not depend on it); then every exercise's checks again,
            as a learner who ran exercise, check, solution, check: each must say ✓;
@@ -15,13 +16,15 @@ shards side by side on cores 0 and 1, see CLAIMS):
            solution (✓), each followed by the exercise's checks, `repeat` times;
 - solved:  each exercise replaced by its reference solution: every check ✓, no error.
 
-The French edition (notebooks/fr/, issue 18) runs the same three ways: `runall` on every core, `answers` and
-`solved` on one. Its code is the English code but for strings and comments
-(test_french_edition_matches_the_english_one), so two savings keep every check: its `answers` run on one core
-only (the English run tries the very same code and answers on every core and on one), and there each wrong and
-right answer runs once (`repeat` is for races, which the English runs already try); as shipped (every check ✗)
-and the reference solutions (✓) run in full. CONCLAB_ANSWER_EDITIONS=en,fr runs the French answers on every
-core too.
+The French edition (notebooks/fr/, issue 18) runs the same three ways against the same answer files: Run All
+(solutions in place, every check ✓ after it), as shipped with every wrong and right answer, and with its
+solutions in place. Its code is the English code but for strings and comments
+(test_french_edition_matches_the_english_one), so it runs where the English runs do not already try its code:
+on one core, where Run All also checks what `solved` checks (every check ✓ with the reference solutions in
+place, on one core), so `solved` is not run again for it; and there each wrong and right answer runs once
+(`repeat` is for races, which the English runs try on every core and on one); as shipped (every check ✗) and
+the reference solutions (✓) run in full. CONCLAB_RUNALL_EDITIONS=en,fr and CONCLAB_ANSWER_EDITIONS=en,fr
+run the French edition on every core too.
 After Run All, a French notebook's library tables show French figures and its charts French words, read from
 the executed copy (the charts' words come from the chart objects through the display's metadata).
 """
@@ -42,8 +45,9 @@ FRENCH = editions.french_paths() if "fr" in EDITIONS else []
 PATHS = ENGLISH + FRENCH
 IDS = [editions.name(p) for p in PATHS]
 MODES = [m for m in os.environ.get("CONCLAB_NOTEBOOK_MODES", "runall,answers").split(",") if m]
-#: the editions the `answers` mode runs (both unless told otherwise)
-ANSWER_EDITIONS = os.environ.get("CONCLAB_ANSWER_EDITIONS", "en,fr").split(",")
+#: the editions each mode runs (both unless told otherwise)
+MODE_EDITIONS = {mode: os.environ.get(f"CONCLAB_{mode.upper()}_EDITIONS", "en,fr").split(",")
+                 for mode in ("runall", "answer", "solved")}
 #: shards side by side (`./lab test notebooks-one-core`: one pytest per core, each under taskset): every shard
 #: collects every run and takes one only if no other shard has, by creating its claim file in this directory
 #: (O_EXCL, so exactly one shard runs it); a shard that finds it taken skips it. A run that fails fails its
@@ -82,7 +86,11 @@ def note(path, mode, seconds, detail=""):
 
 
 def claim(path, mode):
-    """Whether this shard runs `path` in `mode` (always without CLAIMS); skips the test when another does."""
+    """Whether this part runs `path` in `mode`: skips the test when CONCLAB_<MODE>_EDITIONS leaves its edition
+    out, or when another shard has taken it (CLAIMS)."""
+    key = "answer" if mode == "answers" else mode
+    if ("fr" if editions.is_french(path) else "en") not in MODE_EDITIONS[key]:
+        pytest.skip(f"CONCLAB_{key.upper()}_EDITIONS={','.join(MODE_EDITIONS[key])}")
     if not CLAIMS:
         return
     name = os.path.join(CLAIMS, f"{mode}--{editions.name(path).replace('/', '--')}")
@@ -180,6 +188,7 @@ def test_run_all_as_shipped(path):
                 got = verdicts(s.run_checks(ex, f"again after Run All: {ex.cell_id}"))
                 assert got and all(v.startswith(PASS) for v in got), \
                     f"{ex.cell_id}: after Run All (solutions in place) its checks say {got}"
+            check_kernel_cores(s)
         finally:
             s.save(copy_name(path, "runall"))
     note(path, "runall", s.cell_seconds)
@@ -255,8 +264,6 @@ def test_with_solutions_every_check_passes(path):
 @pytest.mark.skipif("answers" not in MODES, reason="mode answers not selected")
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_as_shipped_then_wrong_and_right_answers(path):
-    if ("fr" if editions.is_french(path) else "en") not in ANSWER_EDITIONS:
-        pytest.skip(f"CONCLAB_ANSWER_EDITIONS={','.join(ANSWER_EDITIONS)}")
     claim(path, "answers")
     once = editions.is_french(path)   # repeats are for races, tried by the English run on the same code
     problems = []

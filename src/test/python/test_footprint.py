@@ -32,6 +32,11 @@ CPU_RATIO_TODAY = 4.5
 KERNEL = os.environ.get("CONCLAB_KERNEL", "conclab")
 
 
+def cpu_limit(ipykernel):
+    """Today's CPU-seconds + 25 %, or today's ratio to ipykernel's in the same run + 25 % when that is higher."""
+    return max(CPU_TODAY_S, CPU_RATIO_TODAY * ipykernel["cpu total"]) * SLACK
+
+
 def report(label, r):
     return (f"{label:<12} PSS {r['pss']:6.1f} MB   CPU {r['cpu total']:.2f} s (start-up {r['cpu start']:.2f}, "
             f"15 s idle {r['cpu idle']:.2f}, 20 cells {r['cpu cells']:.2f})   load {os.getloadavg()[0]:.1f}")
@@ -41,9 +46,10 @@ def report(label, r):
 def figures():
     ipykernel = footprint.footprint("python3")
     runs = []
-    for _ in range(3):
+    for _ in range(3):   # measured again only while a guard below would fail on the lowest figure so far
         runs.append(footprint.footprint(KERNEL))
-        if runs[-1]["pss"] <= PSS_TODAY_MB * PSS_SLACK and runs[-1]["cpu total"] <= CPU_TODAY_S * SLACK:
+        if (min(r["pss"] for r in runs) <= PSS_TODAY_MB * PSS_SLACK
+                and min(r["cpu total"] for r in runs) <= cpu_limit(ipykernel)):
             break
     lines = [report("ipykernel", ipykernel)] + [report(f"{KERNEL} #{i + 1}", r) for i, r in enumerate(runs)]
     best = min(runs, key=lambda r: r["cpu total"])
@@ -74,7 +80,7 @@ def test_start_up_idle_and_20_cells_cost_no_more_than_today(figures):
     ipykernel, runs, text = figures
     best = min(r["cpu total"] for r in runs)
     assert ipykernel["cpu total"] > 0
-    limit = max(CPU_TODAY_S, CPU_RATIO_TODAY * ipykernel["cpu total"]) * SLACK
+    limit = cpu_limit(ipykernel)
     assert best <= limit, (f"CPU {best:.2f} s > today's {CPU_TODAY_S} s, or {CPU_RATIO_TODAY}× ipykernel's "
                            f"{ipykernel['cpu total']:.2f} s in this run, + 25 %\n{text}")
 
