@@ -132,20 +132,23 @@ public final class ResponsivenessChecks {
     public static Stop stopsWhenInterrupted(ToLongFunction<AtomicInteger> countPrimes, int limit, IntPredicate isPrime) {
         // on a loaded machine the probe's thread may be scheduled too late, when the loop is past half-way or
         // done: that run tells nothing (a right loop would have run on as far), so it is run again
-        Stop stop = null;
+        Trial trial = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            boolean[] late = new boolean[1];
-            stop = stopOnce(countPrimes, limit, isPrime, late);
-            if (!late[0]) break;
+            trial = stopOnce(countPrimes, limit, isPrime);
+            if (!trial.late()) break;
         }
-        return stop;
+        return trial.stop();
     }
 
-    private static Stop stopOnce(ToLongFunction<AtomicInteger> countPrimes, int limit, IntPredicate isPrime, boolean[] late) {
+    /** One run of the loop: how it stopped, and whether the interrupt came too late to tell anything. */
+    private record Trial(Stop stop, boolean late) {}
+
+    private static Trial stopOnce(ToLongFunction<AtomicInteger> countPrimes, int limit, IntPredicate isPrime) {
         var reached = new AtomicInteger();
         var returned = new AtomicReference<Long>();
         var thrown = new AtomicReference<Throwable>();
         var flagKept = new AtomicBoolean();
+        boolean late = false;
         Thread counting = Thread.ofPlatform().name("countPrimes").daemon().start(() -> {
             try {
                 returned.set(countPrimes.applyAsLong(reached));
@@ -157,7 +160,7 @@ public final class ResponsivenessChecks {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (reached.get() < limit / 20 && counting.isAlive() && System.nanoTime() < deadline) Thread.sleep(1);
-            late[0] = !counting.isAlive() || reached.get() >= limit / 2;
+            late = !counting.isAlive() || reached.get() >= limit / 2;
             counting.interrupt();
             counting.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
@@ -174,7 +177,7 @@ public final class ResponsivenessChecks {
                 : thrown.get() != null ? conclab.text.Messages.get("responsive.stop.threw", String.valueOf(thrown.get()))
                 : conclab.text.Messages.get("responsive.stop.where", String.valueOf(limit / 20), String.valueOf(got), String.valueOf(r), String.valueOf(upTo))
                   + (flagKept.get() ? "" : conclab.text.Messages.get("responsive.stop.flag_cleared"));
-        return new Stop(ended, early, countRight, flagKept.get(), detail);
+        return new Trial(new Stop(ended, early, countRight, flagKept.get(), detail), late);
     }
 
     // ------------------------------------------------------------------ a timeout that cancels (08a, exercise 3)
