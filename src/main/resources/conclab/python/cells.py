@@ -48,6 +48,7 @@ import base64
 import builtins
 import collections.abc
 import functools
+import inspect
 import json
 import linecache
 import os
@@ -398,7 +399,7 @@ def _traced(fn=None, *, name=None):
         return functools.partial(_traced, name=name)
     label = name or fn.__qualname__
 
-    if asyncio.iscoroutinefunction(fn):
+    if inspect.iscoroutinefunction(fn):
         @functools.wraps(fn)
         async def awrapper(*args, **kwargs):
             with _Span(label):
@@ -489,7 +490,7 @@ def _patch_for_tracing():
     def p_map_async(self, func, *args, **kwargs):
         return map_async(self, Traced(func), *args, **kwargs)
     mpool.Pool.apply_async, mpool.Pool._map_async = p_apply_async, p_map_async
-    asyncio.set_event_loop_policy(_TracingPolicy())
+    _trace_new_event_loops()
 
 
 class _Steps(collections.abc.Coroutine):
@@ -550,11 +551,19 @@ def _task_factory(loop, coro, **kwargs):
     return asyncio.Task(coro, loop=loop, **kwargs)
 
 
-class _TracingPolicy(asyncio.DefaultEventLoopPolicy):
-    def new_event_loop(self):
-        loop = super().new_event_loop()
+def _trace_new_event_loops():
+    """Every event loop made by asyncio.run, asyncio.Runner or asyncio.new_event_loop draws its tasks.
+
+    The factory every one of them calls is wrapped, rather than an event loop policy installed: policies are
+    deprecated since 3.14 and go in 3.16 (asyncio docs, "Policies")."""
+    make = asyncio.events.new_event_loop
+
+    @functools.wraps(make)
+    def new_event_loop():
+        loop = make()
         loop.set_task_factory(_task_factory)
         return loop
+    asyncio.events.new_event_loop = asyncio.new_event_loop = new_event_loop
 
 
 lab = types.ModuleType("lab", "Concurrency Lab tracing: lab.span(name), lab.mark(text), @lab.traced.\n"
