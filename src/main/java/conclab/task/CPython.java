@@ -195,7 +195,11 @@ public final class CPython implements Displayable {
         return version;
     }
 
-    /** True when the interpreter has a GIL (every CPython before the free-threaded builds of 3.13+). */
+    /**
+     * True when the interpreter's GIL is enabled ({@code sys._is_gil_enabled()}, 3.13+): every default build, and a
+     * free-threaded build (3.13+) whose GIL was turned back on (by an extension module, or {@code PYTHON_GIL=1});
+     * false only on a free-threaded build running without it.
+     */
     public boolean gil() {
         return gil;
     }
