@@ -68,14 +68,24 @@ public final class DataChecks {
 
     // ------------------------------------------------------------------ exercise 1: sequential totals
 
-    /** Calls {@code totals} on 600 rows of the check's own (no header) and compares with the right totals. */
+    /**
+     * Calls {@code totals} on 600 rows of the check's own (no header) and compares with the right totals;
+     * then once more on 300 other rows, so that totals kept from an earlier call (a map made outside the
+     * method, a result remembered) are wrong on every run, not only after the lesson's next cell.
+     */
     public static Verdict totals(Function<Stream<String>, Map<String, Tally>> totals) {
         var rows = rows(600, 13);
         try {
             var got = totals.apply(rows.stream());
             var want = expected(rows, 1);
             String diff = difference(want, got);
-            if (diff == null) return new Verdict(true, m("data.totals.pass"));
+            if (diff == null) {
+                var others = rows(300, 29);
+                var again = totals.apply(others.stream());
+                String diffAgain = difference(expected(others, 1), again);
+                return diffAgain == null ? new Verdict(true, m("data.totals.pass"))
+                        : new Verdict(false, m("data.totals.again", diffAgain));
+            }
             boolean countsRight = want.keySet().stream().allMatch(s -> got.get(s) != null && got.get(s).trips() == want.get(s).trips());
             boolean centsClose = countsRight && want.keySet().stream().allMatch(s -> Math.abs(got.get(s).cents() - want.get(s).cents()) <= want.get(s).trips());
             return new Verdict(false, m("data.totals.wrong", diff, got.isEmpty() ? "" : m(centsClose ? "data.totals.cents"
@@ -103,7 +113,9 @@ public final class DataChecks {
      * as on many, and it records how many threads were inside it at once: work done under one lock never
      * has two. The rows go to two stations, and the pool's threads meet inside {@link Tally#plus} on
      * their first few calls (see {@link Meeting}): two threads that add to the same entry of a shared
-     * {@code HashMap} then both read it before either writes it back, on every run. The result must be
+     * {@code HashMap} then both read it before either writes it back, on every run. They meet in
+     * {@link Tally#of} too (a meeting of its own): two threads that both found a station missing both
+     * make its first tally before either puts it. The result must be
      * the right totals in every round; a round whose rows were never parsed by two threads at once ends
      * the check.
      */
@@ -133,6 +145,7 @@ public final class DataChecks {
             Set<Thread> streamed = ConcurrentHashMap.newKeySet();   // threads that ran pieces of the stream
             var pool = new ForkJoinPool(STRESS_THREADS);
             Tally.meeting = new Meeting(pool, 6, 2_000_000L);
+            Tally.making = new Meeting(pool, 6, 2_000_000L);
             try {
                 var got = pool.submit(() -> totals.apply(IntStream.range(0, STRESS_ROWS).mapToObj(i -> {
                             Thread me = Thread.currentThread();
@@ -154,6 +167,7 @@ public final class DataChecks {
                         : m("data.threw", describe(cause));
             } finally {
                 Tally.meeting = null;
+                Tally.making = null;
                 pool.shutdownNow();
             }
             mostAtOnce = Math.max(mostAtOnce, gate.mostInside.get());
