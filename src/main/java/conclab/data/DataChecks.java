@@ -258,18 +258,21 @@ public final class DataChecks {
     // ------------------------------------------------------------------ exercise 3: where to cut a block
 
     /**
-     * Tries {@code cut} on blocks of its own (no line end, one at the very end, bytes past {@code length}
-     * that must be ignored, multi-byte characters), then reads 2,000 lines of the check's in blocks of 64
-     * bytes with it: every chunk must end a line, and the chunks must be the file, as full as the block allows.
+     * Tries {@code cut} on blocks of its own (no line end, one at the very end, one at the very start,
+     * bytes past {@code length} that must be ignored, multi-byte characters), then reads 2,000 lines of the
+     * check's in blocks of 64 bytes with it: every chunk must end a line, and the chunks must be the file,
+     * as full as the block allows.
      */
     public static Verdict lineEnd(Chunks.LineEnd cut) {
         try {
-            byte[] a = "ab\ncd\nef".getBytes(StandardCharsets.UTF_8);
-            int[][] cases = {{8, 6}, {6, 6}, {5, 3}, {2, 0}, {3, 3}};
+            byte[] a = "ab\ncd\nef".getBytes(StandardCharsets.UTF_8), first = "\nxy".getBytes(StandardCharsets.UTF_8);
+            int[][] cases = {{8, 6}, {6, 6}, {5, 3}, {2, 0}, {3, 3}, {-3, 1}};   // -3: `first`, its only line end at index 0
             for (int[] c : cases) {
-                int got = cut.lastLineEnd(a, c[0]);
+                byte[] block = c[0] < 0 ? first : a;
+                int length = Math.abs(c[0]);
+                int got = cut.lastLineEnd(block, length);
                 if (got != c[1]) return new Verdict(false, m("data.line_end").formatted(
-                        new String(a, 0, c[0], StandardCharsets.UTF_8).replace("\n", "\\n"), c[0], got, c[1]));
+                        new String(block, 0, length, StandardCharsets.UTF_8).replace("\n", "\\n"), length, got, c[1]));
             }
             var r = new SplittableRandom(5);
             var file = new ByteArrayOutputStream();
