@@ -403,8 +403,12 @@ public final class ServiceChecks {
             Thread t = threads[other];
             if (t == null || inTransfer.get(other) == 0 || inStatement.get(other) != 0) return;
             Thread.State st = t.getState();
-            if ((st == Thread.State.BLOCKED || st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING)
-                    && inTransfer.get(other) == 1 && inStatement.get(other) == 0) outside[other] = true;
+            if (st != Thread.State.BLOCKED && st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) return;
+            for (StackTraceElement f : t.getStackTrace()) {       // inside the driver or the pool: the database's wait
+                String c = f.getClassName();
+                if (c.startsWith("org.h2.") || c.startsWith("com.zaxxer.") || c.startsWith("java.sql.")) return;
+            }
+            if (t.getState() == st && inTransfer.get(other) == 1 && inStatement.get(other) == 0) outside[other] = true;
         }
     }
 
