@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.AbstractOwnableSynchronizer;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -45,6 +46,12 @@ public final class Rendezvous {
      */
 
     private final long patienceNanos;
+    /**
+     * How long a step counts a thread queued for a permit (a {@code Semaphore} used as a lock) as about to
+     * move. Such a synchronizer has no owner to ask, so a waiter whose permit was just released cannot be
+     * told from one that waits for good; after this grace it is counted as stuck.
+     */
+    private static final long SHARED_GRACE_NANOS = 50_000_000L;
     /** Threads whose steps wait and who are waited for. */
     private final Set<Thread> participants = ConcurrentHashMap.newKeySet();
     /** Participants that have started to take part (see arrive). */
@@ -88,9 +95,9 @@ public final class Rendezvous {
         long meeting = meetings.get();
         present.add(me);
         try {
-            long deadline = System.nanoTime() + patienceNanos;
+            long started = System.nanoTime(), deadline = started + patienceNanos;
             while (meetings.get() == meeting && !closed) {
-                if (othersMetOrStuck(me)) {
+                if (othersMetOrStuck(me, System.nanoTime() - started > SHARED_GRACE_NANOS)) {
                     meetings.incrementAndGet();
                     return;
                 }
@@ -105,12 +112,12 @@ public final class Rendezvous {
         }
     }
 
-    private boolean othersMetOrStuck(Thread me) {
+    private boolean othersMetOrStuck(Thread me, boolean graceOver) {
         for (Thread t : participants) {
             if (t == me || present.contains(t)) continue;
             if (!arrived.contains(t)) return false;
             BooleanSupplier w = waiting.get(t);
-            if (w != null ? !w.getAsBoolean() : !stuck(t)) return false;
+            if (w != null ? !w.getAsBoolean() : !stuck(t, graceOver)) return false;
         }
         return true;
     }
@@ -118,9 +125,10 @@ public final class Rendezvous {
     /**
      * Whether {@code t} cannot move now: finished, sleeping, waiting for a signal, or waiting for a lock
      * that another thread holds. A thread waiting for a lock that is free (just released, the waiter not
-     * yet run) is about to move: its state says BLOCKED or WAITING for a moment longer than is true.
+     * yet run) is about to move: its state says BLOCKED or WAITING for a moment longer than is true. A
+     * thread queued for a permit (a semaphore's, a latch's) is about to move until the grace is over.
      */
-    private static boolean stuck(Thread t) {
+    private static boolean stuck(Thread t, boolean graceOver) {
         switch (t.getState()) {
             case NEW, RUNNABLE:
                 return false;
@@ -129,7 +137,10 @@ public final class Rendezvous {
             case BLOCKED:
                 return lockHeld(t);
             default:
-                return !(LockSupport.getBlocker(t) instanceof AbstractOwnableSynchronizer) || lockHeld(t);
+                Object blocker = LockSupport.getBlocker(t);
+                if (!(blocker instanceof AbstractOwnableSynchronizer)) return true;
+                if (lockHeld(t)) return true;
+                return graceOver && blocker instanceof AbstractQueuedSynchronizer q && q.getSharedQueuedThreads().contains(t);
         }
     }
 

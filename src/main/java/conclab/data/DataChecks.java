@@ -68,14 +68,24 @@ public final class DataChecks {
 
     // ------------------------------------------------------------------ exercise 1: sequential totals
 
-    /** Calls {@code totals} on 600 rows of the check's own (no header) and compares with the right totals. */
+    /**
+     * Calls {@code totals} on 600 rows of the check's own (no header) and compares with the right totals;
+     * then once more on 300 other rows, so that totals kept from an earlier call (a map made outside the
+     * method, a result remembered) are wrong on every run, not only after the lesson's next cell.
+     */
     public static Verdict totals(Function<Stream<String>, Map<String, Tally>> totals) {
         var rows = rows(600, 13);
         try {
             var got = totals.apply(rows.stream());
             var want = expected(rows, 1);
             String diff = difference(want, got);
-            if (diff == null) return new Verdict(true, m("data.totals.pass"));
+            if (diff == null) {
+                var others = rows(300, 29);
+                var again = totals.apply(others.stream());
+                String diffAgain = difference(expected(others, 1), again);
+                return diffAgain == null ? new Verdict(true, m("data.totals.pass"))
+                        : new Verdict(false, m("data.totals.again", diffAgain));
+            }
             boolean countsRight = want.keySet().stream().allMatch(s -> got.get(s) != null && got.get(s).trips() == want.get(s).trips());
             boolean centsClose = countsRight && want.keySet().stream().allMatch(s -> Math.abs(got.get(s).cents() - want.get(s).cents()) <= want.get(s).trips());
             return new Verdict(false, m("data.totals.wrong", diff, got.isEmpty() ? "" : m(centsClose ? "data.totals.cents"
@@ -103,7 +113,9 @@ public final class DataChecks {
      * as on many, and it records how many threads were inside it at once: work done under one lock never
      * has two. The rows go to two stations, and the pool's threads meet inside {@link Tally#plus} on
      * their first few calls (see {@link Meeting}): two threads that add to the same entry of a shared
-     * {@code HashMap} then both read it before either writes it back, on every run. The result must be
+     * {@code HashMap} then both read it before either writes it back, on every run. They meet in
+     * {@link Tally#of} too (a meeting of its own): two threads that both found a station missing both
+     * make its first tally before either puts it. The result must be
      * the right totals in every round; a round whose rows were never parsed by two threads at once ends
      * the check.
      */
@@ -133,6 +145,7 @@ public final class DataChecks {
             Set<Thread> streamed = ConcurrentHashMap.newKeySet();   // threads that ran pieces of the stream
             var pool = new ForkJoinPool(STRESS_THREADS);
             Tally.meeting = new Meeting(pool, 6, 2_000_000L);
+            Tally.making = new Meeting(pool, 6, 2_000_000L);
             try {
                 var got = pool.submit(() -> totals.apply(IntStream.range(0, STRESS_ROWS).mapToObj(i -> {
                             Thread me = Thread.currentThread();
@@ -154,6 +167,7 @@ public final class DataChecks {
                         : m("data.threw", describe(cause));
             } finally {
                 Tally.meeting = null;
+                Tally.making = null;
                 pool.shutdownNow();
             }
             mostAtOnce = Math.max(mostAtOnce, gate.mostInside.get());
@@ -244,18 +258,21 @@ public final class DataChecks {
     // ------------------------------------------------------------------ exercise 3: where to cut a block
 
     /**
-     * Tries {@code cut} on blocks of its own (no line end, one at the very end, bytes past {@code length}
-     * that must be ignored, multi-byte characters), then reads 2,000 lines of the check's in blocks of 64
-     * bytes with it: every chunk must end a line, and the chunks must be the file, as full as the block allows.
+     * Tries {@code cut} on blocks of its own (no line end, one at the very end, one at the very start,
+     * bytes past {@code length} that must be ignored, multi-byte characters), then reads 2,000 lines of the
+     * check's in blocks of 64 bytes with it: every chunk must end a line, and the chunks must be the file,
+     * as full as the block allows.
      */
     public static Verdict lineEnd(Chunks.LineEnd cut) {
         try {
-            byte[] a = "ab\ncd\nef".getBytes(StandardCharsets.UTF_8);
-            int[][] cases = {{8, 6}, {6, 6}, {5, 3}, {2, 0}, {3, 3}};
+            byte[] a = "ab\ncd\nef".getBytes(StandardCharsets.UTF_8), first = "\nxy".getBytes(StandardCharsets.UTF_8);
+            int[][] cases = {{8, 6}, {6, 6}, {5, 3}, {2, 0}, {3, 3}, {-3, 1}};   // -3: `first`, its only line end at index 0
             for (int[] c : cases) {
-                int got = cut.lastLineEnd(a, c[0]);
+                byte[] block = c[0] < 0 ? first : a;
+                int length = Math.abs(c[0]);
+                int got = cut.lastLineEnd(block, length);
                 if (got != c[1]) return new Verdict(false, m("data.line_end").formatted(
-                        new String(a, 0, c[0], StandardCharsets.UTF_8).replace("\n", "\\n"), c[0], got, c[1]));
+                        new String(block, 0, length, StandardCharsets.UTF_8).replace("\n", "\\n"), length, got, c[1]));
             }
             var r = new SplittableRandom(5);
             var file = new ByteArrayOutputStream();

@@ -339,13 +339,16 @@ public final class ServiceChecks {
                 CyclicBarrier firstLocks = new CyclicBarrier(2);
                 String[] result = new String[2];
                 Thread[] ts = new Thread[2];
+                Crossing crossing = new Crossing(ts);
                 for (int k = 0; k < 2; k++) {
                     int from = k == 0 ? p[0] : p[1], to = k == 0 ? p[1] : p[0], amount = p[2 + k], slot = k;
-                    ts[k] = Thread.ofPlatform().daemon().name("transfer-" + from + "-" + to).start(() ->
-                            result[slot] = runTransfer(pool, transfer, from, to, amount, firstLocks, victims));
+                    ts[k] = Thread.ofPlatform().daemon().name("transfer-" + from + "-" + to).unstarted(() ->
+                            result[slot] = runTransfer(pool, transfer, from, to, amount, firstLocks, victims, crossing, slot));
                 }
+                for (Thread t : ts) t.start();
                 for (Thread t : ts) t.join(LIMIT.toMillis());
                 for (Thread t : ts) if (t.isAlive()) { t.interrupt(); }
+                for (int k = 0; k < 2; k++) if (crossing.outside[k] && "committed".equals(result[k])) result[k] = "outside";
                 long[] bal = balances(pool, p[0], p[1]);
                 long want0 = 1000 - p[2] + p[3], want1 = 1000 - p[3] + p[2];
                 boolean both = "committed".equals(result[0]) && "committed".equals(result[1]);
@@ -376,14 +379,52 @@ public final class ServiceChecks {
         }
     }
 
+    /**
+     * The two transfers of a pair, as the check sees them: which are inside the learner's transfer, which
+     * inside a statement on the database, and which were found waiting in the program instead (for a lock
+     * of the program's own, say) while the other held a row lock and waited for it to take one too.
+     */
+    private static final class Crossing {
+        final Thread[] threads;
+        final java.util.concurrent.atomic.AtomicIntegerArray inTransfer = new java.util.concurrent.atomic.AtomicIntegerArray(2);
+        final java.util.concurrent.atomic.AtomicIntegerArray inStatement = new java.util.concurrent.atomic.AtomicIntegerArray(2);
+        final boolean[] outside = new boolean[2];
+
+        Crossing(Thread[] threads) {
+            this.threads = threads;
+        }
+
+        /**
+         * Called by transfer {@code slot} when the other did not take a row lock within the wait: notes the
+         * other as waiting in the program if it is inside its transfer, not in a statement, and not running.
+         */
+        synchronized void otherDidNotLock(int slot) {
+            int other = 1 - slot;
+            Thread t = threads[other];
+            if (t == null || inTransfer.get(other) == 0 || inStatement.get(other) != 0) return;
+            Thread.State st = t.getState();
+            if (st != Thread.State.BLOCKED && st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) return;
+            for (StackTraceElement f : t.getStackTrace()) {       // inside the driver or the pool: the database's wait
+                String c = f.getClassName();
+                if (c.startsWith("org.h2.") || c.startsWith("com.zaxxer.") || c.startsWith("java.sql.")) return;
+            }
+            if (t.getState() == st && inTransfer.get(other) == 1 && inStatement.get(other) == 0) outside[other] = true;
+        }
+    }
+
     private static String runTransfer(javax.sql.DataSource pool, Transfer transfer, int from, int to, int amount,
-                                      CyclicBarrier firstLocks, AtomicInteger victims) {
+                                      CyclicBarrier firstLocks, AtomicInteger victims, Crossing crossing, int slot) {
         try (Connection real = pool.getConnection()) {
             real.setAutoCommit(false);
             String[] split = {null};
-            Connection c = heldAfterFirstLock(real, firstLocks, victims, split);
+            Connection c = heldAfterFirstLock(real, firstLocks, victims, split, crossing, slot);
             try {
-                transfer.transfer(c, from, to, amount);
+                crossing.inTransfer.set(slot, 1);
+                try {
+                    transfer.transfer(c, from, to, amount);
+                } finally {
+                    crossing.inTransfer.set(slot, 2);
+                }
                 if (split[0] != null) {
                     real.rollback();
                     return "split: " + split[0];
@@ -408,6 +449,7 @@ public final class ServiceChecks {
             case "committed" -> m("svc.tx.committed");
             case "rolled back as a deadlock victim" -> m("svc.tx.victim");
             case "rolled back: lock timeout" -> m("svc.tx.lock_timeout");
+            case "outside" -> m("svc.tx.outside");
             default -> outcome.startsWith("split: ") ? m("svc.tx.split", outcome.substring("split: ".length()))
                     : outcome.startsWith("failed: ") ? m("svc.tx.failed", outcome.substring("failed: ".length())) : outcome;
         };
@@ -438,7 +480,8 @@ public final class ServiceChecks {
     }
 
     /** {@code real}, whose statements wait at {@code barrier} after the transaction's first row lock. */
-    private static Connection heldAfterFirstLock(Connection real, CyclicBarrier barrier, AtomicInteger victims, String[] split) {
+    private static Connection heldAfterFirstLock(Connection real, CyclicBarrier barrier, AtomicInteger victims, String[] split,
+                                                 Crossing crossing, int slot) {
         boolean[] held = {false};
         return (Connection) Proxy.newProxyInstance(ServiceChecks.class.getClassLoader(), new Class<?>[]{Connection.class},
                 (proxy, m, args) -> {
@@ -451,11 +494,15 @@ public final class ServiceChecks {
                         Class<?> type = r instanceof PreparedStatement ? PreparedStatement.class : Statement.class;
                         return Proxy.newProxyInstance(ServiceChecks.class.getClassLoader(), new Class<?>[]{type}, (p2, m2, a2) -> {
                             Object out;
+                            boolean executing = m2.getName().startsWith("execute");
+                            if (executing) crossing.inStatement.set(slot, 1);
                             try {
                                 out = invoke(st, m2, a2);
                             } catch (SQLException e) {
                                 if ("40001".equals(e.getSQLState())) victims.incrementAndGet();
                                 throw e;
+                            } finally {
+                                if (executing) crossing.inStatement.set(slot, 0);
                             }
                             if (m2.getName().startsWith("execute")) {
                                 String sql = a2 != null && a2.length > 0 && a2[0] instanceof String s ? s : prepared;
@@ -464,7 +511,9 @@ public final class ServiceChecks {
                                     try {
                                         barrier.await(300, TimeUnit.MILLISECONDS);
                                     } catch (TimeoutException | BrokenBarrierException e) {
-                                        // the other transaction waits for our lock: no deadlock to force
+                                        // the other transaction waits for our lock (no deadlock to force), or
+                                        // waits in the program, for a lock of its own, before taking any
+                                        crossing.otherDidNotLock(slot);
                                     } catch (InterruptedException e) {
                                         Thread.currentThread().interrupt();
                                     }

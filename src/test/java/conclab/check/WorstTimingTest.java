@@ -65,6 +65,34 @@ class WorstTimingTest {
     }
 
     @Test
+    void a_semaphore_of_one_permit_is_a_lock_and_guarding_half_the_pair_with_it_oversells() throws Exception {
+        Function<SharedInt, BooleanSupplier> semaphoreLock = left -> {
+            var one = new java.util.concurrent.Semaphore(1);
+            return () -> {
+                one.acquireUninterruptibly();
+                try { return CHECK_THEN_ACT.apply(left).getAsBoolean(); } finally { one.release(); }
+            };
+        };
+        Function<SharedInt, BooleanSupplier> checkOnly = left -> {
+            var one = new java.util.concurrent.Semaphore(1);
+            return () -> {
+                boolean some;
+                one.acquireUninterruptibly();
+                try { some = left.get() > 0; } finally { one.release(); }
+                if (some) left.decrementAndGet();
+                return some;
+            };
+        };
+        for (int i = 0; i < 3; i++) {
+            BoxOffice.Sale right = BoxOffice.worstTiming(semaphoreLock);
+            assertTrue(right.exact(), right.toString());          // queued for the permit: not spinning
+            BoxOffice.Sale wrong = BoxOffice.worstTiming(checkOnly);
+            assertFalse(wrong.exact(), wrong.toString());
+            assertTrue(wrong.sold() > 1, wrong.toString());       // the gap is forced, not a spin verdict
+        }
+    }
+
+    @Test
     void a_buy_that_never_says_no_is_stopped() throws Exception {
         BoxOffice.Sale s = BoxOffice.sellOut(left -> () -> true, 10, 2);
         assertTrue(s.finished() && s.sold() > 10, s.toString());

@@ -146,6 +146,32 @@ class DataTest {
         assertFalse(DataChecks.totals(l -> { throw new IllegalStateException("boom"); }).ok());
     }
 
+    @Test
+    void the_totals_check_rejects_a_map_kept_from_an_earlier_call() {
+        var kept = new HashMap<String, Tally>();
+        Verdict v = DataChecks.totals(lines -> {
+            lines.forEach(l -> { Trip t = Trip.parse(l); kept.merge(t.station(), Tally.of(t.cents()), Tally::plus); });
+            return kept;
+        });
+        assertFalse(v.ok(), v.why());
+        assertTrue(v.why().contains("300 other rows"), v.why());
+    }
+
+    @Test
+    void the_parallel_check_catches_contains_key_then_put_on_a_concurrent_map_every_time() {
+        for (int k = 0; k < 5; k++) {
+            var p = DataChecks.parallel((lines, parse) -> {
+                var m = new java.util.concurrent.ConcurrentHashMap<String, Tally>();
+                lines.parallel().map(parse).forEach(t -> {
+                    if (!m.containsKey(t.station())) m.put(t.station(), Tally.of(t.cents()));
+                    else m.merge(t.station(), Tally.of(t.cents()), Tally::plus);
+                });
+                return m;
+            });
+            assertFalse(p.result().ok(), p.toString());
+        }
+    }
+
     private static final BiFunction<Stream<String>, Function<String, Trip>, Map<String, Tally>> RIGHT =
             (lines, parse) -> lines.parallel().map(parse).collect(HashMap::new,
                     (m, t) -> m.merge(t.station(), Tally.of(t.cents()), Tally::plus), Totals::mergeInto);
@@ -203,5 +229,6 @@ class DataTest {
         assertFalse(DataChecks.lineEnd((b, n) -> { for (int i = 0; i < n; i++) if (b[i] == '\n') return i + 1; return 0; }).ok());
         assertFalse(DataChecks.lineEnd((b, n) -> { for (int i = b.length - 1; i >= 0; i--) if (b[i] == '\n') return i + 1; return 0; }).ok());
         assertFalse(DataChecks.lineEnd((b, n) -> { throw new IllegalStateException(); }).ok());
+        assertFalse(DataChecks.lineEnd((b, n) -> { for (int i = n - 1; i > 0; i--) if (b[i] == '\n') return i + 1; return 0; }).ok());
     }
 }
