@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>In a {@link #trial}, a thread other than the parent's that reads the output (a reader thread) gets
  * its last byte only once the parent waits for something other than the child (a {@code join}, a
- * {@code get}) or has returned: a parent that returns what the reader gathered without waiting for the
- * reader then misses the end of the output on every run, however fast the reader is.
+ * {@code get}; waiting for {@link #onExit()}'s future counts as waiting for the child) or has returned: a parent
+ * that returns what the reader gathered without waiting for the reader then misses the end of the output on every
+ * run, however fast the reader is.
  *
  * <p>Thread-safe: the records are volatile flags set by the reading and waiting threads.
  */
@@ -101,14 +102,38 @@ public final class WatchedProcess extends Process {
 
     @Override
     public CompletableFuture<Process> onExit() {
-        return CompletableFuture.supplyAsync(() -> {
+        var exit = new ExitFuture<Process>();
+        CompletableFuture.runAsync(() -> {
             try {
                 waitFor();
-            } catch (InterruptedException e) {
-                throw new java.util.concurrent.CompletionException(e);
+                exit.complete(this);
+            } catch (Throwable e) {
+                exit.completeExceptionally(e);
             }
-            return this;
         });
+        return exit;
+    }
+
+    /**
+     * The future of {@link #onExit()} and of every stage made from it: a wait in its {@code get} or
+     * {@code join} is a wait for the child, like {@code waitFor()}, so a reader thread does not take it for
+     * the parent waiting for the reader (see {@link #waitsForOthers}).
+     */
+    private static final class ExitFuture<T> extends CompletableFuture<T> {
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() { return new ExitFuture<>(); }
+
+        @Override
+        public T get() throws InterruptedException, java.util.concurrent.ExecutionException { return super.get(); }
+
+        @Override
+        public T get(long timeout, TimeUnit unit)
+                throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+            return super.get(timeout, unit);
+        }
+
+        @Override
+        public T join() { return super.join(); }
     }
 
     @Override
@@ -157,9 +182,15 @@ public final class WatchedProcess extends Process {
         }
     }
 
-    /** Whether {@code t} has ended or waits for other threads ({@link conclab.task.internal.Waits#forOthers}), not in this process's own waits. */
+    /**
+     * Whether {@code t} has ended or waits for other threads ({@link conclab.task.internal.Waits#forOthers}), not in
+     * this process's own waits: {@code waitFor}, or {@code get}/{@code join} of {@link #onExit()}'s future.
+     */
     private static boolean waitsForOthers(Thread t) {
-        return conclab.task.internal.Waits.forOthers(t, f -> f.getClassName().equals(WatchedProcess.class.getName()) && f.getMethodName().equals("waitFor"));
+        return conclab.task.internal.Waits.forOthers(t, f ->
+                f.getClassName().equals(WatchedProcess.class.getName()) && f.getMethodName().equals("waitFor")
+                || f.getClassName().equals(ExitFuture.class.getName())
+                   && (f.getMethodName().equals("get") || f.getMethodName().equals("join")));
     }
 
     /** The child's standard output, recording the first read and the end. */

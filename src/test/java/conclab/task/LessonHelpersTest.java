@@ -99,6 +99,38 @@ class LessonHelpersTest {
         }
     }
 
+    @Test
+    void waiting_for_on_exit_is_a_wait_for_the_child_not_for_the_reader() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            for (boolean join : new boolean[] {false, true}) {
+                var early = WatchedProcess.trial(BIG, p -> {
+                    var out = new java.io.ByteArrayOutputStream();
+                    Thread.ofPlatform().start(() -> {
+                        try {
+                            p.getInputStream().transferTo(out);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    if (join) p.onExit().join(); else p.onExit().thenApply(x -> x).get();
+                    synchronized (out) {
+                        return out.toByteArray();
+                    }
+                });
+                assertTrue(early.length() >= 0 && early.length() < 938_895,
+                        "round " + round + (join ? " join" : " get") + ": the last byte is held: " + early.length());
+                assertTrue(early.waitedToExit());
+            }
+            var readFirst = WatchedProcess.trial(BIG, p -> {
+                byte[] b = p.getInputStream().readAllBytes();
+                p.onExit().get();
+                return b;
+            });
+            assertEquals(938_895, readFirst.length(), "round " + round);
+            assertTrue(readFirst.waitedToExit() && !readFirst.waitedUnread());
+        }
+    }
+
     static final class Sum extends RecursiveTask<Long> {
         final SplitProbe p;
         final int lo, hi;
