@@ -25,12 +25,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * that returns what the reader gathered without waiting for the reader then misses the end of the output on every
  * run, however fast the reader is.
  *
+ * <p>In a {@link #trial}, the parent's own reads keep the output's last {@link #TAIL} bytes back until the pipe
+ * has ended and the child has exited, then hand them out in two reads: a parent that reads while
+ * {@link #isAlive()} says the child runs (Python's {@code while p.poll() is None: p.stdout.readline()}) and stops
+ * when it has exited then misses the end of the output on every run, however fast it reads; a parent that reads
+ * to the end gets every byte.
+ *
  * <p>Thread-safe: the records are volatile flags set by the reading and waiting threads.
  */
 public final class WatchedProcess extends Process {
 
     /** How long a wait may go on with nobody reading the child's output before it counts as the trap. */
     public static final Duration PATIENCE = Duration.ofSeconds(3);
+    /** How many of the output's last bytes a parent's reads get only once the child has exited (more than a line). */
+    static final int TAIL = 256;
     /** The longest a {@link #trial} lets the parent's code run. */
     public static final Duration DEADLINE = Duration.ofSeconds(20);
 
@@ -163,6 +171,12 @@ public final class WatchedProcess extends Process {
                 + (waitedUnread ? ", waited before anyone read" : "") + (waitedToExit ? ", waited to exit" : "");
     }
 
+    /** Whether a read on the current thread is the parent's in a trial (its tail kept back until the child exits). */
+    private boolean onParentThread() {
+        Thread p = parent;
+        return p != null && Thread.currentThread() == p;
+    }
+
     /** Whether a read on the current thread is a reader thread's in a trial (held back at the end). */
     private boolean onReaderThread() {
         Thread p = parent;
@@ -199,8 +213,50 @@ public final class WatchedProcess extends Process {
         /** A reader thread's last byte read, not handed out yet (-1: none); guarded by this. */
         private int carry = -1;
         private boolean atEnd;
+        /** The parent's bytes read from the pipe, not handed out yet; guarded by this. */
+        private byte[] pending = new byte[64 * 1024 + TAIL];
+        private int pendingLen;
+        /** The pipe ended and the child exited: the parent's tail is being handed out; guarded by this. */
+        private boolean released, firstOfTailGiven;
 
         Watched(InputStream in) { this.in = in; }
+
+        /**
+         * A parent's read: hands out what it read from the pipe but its last {@link #TAIL} bytes; once the pipe
+         * ends, waits for the child to exit (at most {@link #PATIENCE}), then hands out the tail, all but its
+         * last byte first.
+         */
+        private synchronized int readKeepingTail(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            while (true) {
+                if (released) {
+                    if (pendingLen == 0) return seen(-1);
+                    int n = Math.min(len, firstOfTailGiven ? pendingLen : Math.max(1, pendingLen - 1));
+                    firstOfTailGiven = true;
+                    return handOut(b, off, n);
+                }
+                if (pendingLen > TAIL) return handOut(b, off, Math.min(len, pendingLen - TAIL));
+                if (pending.length - pendingLen < 8192) pending = java.util.Arrays.copyOf(pending, pending.length * 2);
+                int got = in.read(pending, pendingLen, pending.length - pendingLen);
+                if (got < 0) {
+                    try {
+                        p.waitFor(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);   // the real child, not recorded as a wait
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    released = true;
+                } else {
+                    pendingLen += got;
+                }
+            }
+        }
+
+        private int handOut(byte[] b, int off, int n) {
+            System.arraycopy(pending, 0, b, off, n);
+            System.arraycopy(pending, n, pending, 0, pendingLen - n);
+            pendingLen -= n;
+            return n;
+        }
 
         /**
          * A reader thread's read: each chunk's last byte is kept back and handed out at the front of the
@@ -247,6 +303,10 @@ public final class WatchedProcess extends Process {
                 while ((n = readHeld(one, 0, 1)) == 0) { /* a chunk of one byte, kept back: read on */ }
                 return n < 0 ? -1 : one[0] & 0xff;
             }
+            if (onParentThread()) {
+                byte[] one = new byte[1];
+                return readKeepingTail(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
             return seen(in.read());
         }
 
@@ -255,13 +315,14 @@ public final class WatchedProcess extends Process {
             readStarted = true;
             java.util.Objects.checkFromIndexSize(off, len, b.length);
             if (onReaderThread()) return readHeld(b, off, len);
+            if (onParentThread()) return readKeepingTail(b, off, len);
             return seen(in.read(b, off, len));
         }
 
         @Override
         public byte[] readAllBytes() throws IOException {
             readStarted = true;
-            if (onReaderThread()) return super.readAllBytes();   // through read(b, off, len)
+            if (onReaderThread() || onParentThread()) return super.readAllBytes();   // through read(b, off, len)
             byte[] all = in.readAllBytes();
             drained = true;
             return all;
@@ -270,7 +331,7 @@ public final class WatchedProcess extends Process {
         @Override
         public long transferTo(OutputStream o) throws IOException {
             readStarted = true;
-            if (onReaderThread()) return super.transferTo(o);
+            if (onReaderThread() || onParentThread()) return super.transferTo(o);
             long n = in.transferTo(o);
             drained = true;
             return n;
@@ -279,6 +340,11 @@ public final class WatchedProcess extends Process {
         @Override
         public int available() throws IOException {
             if (onReaderThread()) return 0;   // what is kept back is not counted; 0 is always allowed
+            if (onParentThread()) {
+                synchronized (this) {
+                    return (released ? pendingLen : Math.max(0, pendingLen - TAIL)) + (released ? 0 : in.available());
+                }
+            }
             return in.available();
         }
 

@@ -131,6 +131,46 @@ class LessonHelpersTest {
         }
     }
 
+    @Test
+    void reading_only_while_the_child_is_alive_misses_the_end_and_reading_to_the_end_does_not() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            var lines = WatchedProcess.trial(BIG, p -> {
+                var r = p.inputReader();
+                var sb = new StringBuilder();
+                while (p.isAlive()) {
+                    String line = r.readLine();
+                    if (line != null) sb.append(line).append('\n');
+                }
+                p.waitFor();
+                return sb.toString().getBytes();
+            });
+            assertTrue(lines.length() >= 0 && lines.length() < 938_895, "round " + round + ": " + lines.length());
+            var chunks = WatchedProcess.trial(BIG, p -> {
+                var out = new java.io.ByteArrayOutputStream();
+                byte[] buf = new byte[8192];
+                while (p.isAlive()) {
+                    int n = p.getInputStream().read(buf);
+                    if (n > 0) out.write(buf, 0, n);
+                }
+                p.waitFor();
+                return out.toByteArray();
+            });
+            assertTrue(chunks.length() >= 0 && chunks.length() < 938_895, "round " + round + ": " + chunks.length());
+            var toTheEnd = WatchedProcess.trial(BIG, p -> {
+                var out = new java.io.ByteArrayOutputStream();
+                var in = p.getInputStream();
+                int c = in.read();                       // one byte, then chunks, then whatever is left
+                out.write(c);
+                byte[] buf = new byte[100];
+                for (int n; (n = in.read(buf)) >= 0; ) out.write(buf, 0, n);
+                p.waitFor();
+                return out.toByteArray();
+            });
+            assertEquals(938_895, toTheEnd.length(), "round " + round);
+            assertTrue(toTheEnd.drained() && toTheEnd.waitedToExit());
+        }
+    }
+
     static final class Sum extends RecursiveTask<Long> {
         final SplitProbe p;
         final int lo, hi;
