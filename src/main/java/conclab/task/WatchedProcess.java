@@ -78,6 +78,13 @@ public final class WatchedProcess extends Process {
 
     @Override
     public int waitFor() throws InterruptedException {
+        int exit = awaitExit();
+        waitedToExit = true;
+        return exit;
+    }
+
+    /** {@link #waitFor()} without recording it. */
+    private int awaitExit() throws InterruptedException {
         long start = System.nanoTime();
         while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
             if (!readStarted && System.nanoTime() - start > PATIENCE.toNanos()) {
@@ -86,7 +93,6 @@ public final class WatchedProcess extends Process {
                         + " on its full pipe and would never exit (stopped by the lab after " + PATIENCE.toSeconds() + " s)");
             }
         }
-        waitedToExit = true;
         return p.exitValue();
     }
 
@@ -113,7 +119,10 @@ public final class WatchedProcess extends Process {
         var exit = new ExitFuture<Process>();
         CompletableFuture.runAsync(() -> {
             try {
-                waitFor();
+                awaitExit();
+                // in a trial, the exit counts as waited for only if the parent waits (for this future, or for
+                // anything that depends on it) before it returns: onExit() alone, never waited for, is no wait
+                if (parentWaitsBeforeReturning()) waitedToExit = true;
                 exit.complete(this);
             } catch (Throwable e) {
                 exit.completeExceptionally(e);
@@ -169,6 +178,25 @@ public final class WatchedProcess extends Process {
     public String toString() {
         return "watched " + p + (readStarted ? ", read" : "") + (drained ? " to the end" : "")
                 + (waitedUnread ? ", waited before anyone read" : "") + (waitedToExit ? ", waited to exit" : "");
+    }
+
+    /**
+     * Outside a trial, true. In a trial: waits until the parent waits (WAITING or TIMED_WAITING, not asleep) or
+     * has returned, at most {@link #PATIENCE}; true if it waits.
+     */
+    private boolean parentWaitsBeforeReturning() {
+        Thread t = parent;
+        if (t == null) return true;
+        long end = System.nanoTime() + PATIENCE.toNanos();
+        try {
+            while (!parentReturned && System.nanoTime() < end) {
+                if (conclab.task.internal.Waits.forOthers(t, f -> false) && !parentReturned) return true;
+                Thread.sleep(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     /** Whether a read on the current thread is the parent's in a trial (its tail kept back until the child exits). */

@@ -128,6 +128,25 @@ class LessonHelpersTest {
             });
             assertEquals(938_895, readFirst.length(), "round " + round);
             assertTrue(readFirst.waitedToExit() && !readFirst.waitedUnread());
+            var neverWaited = WatchedProcess.trial(BIG, p -> {
+                byte[] b = p.getInputStream().readAllBytes();
+                p.onExit();                                  // no get(): nobody waits for it
+                return b;
+            });
+            assertFalse(neverWaited.waitedToExit(), "round " + round + ": onExit() alone is no wait");
+            var both = WatchedProcess.trial(BIG, p -> {
+                var reading = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return p.getInputStream().readAllBytes();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                java.util.concurrent.CompletableFuture.allOf(reading, p.onExit()).get();
+                return reading.get();
+            });
+            assertEquals(938_895, both.length(), "round " + round);
+            assertTrue(both.waitedToExit(), "round " + round + ": allOf(reading, onExit()).get() waits for the child");
         }
     }
 
