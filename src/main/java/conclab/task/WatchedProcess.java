@@ -242,8 +242,9 @@ public final class WatchedProcess extends Process {
         private int carry = -1;
         private boolean atEnd;
         /** The parent's bytes read from the pipe, not handed out yet; guarded by this. */
-        private byte[] pending = new byte[64 * 1024 + TAIL];
-        private int pendingLen;
+        private final byte[] pending = new byte[64 * 1024 + TAIL];
+        /** The bytes pending[pendingStart, pendingStart + pendingLen) are read but not handed out yet. */
+        private int pendingStart, pendingLen;
         /** The pipe ended and the child exited: the parent's tail is being handed out; guarded by this. */
         private boolean released, firstOfTailGiven;
 
@@ -264,7 +265,10 @@ public final class WatchedProcess extends Process {
                     return handOut(b, off, n);
                 }
                 if (pendingLen > TAIL) return handOut(b, off, Math.min(len, pendingLen - TAIL));
-                if (pending.length - pendingLen < 8192) pending = java.util.Arrays.copyOf(pending, pending.length * 2);
+                if (pendingStart > 0) {              // at most TAIL bytes left: move them to the front
+                    System.arraycopy(pending, pendingStart, pending, 0, pendingLen);
+                    pendingStart = 0;
+                }
                 int got = in.read(pending, pendingLen, pending.length - pendingLen);
                 if (got < 0) {
                     try {
@@ -280,8 +284,8 @@ public final class WatchedProcess extends Process {
         }
 
         private int handOut(byte[] b, int off, int n) {
-            System.arraycopy(pending, 0, b, off, n);
-            System.arraycopy(pending, n, pending, 0, pendingLen - n);
+            System.arraycopy(pending, pendingStart, b, off, n);
+            pendingStart += n;
             pendingLen -= n;
             return n;
         }

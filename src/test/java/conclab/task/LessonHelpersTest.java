@@ -187,6 +187,15 @@ class LessonHelpersTest {
             });
             assertEquals(938_895, toTheEnd.length(), "round " + round);
             assertTrue(toTheEnd.drained() && toTheEnd.waitedToExit());
+            var byteByByte = WatchedProcess.trial(BIG, p -> {
+                var out = new java.io.ByteArrayOutputStream();
+                var in = p.getInputStream();
+                for (int c; (c = in.read()) >= 0; ) out.write(c);
+                p.waitFor();
+                return out.toByteArray();
+            });
+            assertEquals(938_895, byteByByte.length(), "round " + round + ": one byte at a time");
+            assertFalse(byteByByte.timedOut());
         }
     }
 
