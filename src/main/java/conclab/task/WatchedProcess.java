@@ -21,8 +21,15 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>In a {@link #trial}, a thread other than the parent's that reads the output (a reader thread) gets
  * its last byte only once the parent waits for something other than the child (a {@code join}, a
- * {@code get}) or has returned: a parent that returns what the reader gathered without waiting for the
- * reader then misses the end of the output on every run, however fast the reader is.
+ * {@code get}; waiting for {@link #onExit()}'s future counts as waiting for the child) or has returned: a parent
+ * that returns what the reader gathered without waiting for the reader then misses the end of the output on every
+ * run, however fast the reader is.
+ *
+ * <p>In a {@link #trial}, the parent's own reads keep the output's last {@link #TAIL} bytes back until the pipe
+ * has ended and the child has exited, then hand them out in two reads: a parent that reads while
+ * {@link #isAlive()} says the child runs (Python's {@code while p.poll() is None: p.stdout.readline()}) and stops
+ * when it has exited then misses the end of the output on every run, however fast it reads; a parent that reads
+ * to the end gets every byte.
  *
  * <p>Thread-safe: the records are volatile flags set by the reading and waiting threads.
  */
@@ -30,6 +37,8 @@ public final class WatchedProcess extends Process {
 
     /** How long a wait may go on with nobody reading the child's output before it counts as the trap. */
     public static final Duration PATIENCE = Duration.ofSeconds(3);
+    /** How many of the output's last bytes a parent's reads get only once the child has exited (more than a line). */
+    static final int TAIL = 256;
     /** The longest a {@link #trial} lets the parent's code run. */
     public static final Duration DEADLINE = Duration.ofSeconds(20);
 
@@ -69,6 +78,13 @@ public final class WatchedProcess extends Process {
 
     @Override
     public int waitFor() throws InterruptedException {
+        int exit = awaitExit();
+        waitedToExit = true;
+        return exit;
+    }
+
+    /** {@link #waitFor()} without recording it. */
+    private int awaitExit() throws InterruptedException {
         long start = System.nanoTime();
         while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
             if (!readStarted && System.nanoTime() - start > PATIENCE.toNanos()) {
@@ -77,7 +93,6 @@ public final class WatchedProcess extends Process {
                         + " on its full pipe and would never exit (stopped by the lab after " + PATIENCE.toSeconds() + " s)");
             }
         }
-        waitedToExit = true;
         return p.exitValue();
     }
 
@@ -101,14 +116,41 @@ public final class WatchedProcess extends Process {
 
     @Override
     public CompletableFuture<Process> onExit() {
-        return CompletableFuture.supplyAsync(() -> {
+        var exit = new ExitFuture<Process>();
+        CompletableFuture.runAsync(() -> {
             try {
-                waitFor();
-            } catch (InterruptedException e) {
-                throw new java.util.concurrent.CompletionException(e);
+                awaitExit();
+                // in a trial, the exit counts as waited for only if the parent waits (for this future, or for
+                // anything that depends on it) before it returns: onExit() alone, never waited for, is no wait
+                if (parentWaitsBeforeReturning()) waitedToExit = true;
+                exit.complete(this);
+            } catch (Throwable e) {
+                exit.completeExceptionally(e);
             }
-            return this;
         });
+        return exit;
+    }
+
+    /**
+     * The future of {@link #onExit()} and of every stage made from it: a wait in its {@code get} or
+     * {@code join} is a wait for the child, like {@code waitFor()}, so a reader thread does not take it for
+     * the parent waiting for the reader (see {@link #waitsForOthers}).
+     */
+    private static final class ExitFuture<T> extends CompletableFuture<T> {
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() { return new ExitFuture<>(); }
+
+        @Override
+        public T get() throws InterruptedException, java.util.concurrent.ExecutionException { return super.get(); }
+
+        @Override
+        public T get(long timeout, TimeUnit unit)
+                throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+            return super.get(timeout, unit);
+        }
+
+        @Override
+        public T join() { return super.join(); }
     }
 
     @Override
@@ -138,6 +180,31 @@ public final class WatchedProcess extends Process {
                 + (waitedUnread ? ", waited before anyone read" : "") + (waitedToExit ? ", waited to exit" : "");
     }
 
+    /**
+     * Outside a trial, true. In a trial: waits until the parent waits (WAITING or TIMED_WAITING, not asleep) or
+     * has returned, at most {@link #PATIENCE}; true if it waits.
+     */
+    private boolean parentWaitsBeforeReturning() {
+        Thread t = parent;
+        if (t == null) return true;
+        long end = System.nanoTime() + PATIENCE.toNanos();
+        try {
+            while (!parentReturned && System.nanoTime() < end) {
+                if (conclab.task.internal.Waits.forOthers(t, f -> false) && !parentReturned) return true;
+                Thread.sleep(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    /** Whether a read on the current thread is the parent's in a trial (its tail kept back until the child exits). */
+    private boolean onParentThread() {
+        Thread p = parent;
+        return p != null && Thread.currentThread() == p;
+    }
+
     /** Whether a read on the current thread is a reader thread's in a trial (held back at the end). */
     private boolean onReaderThread() {
         Thread p = parent;
@@ -157,9 +224,15 @@ public final class WatchedProcess extends Process {
         }
     }
 
-    /** Whether {@code t} has ended or waits for other threads ({@link conclab.task.internal.Waits#forOthers}), not in this process's own waits. */
+    /**
+     * Whether {@code t} has ended or waits for other threads ({@link conclab.task.internal.Waits#forOthers}), not in
+     * this process's own waits: {@code waitFor}, or {@code get}/{@code join} of {@link #onExit()}'s future.
+     */
     private static boolean waitsForOthers(Thread t) {
-        return conclab.task.internal.Waits.forOthers(t, f -> f.getClassName().equals(WatchedProcess.class.getName()) && f.getMethodName().equals("waitFor"));
+        return conclab.task.internal.Waits.forOthers(t, f ->
+                f.getClassName().equals(WatchedProcess.class.getName()) && f.getMethodName().equals("waitFor")
+                || f.getClassName().equals(ExitFuture.class.getName())
+                   && (f.getMethodName().equals("get") || f.getMethodName().equals("join")));
     }
 
     /** The child's standard output, recording the first read and the end. */
@@ -168,8 +241,54 @@ public final class WatchedProcess extends Process {
         /** A reader thread's last byte read, not handed out yet (-1: none); guarded by this. */
         private int carry = -1;
         private boolean atEnd;
+        /** The parent's bytes read from the pipe, not handed out yet; guarded by this. */
+        private final byte[] pending = new byte[64 * 1024 + TAIL];
+        /** The bytes pending[pendingStart, pendingStart + pendingLen) are read but not handed out yet. */
+        private int pendingStart, pendingLen;
+        /** The pipe ended and the child exited: the parent's tail is being handed out; guarded by this. */
+        private boolean released, firstOfTailGiven;
 
         Watched(InputStream in) { this.in = in; }
+
+        /**
+         * A parent's read: hands out what it read from the pipe but its last {@link #TAIL} bytes; once the pipe
+         * ends, waits for the child to exit (at most {@link #PATIENCE}), then hands out the tail, all but its
+         * last byte first.
+         */
+        private synchronized int readKeepingTail(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            while (true) {
+                if (released) {
+                    if (pendingLen == 0) return seen(-1);
+                    int n = Math.min(len, firstOfTailGiven ? pendingLen : Math.max(1, pendingLen - 1));
+                    firstOfTailGiven = true;
+                    return handOut(b, off, n);
+                }
+                if (pendingLen > TAIL) return handOut(b, off, Math.min(len, pendingLen - TAIL));
+                if (pendingStart > 0) {              // at most TAIL bytes left: move them to the front
+                    System.arraycopy(pending, pendingStart, pending, 0, pendingLen);
+                    pendingStart = 0;
+                }
+                int got = in.read(pending, pendingLen, pending.length - pendingLen);
+                if (got < 0) {
+                    try {
+                        p.waitFor(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);   // the real child, not recorded as a wait
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    released = true;
+                } else {
+                    pendingLen += got;
+                }
+            }
+        }
+
+        private int handOut(byte[] b, int off, int n) {
+            System.arraycopy(pending, pendingStart, b, off, n);
+            pendingStart += n;
+            pendingLen -= n;
+            return n;
+        }
 
         /**
          * A reader thread's read: each chunk's last byte is kept back and handed out at the front of the
@@ -216,6 +335,10 @@ public final class WatchedProcess extends Process {
                 while ((n = readHeld(one, 0, 1)) == 0) { /* a chunk of one byte, kept back: read on */ }
                 return n < 0 ? -1 : one[0] & 0xff;
             }
+            if (onParentThread()) {
+                byte[] one = new byte[1];
+                return readKeepingTail(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
             return seen(in.read());
         }
 
@@ -224,13 +347,14 @@ public final class WatchedProcess extends Process {
             readStarted = true;
             java.util.Objects.checkFromIndexSize(off, len, b.length);
             if (onReaderThread()) return readHeld(b, off, len);
+            if (onParentThread()) return readKeepingTail(b, off, len);
             return seen(in.read(b, off, len));
         }
 
         @Override
         public byte[] readAllBytes() throws IOException {
             readStarted = true;
-            if (onReaderThread()) return super.readAllBytes();   // through read(b, off, len)
+            if (onReaderThread() || onParentThread()) return super.readAllBytes();   // through read(b, off, len)
             byte[] all = in.readAllBytes();
             drained = true;
             return all;
@@ -239,7 +363,7 @@ public final class WatchedProcess extends Process {
         @Override
         public long transferTo(OutputStream o) throws IOException {
             readStarted = true;
-            if (onReaderThread()) return super.transferTo(o);
+            if (onReaderThread() || onParentThread()) return super.transferTo(o);
             long n = in.transferTo(o);
             drained = true;
             return n;
@@ -248,6 +372,11 @@ public final class WatchedProcess extends Process {
         @Override
         public int available() throws IOException {
             if (onReaderThread()) return 0;   // what is kept back is not counted; 0 is always allowed
+            if (onParentThread()) {
+                synchronized (this) {
+                    return (released ? pendingLen : Math.max(0, pendingLen - TAIL)) + (released ? 0 : in.available());
+                }
+            }
             return in.available();
         }
 

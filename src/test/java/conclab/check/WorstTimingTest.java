@@ -134,6 +134,35 @@ class WorstTimingTest {
     }
 
     @Test
+    void a_lock_for_the_whole_bank_around_the_right_order_is_reported_as_one_at_a_time() throws Exception {
+        Object wholeBank = new Object();
+        Bank.Audit a = Bank.audit((from, to, amount) -> {
+            synchronized (wholeBank) {
+                ordered(from, to, amount);
+            }
+        });
+        assertTrue(a.done(), a.toString());
+        assertTrue(a.oneAtATime(), a.toString());
+        assertFalse(a.ordered(), a.toString());
+    }
+
+    @Test
+    void an_order_fixed_within_each_bank_passes_even_when_it_differs_between_rounds() throws Exception {
+        for (int run = 0; run < 3; run++) {
+            Bank.Audit a = Bank.audit((from, to, amount) -> {
+                boolean fromFirst = System.identityHashCode(from) < System.identityHashCode(to);
+                Account first = fromFirst ? from : to, second = fromFirst ? to : from;
+                first.lock().lock();
+                try {
+                    second.lock().lock();
+                    try { from.withdraw(amount); to.deposit(amount); } finally { second.lock().unlock(); }
+                } finally { first.lock().unlock(); }
+            });
+            assertTrue(a.done() && a.ordered() && !a.crossed() && !a.oneAtATime(), a.toString());
+        }
+    }
+
+    @Test
     void no_locks_loses_money_and_is_reported() throws Exception {
         Bank.Audit a = Bank.audit((from, to, amount) -> { from.withdraw(amount); to.deposit(amount); });
         assertFalse(a.done(), a.toString());

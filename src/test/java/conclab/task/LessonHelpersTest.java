@@ -99,6 +99,106 @@ class LessonHelpersTest {
         }
     }
 
+    @Test
+    void waiting_for_on_exit_is_a_wait_for_the_child_not_for_the_reader() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            for (boolean join : new boolean[] {false, true}) {
+                var early = WatchedProcess.trial(BIG, p -> {
+                    var out = new java.io.ByteArrayOutputStream();
+                    Thread.ofPlatform().start(() -> {
+                        try {
+                            p.getInputStream().transferTo(out);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    if (join) p.onExit().join(); else p.onExit().thenApply(x -> x).get();
+                    synchronized (out) {
+                        return out.toByteArray();
+                    }
+                });
+                assertTrue(early.length() >= 0 && early.length() < 938_895,
+                        "round " + round + (join ? " join" : " get") + ": the last byte is held: " + early.length());
+                assertTrue(early.waitedToExit());
+            }
+            var readFirst = WatchedProcess.trial(BIG, p -> {
+                byte[] b = p.getInputStream().readAllBytes();
+                p.onExit().get();
+                return b;
+            });
+            assertEquals(938_895, readFirst.length(), "round " + round);
+            assertTrue(readFirst.waitedToExit() && !readFirst.waitedUnread());
+            var neverWaited = WatchedProcess.trial(BIG, p -> {
+                byte[] b = p.getInputStream().readAllBytes();
+                p.onExit();                                  // no get(): nobody waits for it
+                return b;
+            });
+            assertFalse(neverWaited.waitedToExit(), "round " + round + ": onExit() alone is no wait");
+            var both = WatchedProcess.trial(BIG, p -> {
+                var reading = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return p.getInputStream().readAllBytes();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                java.util.concurrent.CompletableFuture.allOf(reading, p.onExit()).get();
+                return reading.get();
+            });
+            assertEquals(938_895, both.length(), "round " + round);
+            assertTrue(both.waitedToExit(), "round " + round + ": allOf(reading, onExit()).get() waits for the child");
+        }
+    }
+
+    @Test
+    void reading_only_while_the_child_is_alive_misses_the_end_and_reading_to_the_end_does_not() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            var lines = WatchedProcess.trial(BIG, p -> {
+                var r = p.inputReader();
+                var sb = new StringBuilder();
+                while (p.isAlive()) {
+                    String line = r.readLine();
+                    if (line != null) sb.append(line).append('\n');
+                }
+                p.waitFor();
+                return sb.toString().getBytes();
+            });
+            assertTrue(lines.length() >= 0 && lines.length() < 938_895, "round " + round + ": " + lines.length());
+            var chunks = WatchedProcess.trial(BIG, p -> {
+                var out = new java.io.ByteArrayOutputStream();
+                byte[] buf = new byte[8192];
+                while (p.isAlive()) {
+                    int n = p.getInputStream().read(buf);
+                    if (n > 0) out.write(buf, 0, n);
+                }
+                p.waitFor();
+                return out.toByteArray();
+            });
+            assertTrue(chunks.length() >= 0 && chunks.length() < 938_895, "round " + round + ": " + chunks.length());
+            var toTheEnd = WatchedProcess.trial(BIG, p -> {
+                var out = new java.io.ByteArrayOutputStream();
+                var in = p.getInputStream();
+                int c = in.read();                       // one byte, then chunks, then whatever is left
+                out.write(c);
+                byte[] buf = new byte[100];
+                for (int n; (n = in.read(buf)) >= 0; ) out.write(buf, 0, n);
+                p.waitFor();
+                return out.toByteArray();
+            });
+            assertEquals(938_895, toTheEnd.length(), "round " + round);
+            assertTrue(toTheEnd.drained() && toTheEnd.waitedToExit());
+            var byteByByte = WatchedProcess.trial(BIG, p -> {
+                var out = new java.io.ByteArrayOutputStream();
+                var in = p.getInputStream();
+                for (int c; (c = in.read()) >= 0; ) out.write(c);
+                p.waitFor();
+                return out.toByteArray();
+            });
+            assertEquals(938_895, byteByByte.length(), "round " + round + ": one byte at a time");
+            assertFalse(byteByByte.timedOut());
+        }
+    }
+
     static final class Sum extends RecursiveTask<Long> {
         final SplitProbe p;
         final int lo, hi;
