@@ -157,7 +157,9 @@ public final class Probes {
      * interrupted (as a cancelled request would be): it may give up without its query, but must not give
      * back a permit it never got (a {@code release} in a {@code finally} around the {@code acquire}).
      * Says whether exactly {@code permits} queries ran at once (never more; not fewer, so not one at a
-     * time), every other task's query ran (none dropped), and exactly the permits came back.
+     * time), each holding a permit of the semaphore it was given (a semaphore of the wrapper's own, even of
+     * the same size, limits nothing that shares {@code slots}), every other task's query ran (none
+     * dropped), and exactly the permits came back.
      */
     public static Verdict semaphoreLimit(BiFunction<Semaphore, Work, Work> limited, int permits) {
         int tasks = 20;
@@ -189,8 +191,9 @@ public final class Probes {
         if (wrapped == null) return Verdict.fail(m("probe.sem.null"));
         Work w = wrapped;
         Thread[] threads = startEach(w, tasks);   // the forced failures are swallowed there: either is fine
-        int victim = -1;
+        int victim = -1, freeWhileHeld = -1;
         if (hold.awaitFull()) {
+            freeWhileHeld = slots.availablePermits();   // the first batch holds every permit of `slots`: none free
             // the first batch is held: the tasks not in a query are waiting for a permit; interrupt one of them
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (victim < 0 && System.nanoTime() < deadline) {
@@ -225,6 +228,8 @@ public final class Probes {
             return Verdict.fail(m("probe.sem.lost", seen));
         if (hold.gaveUp() || peak.get() < permits)
             return Verdict.fail(m("probe.sem.too_few", peak.get(), permits, seen));
+        if (freeWhileHeld > 0)
+            return Verdict.fail(m("probe.sem.not_given", permits, freeWhileHeld, seen));
         return Verdict.pass(m("probe.sem.pass", seen));
     }
 

@@ -95,6 +95,17 @@ class ProbesTest {
             try { q.run(i); } finally { mine.release(); }
         }, 3);
         assertFalse(perCall.ok(), perCall.why());
+        for (int round = 0; round < 3; round++) {   // the right size, but not the semaphore it was given
+            var copy = Probes.semaphoreLimit((s, q) -> {
+                Semaphore mine = new Semaphore(s.availablePermits());
+                return i -> {
+                    mine.acquire();
+                    try { q.run(i); } finally { mine.release(); }
+                };
+            }, 3);
+            assertFalse(copy.ok(), copy.why());
+            assertTrue(copy.why().contains("semaphore of their own"), copy.why());
+        }
     }
 
     @Test
