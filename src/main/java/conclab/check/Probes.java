@@ -366,15 +366,23 @@ public final class Probes {
 
     /**
      * Calls {@code fetchAll.apply(n, fetch)} with a fetch of the probe's own (page 0 slow, the others
-     * quick; the first {@code atOnce} held until that many are in flight) and says whether the pages
-     * came back in order, each fetched once, on virtual threads, exactly {@code atOnce} at once.
+     * quick; the first {@code atOnce} held until that many are in flight, then page {@code atOnce / 2}
+     * held until a page after the first {@code atOnce} has started, or a few seconds) and says whether the
+     * pages came back in order, each fetched once, on virtual threads, exactly {@code atOnce} at once, and
+     * whether the next page started while one of the first was still being fetched: fetches made in chunks
+     * of {@code atOnce} (start 8, wait for all 8, start the next 8) start nothing until the slowest of a
+     * chunk ends, and are caught on every run.
      */
     public static Verdict boundedInOrder(BiFunction<Integer, IntFunction<String>, List<String>> fetchAll, int n, int atOnce) {
         AtomicInteger inFlight = new AtomicInteger(), peak = new AtomicInteger(), calls = new AtomicInteger(),
                 platform = new AtomicInteger();
         Batches hold = new Batches(atOnce);
+        int slow = atOnce / 2;                                   // held until a page beyond the first batch starts
+        CountDownLatch beyond = new CountDownLatch(1);
+        AtomicBoolean slid = new AtomicBoolean(), heldSlow = new AtomicBoolean();
         IntFunction<String> fetch = i -> {
             calls.incrementAndGet();
+            if (i >= atOnce) beyond.countDown();
             if (!Thread.currentThread().isVirtual()) {
                 platform.incrementAndGet();
                 hold.abandon();
@@ -383,6 +391,8 @@ public final class Probes {
             peak.accumulateAndGet(now, Math::max);
             try {
                 hold.arrive(now);
+                if (i == slow && !hold.gaveUp() && Thread.currentThread().isVirtual() && heldSlow.compareAndSet(false, true))
+                    slid.set(beyond.await(SETTLE.toMillis(), TimeUnit.MILLISECONDS));
                 Thread.sleep(i == 0 ? 60 : 3);         // page 0 ends last of its batch, by far
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -416,6 +426,8 @@ public final class Probes {
         if (peak.get() > atOnce) return Verdict.fail(m("probe.fetch.too_many", atOnce, seen));
         if (hold.gaveUp() || peak.get() < atOnce)
             return Verdict.fail(m("probe.fetch.too_few", atOnce, seen));
+        if (heldSlow.get() && !slid.get())
+            return Verdict.fail(m("probe.fetch.chunks", slow, atOnce, SETTLE.toSeconds(), seen));
         return Verdict.pass(m("probe.fetch.pass", seen));
     }
 

@@ -189,6 +189,24 @@ class ProbesTest {
             return out;
         }, 40, 8);
         assertFalse(unordered.ok(), unordered.why());
+        var chunks = Probes.boundedInOrder((n, fetch) -> {   // 8 started, all 8 awaited, then the next 8
+            List<String> out = new ArrayList<>();
+            try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int start = 0; start < n; start += 8) {
+                    var chunk = new ArrayList<java.util.concurrent.Future<String>>();
+                    for (int i = start; i < Math.min(n, start + 8); i++) {
+                        int k = i;
+                        chunk.add(ex.submit(() -> fetch.apply(k)));
+                    }
+                    for (var f : chunk) out.add(f.get());
+                }
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+            return out;
+        }, 40, 8);
+        assertFalse(chunks.ok(), chunks.why());
+        assertTrue(chunks.why().contains("chunks of 8"), chunks.why());
     }
 
     @Test
