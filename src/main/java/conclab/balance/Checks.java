@@ -9,11 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -243,10 +241,14 @@ public final class Checks {
      *       count of one's own that answers never decrement fails here);
      *   <li>server 0 down with none outstanding: never picked;
      *   <li>two picks at once on {0, 0, 6}: they must take different servers. The view holds each
-     *       pick's first claim until both picks have reached one (at most 300 ms), so both have read the
-     *       counts before either claims: a pick that reads, then claims whatever it chose, takes server 0
-     *       twice on every run, on any number of cores; a compare-and-set ({@link Servers#claimIf}) or a
-     *       lock around the whole pick takes 0 and 1.
+     *       pick at its first claim, or at its first second look at a count (a read after it has read as
+     *       many counts as there are servers), until both picks are held (at most 300 ms), so both have read
+     *       the counts before either claims; then lets the first go on, and the second once the first has
+     *       claimed: a pick that reads, then claims whatever it chose, takes server 0 twice on every run, on
+     *       any number of cores, and so does one that reads server 0's count again to pass it to claimIf
+     *       (a compare-and-set against a count read just now compares nothing); a compare-and-set
+     *       ({@link Servers#claimIf}) against the count the choice was made on, or a lock around the whole
+     *       pick, takes 0 and 1.
      * </ol>
      */
     public static Verdict leastOutstanding(Supplier<? extends Policy> make) {
@@ -341,8 +343,10 @@ public final class Checks {
         private final boolean[] up;
         private final ThreadLocal<int[]> claims = ThreadLocal.withInitial(() -> new int[]{-1, 0});
         private final java.util.SplittableRandom random = new java.util.SplittableRandom(5);
-        private volatile CyclicBarrier hold;
+        private volatile CountDownLatch bothHeld, firstClaimed;   // set by holdFirstClaims
+        private final java.util.concurrent.atomic.AtomicInteger arrivals = new java.util.concurrent.atomic.AtomicInteger();
         private final Set<Thread> held = ConcurrentHashMap.newKeySet();
+        private final ThreadLocal<int[]> reads = ThreadLocal.withInitial(() -> new int[1]);   // this thread's outstanding() calls
 
         Scripted(int[] counts, boolean[] up) {
             this.outstanding = new AtomicIntegerArray(counts);
@@ -357,7 +361,17 @@ public final class Checks {
             return c;
         }
 
-        void holdFirstClaims() { hold = new CyclicBarrier(2); }
+        /**
+         * From now on, each pick is held at its first claim, or at the first outstanding() call after it has
+         * read as many counts as there are servers (a second look, made before it claims): once both picks are
+         * held, the first to arrive goes on, and the second only once a claim has succeeded. A pick that
+         * claims what it saw, or reads the count again to claim it with claimIf, then takes what the other
+         * has just taken. Each wait gives up after 300 ms (a lock around the pick keeps the other out).
+         */
+        void holdFirstClaims() {
+            firstClaimed = new CountDownLatch(1);
+            bothHeld = new CountDownLatch(2);
+        }
 
         /** Runs p.pick(this) on a thread of its own with a deadline; resets this thread's claims first. */
         int pick(Policy p) throws Exception {
@@ -390,19 +404,22 @@ public final class Checks {
         }
 
         private void beforeClaim() {
-            CyclicBarrier b = hold;
-            if (b != null && held.add(Thread.currentThread())) {
-                try {
-                    b.await(300, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (BrokenBarrierException | TimeoutException e) {
-                    // the other pick never reached a claim (a lock around the pick): go on
-                }
+            CountDownLatch both = bothHeld;
+            if (both == null || !held.add(Thread.currentThread())) return;
+            boolean first = arrivals.incrementAndGet() == 1;
+            both.countDown();
+            try {
+                // false after 300 ms: the other pick never got here (a lock around the pick): go on
+                if (first) both.await(300, TimeUnit.MILLISECONDS);
+                else firstClaimed.await(300, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
         private void claimed(int i) {
+            CountDownLatch done = firstClaimed;
+            if (done != null) done.countDown();
             int[] c = claims.get();
             c[0] = i;
             c[1]++;
@@ -410,7 +427,11 @@ public final class Checks {
 
         @Override public int size() { return outstanding.length(); }
         @Override public boolean up(int i) { called(); return up[i]; }
-        @Override public int outstanding(int i) { called(); return outstanding.get(i); }
+        @Override public int outstanding(int i) {
+            called();
+            if (bothHeld != null && ++reads.get()[0] > size()) beforeClaim();   // a second look: held there too
+            return outstanding.get(i);
+        }
         @Override public void claim(int i) { beforeClaim(); outstanding.incrementAndGet(i); claimed(i); }
         @Override public boolean claimIf(int i, int seen) {
             called();

@@ -157,7 +157,9 @@ public final class Probes {
      * interrupted (as a cancelled request would be): it may give up without its query, but must not give
      * back a permit it never got (a {@code release} in a {@code finally} around the {@code acquire}).
      * Says whether exactly {@code permits} queries ran at once (never more; not fewer, so not one at a
-     * time), every other task's query ran (none dropped), and exactly the permits came back.
+     * time), each holding a permit of the semaphore it was given (a semaphore of the wrapper's own, even of
+     * the same size, limits nothing that shares {@code slots}), every other task's query ran (none
+     * dropped), and exactly the permits came back.
      */
     public static Verdict semaphoreLimit(BiFunction<Semaphore, Work, Work> limited, int permits) {
         int tasks = 20;
@@ -189,8 +191,9 @@ public final class Probes {
         if (wrapped == null) return Verdict.fail(m("probe.sem.null"));
         Work w = wrapped;
         Thread[] threads = startEach(w, tasks);   // the forced failures are swallowed there: either is fine
-        int victim = -1;
+        int victim = -1, freeWhileHeld = -1;
         if (hold.awaitFull()) {
+            freeWhileHeld = slots.availablePermits();   // the first batch holds every permit of `slots`: none free
             // the first batch is held: the tasks not in a query are waiting for a permit; interrupt one of them
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (victim < 0 && System.nanoTime() < deadline) {
@@ -225,6 +228,8 @@ public final class Probes {
             return Verdict.fail(m("probe.sem.lost", seen));
         if (hold.gaveUp() || peak.get() < permits)
             return Verdict.fail(m("probe.sem.too_few", peak.get(), permits, seen));
+        if (freeWhileHeld > 0)
+            return Verdict.fail(m("probe.sem.not_given", permits, freeWhileHeld, seen));
         return Verdict.pass(m("probe.sem.pass", seen));
     }
 
@@ -361,15 +366,23 @@ public final class Probes {
 
     /**
      * Calls {@code fetchAll.apply(n, fetch)} with a fetch of the probe's own (page 0 slow, the others
-     * quick; the first {@code atOnce} held until that many are in flight) and says whether the pages
-     * came back in order, each fetched once, on virtual threads, exactly {@code atOnce} at once.
+     * quick; the first {@code atOnce} held until that many are in flight, then page {@code atOnce / 2}
+     * held until a page after the first {@code atOnce} has started, or a few seconds) and says whether the
+     * pages came back in order, each fetched once, on virtual threads, exactly {@code atOnce} at once, and
+     * whether the next page started while one of the first was still being fetched: fetches made in chunks
+     * of {@code atOnce} (start 8, wait for all 8, start the next 8) start nothing until the slowest of a
+     * chunk ends, and are caught on every run.
      */
     public static Verdict boundedInOrder(BiFunction<Integer, IntFunction<String>, List<String>> fetchAll, int n, int atOnce) {
         AtomicInteger inFlight = new AtomicInteger(), peak = new AtomicInteger(), calls = new AtomicInteger(),
                 platform = new AtomicInteger();
         Batches hold = new Batches(atOnce);
+        int slow = atOnce / 2;                                   // held until a page beyond the first batch starts
+        CountDownLatch beyond = new CountDownLatch(1);
+        AtomicBoolean slid = new AtomicBoolean(), heldSlow = new AtomicBoolean();
         IntFunction<String> fetch = i -> {
             calls.incrementAndGet();
+            if (i >= atOnce) beyond.countDown();
             if (!Thread.currentThread().isVirtual()) {
                 platform.incrementAndGet();
                 hold.abandon();
@@ -378,6 +391,8 @@ public final class Probes {
             peak.accumulateAndGet(now, Math::max);
             try {
                 hold.arrive(now);
+                if (i == slow && !hold.gaveUp() && Thread.currentThread().isVirtual() && heldSlow.compareAndSet(false, true))
+                    slid.set(beyond.await(SETTLE.toMillis(), TimeUnit.MILLISECONDS));
                 Thread.sleep(i == 0 ? 60 : 3);         // page 0 ends last of its batch, by far
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -411,6 +426,8 @@ public final class Probes {
         if (peak.get() > atOnce) return Verdict.fail(m("probe.fetch.too_many", atOnce, seen));
         if (hold.gaveUp() || peak.get() < atOnce)
             return Verdict.fail(m("probe.fetch.too_few", atOnce, seen));
+        if (heldSlow.get() && !slid.get())
+            return Verdict.fail(m("probe.fetch.chunks", slow, atOnce, SETTLE.toSeconds(), seen));
         return Verdict.pass(m("probe.fetch.pass", seen));
     }
 

@@ -165,14 +165,18 @@ public final class ServiceChecks {
     /**
      * Runs {@code send} against a service of its own: a GET whose first two tries get 503 (it must be sent
      * 3 times and end in 200), a POST whose first try gets 503 (sent once: a POST is not idempotent; the
-     * 503 or an exception comes back), and a GET that always gets 503 (sent {@code attempts} times, then
-     * given up).
+     * 503 or an exception comes back), a GET and then a POST whose first answer is lost (the service did
+     * the request, and the client's {@code send} throws an {@link java.io.IOException}, as when the
+     * connection drops: the GET is sent again and ends in 200, the POST is sent once), and a GET that always
+     * gets 503 (sent {@code attempts} times, then given up). The answers are lost by the client the check
+     * passes to {@code send}, which does every request for real first.
      */
     public static Retries retries(Sender send, int attempts) {
         List<String> seen = new ArrayList<>();
         boolean get = false, post = false, gives = false;
         try (var svc = HttpTestService.start(Duration.ofMillis(1));
-             var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+             var real = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            var client = new LosingClient(real);
             // 1. a GET that fails twice
             svc.reset().failNext(2);
             String r1 = outcome(send, client, HttpRequest.newBuilder(svc.uri("/stock/1")).GET().build());
@@ -186,6 +190,21 @@ public final class ServiceChecks {
             int n2 = svc.count();
             post = n2 == 1;
             seen.add(m("svc.retry.post_once", n2, r2));
+            // 2b. a GET, then a POST, whose first answer is lost on the way back (an IOException)
+            svc.reset();
+            client.loseNext(1);
+            String r4 = outcome(send, client, HttpRequest.newBuilder(svc.uri("/stock/3")).GET().build());
+            int n4 = svc.count();
+            get &= n4 == 2 && r4.equals("200");
+            seen.add(m("svc.retry.get_lost", n4, r4));
+            svc.reset();
+            client.loseNext(1);
+            String r5 = outcome(send, client, HttpRequest.newBuilder(svc.uri("/orders"))
+                    .POST(HttpRequest.BodyPublishers.ofString("1 book")).build());
+            int n5 = svc.count();
+            post &= n5 == 1;
+            seen.add(m("svc.retry.post_lost", n5, r5));
+            client.loseNext(0);
             // 3. a GET that always fails
             svc.reset().failNext(1_000);
             String r3 = outcome(send, client, HttpRequest.newBuilder(svc.uri("/stock/2")).GET().build());
@@ -196,6 +215,50 @@ public final class ServiceChecks {
             seen.add(m("svc.could_not_run", e));
         }
         return new Retries(get, post, gives, String.join(sep(), seen));
+    }
+
+    /**
+     * An {@link HttpClient} that does every request with {@code real}, but loses the answers of the next
+     * few blocking sends: the request reached the service and was done, then {@code send} throws an
+     * {@link java.io.IOException} as if the connection had dropped on the way back.
+     */
+    private static final class LosingClient extends HttpClient {
+        private final HttpClient real;
+        private final AtomicInteger lose = new AtomicInteger();
+
+        LosingClient(HttpClient real) { this.real = real; }
+
+        void loseNext(int n) { lose.set(n); }
+
+        @Override
+        public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+                throws java.io.IOException, InterruptedException {
+            HttpResponse<T> answer = real.send(request, handler);
+            if (lose.getAndUpdate(n -> Math.max(0, n - 1)) > 0)
+                throw new java.io.IOException(m("svc.retry.lost_answer", request.method(), request.uri().getPath()));
+            return answer;
+        }
+
+        @Override
+        public <T> java.util.concurrent.CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+            return real.sendAsync(request, handler);
+        }
+
+        @Override
+        public <T> java.util.concurrent.CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
+                                                                                      HttpResponse.PushPromiseHandler<T> push) {
+            return real.sendAsync(request, handler, push);
+        }
+
+        @Override public java.util.Optional<java.net.CookieHandler> cookieHandler() { return real.cookieHandler(); }
+        @Override public java.util.Optional<Duration> connectTimeout() { return real.connectTimeout(); }
+        @Override public Redirect followRedirects() { return real.followRedirects(); }
+        @Override public java.util.Optional<java.net.ProxySelector> proxy() { return real.proxy(); }
+        @Override public javax.net.ssl.SSLContext sslContext() { return real.sslContext(); }
+        @Override public javax.net.ssl.SSLParameters sslParameters() { return real.sslParameters(); }
+        @Override public java.util.Optional<java.net.Authenticator> authenticator() { return real.authenticator(); }
+        @Override public Version version() { return real.version(); }
+        @Override public java.util.Optional<java.util.concurrent.Executor> executor() { return real.executor(); }
     }
 
     private static String outcome(Sender send, HttpClient client, HttpRequest request) {

@@ -190,6 +190,15 @@ class BalanceTest {
         return best;
     };
 
+    /** claimIf against the count read again just before it: the compare-and-set compares nothing. */
+    static final Policy REREAD_THEN_CLAIM_IF = s -> {
+        while (true) {
+            int best = -1;
+            for (int i = 0; i < s.size(); i++) if (s.up(i) && (best < 0 || s.outstanding(i) < s.outstanding(best))) best = i;
+            if (s.claimIf(best, s.outstanding(best))) return best;
+        }
+    };
+
     /** A count of its own, never decremented when an answer comes. */
     static final class OwnCount implements Policy {
         private final int[] sent = new int[16];
@@ -242,6 +251,9 @@ class BalanceTest {
             var race = Checks.leastOutstanding(() -> READ_THEN_CLAIM);
             assertFalse(race.ok());
             assertTrue(race.why().contains("two picks at once"), race.why());
+            var reread = Checks.leastOutstanding(() -> REREAD_THEN_CLAIM_IF);
+            assertFalse(reread.ok());
+            assertTrue(reread.why().contains("two picks at once"), reread.why());
         }
     }
 

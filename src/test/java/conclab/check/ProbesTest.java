@@ -95,6 +95,17 @@ class ProbesTest {
             try { q.run(i); } finally { mine.release(); }
         }, 3);
         assertFalse(perCall.ok(), perCall.why());
+        for (int round = 0; round < 3; round++) {   // the right size, but not the semaphore it was given
+            var copy = Probes.semaphoreLimit((s, q) -> {
+                Semaphore mine = new Semaphore(s.availablePermits());
+                return i -> {
+                    mine.acquire();
+                    try { q.run(i); } finally { mine.release(); }
+                };
+            }, 3);
+            assertFalse(copy.ok(), copy.why());
+            assertTrue(copy.why().contains("semaphore of their own"), copy.why());
+        }
     }
 
     @Test
@@ -178,6 +189,24 @@ class ProbesTest {
             return out;
         }, 40, 8);
         assertFalse(unordered.ok(), unordered.why());
+        var chunks = Probes.boundedInOrder((n, fetch) -> {   // 8 started, all 8 awaited, then the next 8
+            List<String> out = new ArrayList<>();
+            try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int start = 0; start < n; start += 8) {
+                    var chunk = new ArrayList<java.util.concurrent.Future<String>>();
+                    for (int i = start; i < Math.min(n, start + 8); i++) {
+                        int k = i;
+                        chunk.add(ex.submit(() -> fetch.apply(k)));
+                    }
+                    for (var f : chunk) out.add(f.get());
+                }
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+            return out;
+        }, 40, 8);
+        assertFalse(chunks.ok(), chunks.why());
+        assertTrue(chunks.why().contains("chunks of 8"), chunks.why());
     }
 
     @Test

@@ -112,6 +112,26 @@ class ServicesTest {
         assertFalse(everything.postOnce(), everything.detail());
         var never = ServiceChecks.retries((c, r) -> c.send(r, HttpResponse.BodyHandlers.ofString()), 5);
         assertFalse(never.retriesGet());
+        var only503 = ServiceChecks.retries((c, r) -> {   // an IOException of a GET goes straight back
+            for (int attempt = 1; ; attempt++) {
+                var answer = c.send(r, HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() != 503 || r.method().equals("POST") || attempt == 5) return answer;
+            }
+        }, 5);
+        assertFalse(only503.retriesGet(), only503.detail());
+        assertTrue(only503.postOnce() && only503.givesUp(), only503.detail());
+        var lostPostAgain = ServiceChecks.retries((c, r) -> {   // an IOException retried whatever the method
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    var answer = c.send(r, HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() != 503 || r.method().equals("POST") || attempt == 5) return answer;
+                } catch (java.io.IOException e) {
+                    if (attempt == 5) throw e;
+                }
+            }
+        }, 5);
+        assertTrue(lostPostAgain.retriesGet(), lostPostAgain.detail());
+        assertFalse(lostPostAgain.postOnce(), lostPostAgain.detail());
     }
 
     @Test
