@@ -265,14 +265,14 @@ public final class DataChecks {
      */
     public static Verdict lineEnd(Chunks.LineEnd cut) {
         try {
+            record Case(byte[] block, int length, int want) {}
             byte[] a = "ab\ncd\nef".getBytes(StandardCharsets.UTF_8), first = "\nxy".getBytes(StandardCharsets.UTF_8);
-            int[][] cases = {{8, 6}, {6, 6}, {5, 3}, {2, 0}, {3, 3}, {-3, 1}};   // -3: `first`, its only line end at index 0
-            for (int[] c : cases) {
-                byte[] block = c[0] < 0 ? first : a;
-                int length = Math.abs(c[0]);
-                int got = cut.lastLineEnd(block, length);
-                if (got != c[1]) return new Verdict(false, m("data.line_end").formatted(
-                        new String(block, 0, length, StandardCharsets.UTF_8).replace("\n", "\\n"), length, got, c[1]));
+            var cases = List.of(new Case(a, 8, 6), new Case(a, 6, 6), new Case(a, 5, 3), new Case(a, 2, 0),
+                    new Case(a, 3, 3), new Case(first, 3, 1));   // `first`: its only line end at index 0
+            for (Case c : cases) {
+                int got = cut.lastLineEnd(c.block(), c.length());
+                if (got != c.want()) return new Verdict(false, m("data.line_end").formatted(
+                        new String(c.block(), 0, c.length(), StandardCharsets.UTF_8).replace("\n", "\\n"), c.length(), got, c.want()));
             }
             var r = new SplittableRandom(5);
             var file = new ByteArrayOutputStream();
