@@ -17,6 +17,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** The helpers of lessons 02 and 03: PythonProgram, WatchedProcess, SplitProbe. */
 class LessonHelpersTest {
 
+    /** A reader thread that copies the child's output into {@code out}, started. */
+    private static Thread startReader(Process p, java.io.ByteArrayOutputStream out) {
+        return Thread.ofPlatform().start(() -> {
+            try {
+                p.getInputStream().transferTo(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     @Test
     void a_python_program_prints_and_exits() throws Exception {
         CPython py = CPython.find();
@@ -66,13 +77,7 @@ class LessonHelpersTest {
         for (int round = 0; round < 3; round++) {
             var early = WatchedProcess.trial(BIG, p -> {
                 var out = new java.io.ByteArrayOutputStream();
-                Thread.ofPlatform().start(() -> {
-                    try {
-                        p.getInputStream().transferTo(out);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+                startReader(p, out);
                 p.waitFor();
                 synchronized (out) {
                     return out.toByteArray();
@@ -83,13 +88,7 @@ class LessonHelpersTest {
 
             var joined = WatchedProcess.trial(BIG, p -> {
                 var out = new java.io.ByteArrayOutputStream();
-                var reader = Thread.ofPlatform().start(() -> {
-                    try {
-                        p.getInputStream().transferTo(out);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+                var reader = startReader(p, out);
                 p.waitFor();
                 reader.join();
                 return out.toByteArray();
@@ -105,13 +104,7 @@ class LessonHelpersTest {
             for (boolean join : new boolean[] {false, true}) {
                 var early = WatchedProcess.trial(BIG, p -> {
                     var out = new java.io.ByteArrayOutputStream();
-                    Thread.ofPlatform().start(() -> {
-                        try {
-                            p.getInputStream().transferTo(out);
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    });
+                    startReader(p, out);
                     if (join) p.onExit().join(); else p.onExit().thenApply(x -> x).get();
                     synchronized (out) {
                         return out.toByteArray();
